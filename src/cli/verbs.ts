@@ -1,0 +1,4 @@
+/** Every CLI verb, listed explicitly (no side-effect imports). Adding a verb: one file + one line. */
+import type { Verb } from './verb.js';
+
+export const verbs: Verb[] = [];
