@@ -38,7 +38,7 @@ function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, sche
       }));
     }
     case 'invalid_type': {
-      if (issue.input === undefined) {
+      if (isMissing(source.data, path)) {
         const parent = path.slice(0, -1);
         const name = path[path.length - 1];
         return [{
@@ -50,7 +50,7 @@ function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, sche
           hint: `add "${String(name)}: <${issue.expected}>"`,
         }];
       }
-      return [located(prefix, 'wrong-type', `${key || 'document'}: expected ${issue.expected}, got ${describe(issue.input)}`, path, source)];
+      return [located(prefix, 'wrong-type', `${key || 'document'}: expected ${issue.expected}, got ${describe(valueAt(source.data, path))}`, path, source)];
     }
     case 'invalid_union': {
       // Report the branch that got furthest (most specific path), as a human would read it.
@@ -64,6 +64,27 @@ function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, sche
     default:
       return [located(prefix, issue.code === 'custom' ? 'invalid' : issue.code.replace(/_/g, '-'), `${key || 'document'}: ${issue.message}`, path, source)];
   }
+}
+
+function valueAt(data: unknown, path: DataPath): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** True when the parent of `path` is a map that lacks the last key (zod reports it as undefined). */
+function isMissing(data: unknown, path: DataPath): boolean {
+  if (path.length === 0) return data === undefined;
+  let cur: unknown = data;
+  for (const seg of path.slice(0, -1)) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return false;
+  return !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1]!);
 }
 
 function maxDepth(issues: readonly Issue[]): number {
