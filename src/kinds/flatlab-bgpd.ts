@@ -1,0 +1,17 @@
+/** flatlab's own BGP daemon (`flatlab bgpd`), which evaluates the policy model natively. */
+import type { Kind } from './kind.js';
+import { unknownKeys } from './config-checks.js';
+
+export const flatlabBgpdKind: Kind = {
+  name: 'flatlab-bgpd',
+  description: "flatlab's BGP daemon (bgpd.yml; policies evaluated natively)",
+  speaksBgp: true,
+  defaultRole: 'router',
+  vm: false,
+  containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0', configDir: '/etc/flatlab', cmd: ['flatlab', 'bgpd', '--config', '/etc/flatlab/bgpd.yml'] },
+  configWriters: ['bgpd'],
+  netns: { setup: [], processes: [{ argv: ['flatlab', 'bgpd', '--config', '{config}/bgpd.yml'] }], postStart: [] },
+  sim: 'bgp-speaker',
+  configDefaults: {},
+  validateConfig: (config) => unknownKeys(config, [], 'flatlab-bgpd'),
+};
