@@ -1,0 +1,232 @@
+/**
+ * Phase "addressing": loopbacks and link subnets from the pools.
+ *
+ * Stability is the point: addresses depend only on a node's or link's position and on what
+ * comes before it, so appending a node or a link to the file never moves an existing address.
+ * - Loopbacks are positional: node i (file order) gets pool host i+1, whether or not earlier
+ *   nodes take one.
+ * - Link subnets are allocated sequentially in link order, each aligned to its own size.
+ *   Subnets given explicitly in the file are honoured and the allocator steps around them.
+ */
+import type { DataPath } from '../config/yaml-source.js';
+import { alignUp, FAMILY_BITS, formatIp, formatPrefix, parsePrefix, prefixesOverlap, prefixLast, prefixSize, type IpFamily, type IpPrefix } from '../net/ip.js';
+import type { CompileContext } from './context.js';
+import type { AddressingPlan } from './lab.js';
+import { subnetHostCapacity } from './links.js';
+import { checkNetwork } from './nodes.js';
+import type { ResolvedLink, ResolvedNode } from './resolved.js';
+import type { Topology } from './schema.js';
+
+export const DEFAULT_POOLS = {
+  loopback: { ipv4: '10.255.0.0/16', ipv6: 'fd00:ff::/64' },
+  links: { ipv4: '10.0.0.0/16', ipv6: 'fd00:1::/48' },
+} as const;
+
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+
+export type FamilyMap<T> = Partial<Record<IpFamily, T>>;
+
+export interface AddressAssignment {
+  plan: AddressingPlan;
+  /** Loopback address per node name, in CIDR form (`10.255.0.1/32`). */
+  loopbacks: Map<string, FamilyMap<string>>;
+  /** Per link (by index): its subnet and one address per endpoint (CIDR with the subnet length). */
+  links: Array<{ subnet: FamilyMap<IpPrefix>; endpoints: Array<FamilyMap<string>> }>;
+}
+
+interface Pools {
+  loopback: FamilyMap<IpPrefix>;
+  links: FamilyMap<IpPrefix>;
+}
+
+/** Loopbacks go to nodes that route: routers, route reflectors and BGP speakers, plus any node given one explicitly. */
+export function wantsLoopback(node: ResolvedNode): boolean {
+  return node.role === 'router' || node.role === 'route-reflector' || node.speaksBgp;
+}
+
+export function assignAddresses(topo: Topology, nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], ctx: CompileContext): AddressAssignment {
+  const p2pLength = { ipv4: 31, ipv6: topo.addressing?.p2p?.ipv6 ?? 127 };
+  const pools = readPools(topo, ctx);
+  const plan: AddressingPlan = {
+    loopback: Object.fromEntries(FAMILIES.filter((f) => pools.loopback[f]).map((f) => [f, formatPrefix(pools.loopback[f]!)])),
+    links: Object.fromEntries(FAMILIES.filter((f) => pools.links[f]).map((f) => [f, formatPrefix(pools.links[f]!)])),
+    p2pLength,
+  };
+  const loopbacks = assignLoopbacks(nodes, pools, ctx);
+  const linkAddrs = assignLinkSubnets(links, pools, p2pLength, ctx);
+  checkConflicts(nodes, links, loopbacks, linkAddrs, ctx);
+  return { plan, loopbacks, links: linkAddrs };
+}
+
+function poolPath(kind: 'loopback' | 'links', family: IpFamily): DataPath {
+  return ['addressing', kind, family];
+}
+
+function readPools(topo: Topology, ctx: CompileContext): Pools {
+  const pools: Pools = { loopback: {}, links: {} };
+  for (const kind of ['loopback', 'links'] as const) {
+    const given = topo.addressing?.[kind];
+    const texts: FamilyMap<string> = given ?? DEFAULT_POOLS[kind];
+    for (const family of FAMILIES) {
+      const text = texts[family];
+      if (text === undefined) continue;
+      if (checkNetwork(text, poolPath(kind, family), ctx, family) === undefined) continue;
+      const r = parsePrefix(text);
+      if (r.ok) pools[kind][family] = r.prefix;
+    }
+  }
+  for (const family of FAMILIES) {
+    const lo = pools.loopback[family];
+    const li = pools.links[family];
+    if (lo && li && prefixesOverlap(lo, li)) {
+      ctx.error('pool-overlap', `loopback pool ${formatPrefix(lo)} overlaps link pool ${formatPrefix(li)}`, poolPath('links', family), {
+        hint: 'loopbacks and link subnets must come from separate ranges; pick non-overlapping pools',
+      });
+      delete pools.links[family];
+    }
+  }
+  return pools;
+}
+
+function assignLoopbacks(nodes: readonly ResolvedNode[], pools: Pools, ctx: CompileContext): Map<string, FamilyMap<string>> {
+  const out = new Map<string, FamilyMap<string>>();
+  for (const family of FAMILIES) {
+    const pool = pools.loopback[family];
+    const bits = FAMILY_BITS[family];
+    let exhaustedAt: ResolvedNode | undefined;
+    for (const node of nodes) {
+      const mine = out.get(node.name) ?? {};
+      out.set(node.name, mine);
+      const override = node.loopbackOverride[family];
+      if (override) {
+        mine[family] = `${formatIp(family, override.value)}/${bits}`;
+        continue;
+      }
+      if (!pool || !wantsLoopback(node)) continue;
+      const offset = BigInt(node.index + 1);
+      if (offset >= prefixSize(pool)) {
+        exhaustedAt ??= node;
+        continue;
+      }
+      mine[family] = `${formatIp(family, pool.network + offset)}/${bits}`;
+    }
+    if (pool && exhaustedAt) {
+      ctx.error('pool-too-small', `loopback pool ${formatPrefix(pool)} has ${prefixSize(pool) - 1n} host addresses but the topology has ${nodes.length} nodes (first without a loopback: "${exhaustedAt.name}")`, poolPath('loopback', family), {
+        hint: `use a larger pool (node i gets host i+1), e.g. a /${Math.max(0, bits - Math.ceil(Math.log2(nodes.length + 2)))}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Prefix length for a link of `hosts` endpoints. LANs get room to double (IPv4), or a /64 (IPv6, RFC 4291 §2.5.1). */
+export function linkPrefixLength(family: IpFamily, type: 'p2p' | 'lan', hosts: number, p2pLength: { ipv4: number; ipv6: number }): number {
+  if (type === 'p2p') return p2pLength[family];
+  if (family === 'ipv6') return 64;
+  const needed = 2 * hosts + 2;
+  return Math.min(29, 32 - Math.ceil(Math.log2(needed)));
+}
+
+function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLength: { ipv4: number; ipv6: number }, ctx: CompileContext): AddressAssignment['links'] {
+  const out: AddressAssignment['links'] = links.map((l) => ({ subnet: {}, endpoints: l.endpoints.map(() => ({})) }));
+  for (const family of FAMILIES) {
+    const pool = pools.links[family];
+    const overrides = links
+      .map((l) => l.subnetOverride[family])
+      .filter((s): s is IpPrefix => s !== undefined && s !== false)
+      .sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
+    checkOverrides(links, family, pools, ctx);
+    let cursor = pool?.network ?? 0n;
+    let exhausted: ResolvedLink | undefined;
+    let allocated = 0;
+    for (const link of links) {
+      if (!link.usable) continue;
+      const override = link.subnetOverride[family];
+      let subnet: IpPrefix | undefined;
+      if (override === false) continue;
+      if (override) subnet = override;
+      else if (pool && !exhausted) {
+        const length = linkPrefixLength(family, link.type, link.endpoints.length, p2pLength);
+        const size = 1n << BigInt(FAMILY_BITS[family] - length);
+        let start = alignUp(cursor, size);
+        // Step around explicit subnets so an override never collides with an allocated one.
+        for (const o of overrides) {
+          if (prefixesOverlap(o, { family, network: start, length })) start = alignUp(prefixLast(o) + 1n, size);
+        }
+        if (length < pool.length || start + size - 1n > prefixLast(pool)) {
+          exhausted = link;
+          continue;
+        }
+        subnet = { family, network: start, length };
+        cursor = start + size;
+        allocated++;
+      }
+      if (!subnet) continue;
+      const entry = out[link.index]!;
+      entry.subnet[family] = subnet;
+      const firstHost = subnetHostCapacity(subnet) === prefixSize(subnet) ? 0n : 1n;
+      link.endpoints.forEach((_, j) => {
+        entry.endpoints[j]![family] = `${formatIp(family, subnet.network + firstHost + BigInt(j))}/${subnet.length}`;
+      });
+    }
+    if (pool && exhausted) {
+      const remaining = links.filter((l) => l.usable && l.index >= exhausted!.index && l.subnetOverride[family] === undefined).length;
+      ctx.error('pool-too-small', `link pool ${formatPrefix(pool)} is too small: it ran out at link ${exhausted.index + 1} after ${allocated} subnets, with ${remaining} links still to address`, poolPath('links', family), {
+        hint: family === 'ipv4' ? 'use a larger pool; each point-to-point link takes a /31 and each LAN a /29 or larger' : 'use a larger pool; each point-to-point link takes a /127 (or /64) and each LAN a /64',
+      });
+    }
+  }
+  return out;
+}
+
+/** Explicit link subnets must not reach into the loopback pool or overlap each other. */
+function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools: Pools, ctx: CompileContext): void {
+  const lo = pools.loopback[family];
+  const given = links.filter((l) => l.subnetOverride[family]).map((l) => ({ link: l, subnet: l.subnetOverride[family] as IpPrefix }));
+  for (const g of given) {
+    if (lo && prefixesOverlap(lo, g.subnet)) {
+      ctx.error('pool-overlap', `link subnet ${formatPrefix(g.subnet)} overlaps the loopback pool ${formatPrefix(lo)}`, [...g.link.path, family], { hint: 'pick a subnet outside the loopback pool' });
+    }
+  }
+  given.sort((a, b) => (a.subnet.network < b.subnet.network ? -1 : a.subnet.network > b.subnet.network ? 1 : 0));
+  for (let i = 1; i < given.length; i++) {
+    const prev = given[i - 1]!;
+    const cur = given[i]!;
+    if (prefixesOverlap(prev.subnet, cur.subnet)) {
+      const [first, second] = prev.link.index < cur.link.index ? [prev, cur] : [cur, prev];
+      ctx.error('subnet-overlap', `link ${second.link.index + 1}'s subnet ${formatPrefix(second.subnet)} overlaps link ${first.link.index + 1}'s ${formatPrefix(first.subnet)}`, [...second.link.path, family], { hint: 'give each link its own subnet' });
+    }
+  }
+}
+
+/** An address given by hand may land on one assigned by the pools: find any address used twice. */
+function checkConflicts(nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], loopbacks: Map<string, FamilyMap<string>>, linkAddrs: AddressAssignment['links'], ctx: CompileContext): void {
+  const owner = new Map<string, string>();
+  const hostOf = (cidr: string) => cidr.slice(0, cidr.indexOf('/'));
+  for (const node of nodes) {
+    for (const family of FAMILIES) {
+      const a = loopbacks.get(node.name)?.[family];
+      if (!a) continue;
+      const host = hostOf(a);
+      const prev = owner.get(host);
+      if (prev) ctx.error('address-conflict', `loopback ${host} of node "${node.name}" is already the loopback of ${prev}`, node.loopbackOverride[family] ? [...node.path, 'loopback', family] : node.path, { hint: 'explicit loopbacks must differ from every other address in the lab' });
+      else owner.set(host, `node "${node.name}"`);
+    }
+  }
+  for (const link of links) {
+    const entry = linkAddrs[link.index];
+    if (!entry) continue;
+    for (const family of FAMILIES) {
+      const subnet = entry.subnet[family];
+      if (!subnet) continue;
+      entry.endpoints.forEach((eps, j) => {
+        const a = eps[family];
+        if (!a) return;
+        const host = hostOf(a);
+        const prev = owner.get(host);
+        if (prev) ctx.error('address-conflict', `address ${host} on link ${link.index + 1} is already used by ${prev}`, link.subnetOverride[family] ? [...link.path, family] : link.endpoints[j]!.path, { hint: 'pick a subnet that no other link or loopback uses' });
+        else owner.set(host, `link ${link.index + 1} (${link.endpoints[j]!.node})`);
+      });
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Phase "defaults": resolve every node's kind, role, ASN, policies and overrides, applying
+ * `defaults:`, and check what can be checked about one node on its own.
+ */
+import type { DataPath } from '../config/yaml-source.js';
+import { didYouMean } from '../config/suggest.js';
+import { FAMILY_BITS, formatPrefix, parseIp, parseIpv4, parsePrefix, type IpAddress, type IpFamily } from '../net/ip.js';
+import { policyChain } from '../bgp/policy/model.js';
+import type { CompileContext } from './context.js';
+import type { StaticRoute } from './lab.js';
+import type { ResolvedNode } from './resolved.js';
+import { NAME_PATTERN, type Topology, type TopologyNode } from './schema.js';
+
+/** RFC 7607 reserves AS 0; RFC 6793 reserves AS_TRANS (23456) for 2-octet speakers. */
+const ASN_MAX = 4294967295;
+const AS_TRANS = 23456;
+
+export function resolveNodes(topo: Topology, ctx: CompileContext): ResolvedNode[] {
+  const defaults = topo.defaults ?? {};
+  if (defaults.asn !== undefined) checkAsn(defaults.asn, ['defaults', 'asn'], ctx);
+  if (defaults.kind !== undefined) checkKindName(defaults.kind, ['defaults', 'kind'], ctx);
+  const out: ResolvedNode[] = [];
+  let index = 0;
+  for (const [name, raw] of Object.entries(topo.nodes)) {
+    out.push(resolveNode(name, raw ?? {}, index++, topo, ctx));
+  }
+  return out;
+}
+
+function resolveNode(name: string, node: TopologyNode, index: number, topo: Topology, ctx: CompileContext): ResolvedNode {
+  const path: DataPath = ['nodes', name];
+  const defaults = topo.defaults ?? {};
+  if (!NAME_PATTERN.test(name)) {
+    ctx.error('node-name', `node name "${name}" cannot be used in container and namespace names`, path, {
+      key: true,
+      hint: 'use 1-31 characters: lowercase letters, digits and "-", starting with a letter or digit',
+    });
+  }
+  const kindName = node.kind ?? defaults.kind;
+  let kind = undefined;
+  if (kindName === undefined) {
+    ctx.error('missing-kind', `node "${name}" has no kind`, path, { key: true, hint: 'add "kind: <kind>" to the node, or "defaults: { kind: <kind> }"' });
+  } else if (node.kind !== undefined) {
+    kind = checkKindName(node.kind, [...path, 'kind'], ctx);
+  } else {
+    kind = ctx.kinds.get(kindName);
+  }
+  const speaksBgp = kind?.speaksBgp ?? false;
+  const role = node.role ?? kind?.defaultRole ?? 'router';
+  if (role === 'route-reflector' && kind && !kind.speaksBgp) {
+    ctx.error('role', `node "${name}" is a route reflector but kind "${kind.name}" does not speak BGP`, [...path, 'role'], { hint: 'use a BGP-speaking kind (bird, frr, gobgp, flatlab-bgpd) or another role' });
+  }
+
+  let asn: number | undefined;
+  if (node.asn !== undefined) {
+    asn = checkAsn(node.asn, [...path, 'asn'], ctx) ? node.asn : undefined;
+  } else if (speaksBgp && defaults.asn !== undefined) {
+    asn = defaults.asn;
+  } else if (speaksBgp) {
+    ctx.error('missing-asn', `node "${name}" speaks BGP (kind "${kind?.name}") but has no ASN`, path, { key: true, hint: 'add "asn: <number>" to the node, or "defaults: { asn: <number> }"' });
+  }
+
+  const loopbackOverride: Partial<Record<IpFamily, IpAddress>> = {};
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const text = node.loopback?.[family];
+    if (text === undefined) continue;
+    const a = parseHostAddress(text, family, [...path, 'loopback', family], ctx);
+    if (a) loopbackOverride[family] = a;
+  }
+
+  if (node['router-id'] !== undefined && parseIpv4(node['router-id']) === undefined) {
+    ctx.error('router-id', `router id "${node['router-id']}" is not a valid dotted quad`, [...path, 'router-id'], { hint: 'each of the four numbers is 0-255' });
+  }
+  if (node['cluster-id'] !== undefined) {
+    if (parseIpv4(node['cluster-id']) === undefined) ctx.error('cluster-id', `cluster id "${node['cluster-id']}" is not a valid dotted quad`, [...path, 'cluster-id'], { hint: 'each of the four numbers is 0-255' });
+    else if (role !== 'route-reflector') ctx.error('cluster-id', `node "${name}" has a cluster id but is not a route reflector`, [...path, 'cluster-id'], { key: true, hint: 'add "role: route-reflector" or remove cluster-id' });
+  }
+
+  const originate = checkOriginate(node, path, speaksBgp, ctx);
+  const routes = checkRoutes(node, path, ctx);
+
+  const config = node.config ?? {};
+  if (kind?.validateConfig && node.config !== undefined) {
+    for (const p of kind.validateConfig(config)) {
+      ctx.error('kind-config', `${kind.name}: ${p.message}`, [...path, 'config', ...p.path], p.hint ? { hint: p.hint } : {});
+    }
+  }
+
+  return {
+    name,
+    index,
+    path,
+    kindName: kindName ?? '',
+    ...(kind ? { kind } : {}),
+    role,
+    ...(node.image ?? defaults.image ? { image: node.image ?? defaults.image } : {}),
+    ...(asn !== undefined && speaksBgp ? { asn } : {}),
+    speaksBgp,
+    ...(node['router-id'] ? { routerId: node['router-id'] } : {}),
+    ...(node['cluster-id'] ? { clusterId: node['cluster-id'] } : {}),
+    loopbackOverride,
+    originate,
+    import: policyChain(node.import ?? defaults.import, 'all'),
+    export: policyChain(node.export ?? defaults.export, 'all'),
+    config,
+    env: { ...(defaults.env ?? {}), ...(node.env ?? {}) },
+    routes,
+    linkSlots: [],
+  };
+}
+
+function checkKindName(name: string, path: DataPath, ctx: CompileContext) {
+  const kind = ctx.kinds.get(name);
+  if (!kind) {
+    const names = ctx.kinds.names();
+    ctx.error('unknown-kind', `unknown kind "${name}"${didYouMean(name, names)}`, path, { hint: `known kinds: ${names.join(', ')}` });
+  }
+  return kind;
+}
+
+function checkAsn(asn: number, path: DataPath, ctx: CompileContext): boolean {
+  if (asn < 1 || asn > ASN_MAX) {
+    ctx.error('asn-range', `ASN ${asn} is out of range`, path, { hint: asn === 0 ? 'AS 0 is reserved (RFC 7607); use 1-4294967295' : 'use 1-4294967295; private ASNs are 64512-65534 and 4200000000-4294967294' });
+    return false;
+  }
+  if (asn === AS_TRANS) {
+    ctx.error('asn-range', `ASN ${asn} is AS_TRANS, reserved for 2-octet compatibility (RFC 6793)`, path, { hint: 'pick another ASN, e.g. from 64512-65534' });
+    return false;
+  }
+  return true;
+}
+
+/** `10.255.0.9` or `10.255.0.9/32`: one host address of the given family. */
+function parseHostAddress(text: string, family: IpFamily, path: DataPath, ctx: CompileContext): IpAddress | undefined {
+  const slash = text.indexOf('/');
+  const a = parseIp(slash < 0 ? text : text.slice(0, slash));
+  if (!a) {
+    ctx.error('bad-address', `"${text}" is not an IP address`, path, { hint: family === 'ipv4' ? 'write a dotted quad such as 10.255.0.9' : 'write an IPv6 address such as fd00:ff::9' });
+    return undefined;
+  }
+  if (a.family !== family) {
+    ctx.error('family-mismatch', `"${text}" is an ${a.family === 'ipv4' ? 'IPv4' : 'IPv6'} address under ${family}`, path, { hint: `move it under ${a.family}` });
+    return undefined;
+  }
+  if (slash >= 0 && text.slice(slash + 1) !== String(FAMILY_BITS[family])) {
+    ctx.error('bad-address', `a loopback is one address: "${text}" should be /${FAMILY_BITS[family]} or have no length`, path, { hint: `write ${text.slice(0, slash)}` });
+    return undefined;
+  }
+  return a;
+}
+
+function checkOriginate(node: TopologyNode, path: DataPath, speaksBgp: boolean, ctx: CompileContext): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  (node.originate ?? []).forEach((text, i) => {
+    const p = [...path, 'originate', i];
+    const normal = checkNetwork(text, p, ctx);
+    if (normal === undefined) return;
+    const first = seen.get(normal);
+    if (first !== undefined) {
+      ctx.error('duplicate-originate', `prefix ${normal} is originated twice (also item ${first + 1})`, p, { hint: 'remove one of them' });
+      return;
+    }
+    seen.set(normal, i);
+    out.push(normal);
+  });
+  if (out.length > 0 && !speaksBgp) {
+    ctx.error('originate-without-bgp', 'only BGP-speaking nodes can originate prefixes', [...path, 'originate'], { key: true, hint: 'use a BGP-speaking kind, or remove originate' });
+  }
+  return out;
+}
+
+/** Check that `text` is a network address (`203.0.113.0/24`); return it in canonical form. */
+export function checkNetwork(text: string, path: DataPath, ctx: CompileContext, family?: IpFamily): string | undefined {
+  const r = parsePrefix(text);
+  if (!r.ok) {
+    if (r.reason === 'host-bits') {
+      ctx.error('not-network', `${text} is not a network address: host bits are set`, path, { hint: `did you mean ${formatPrefix(r.network)}?` });
+    } else if (r.reason === 'length') {
+      ctx.error('bad-prefix', `${text} has a prefix length longer than the address`, path, { hint: 'IPv4 lengths are 0-32, IPv6 0-128' });
+    } else {
+      ctx.error('bad-prefix', `"${text}" is not a prefix`, path, { hint: 'write ADDRESS/LENGTH, e.g. 203.0.113.0/24 or 2001:db8::/32' });
+    }
+    return undefined;
+  }
+  if (family !== undefined && r.prefix.family !== family) {
+    ctx.error('family-mismatch', `${text} is an ${r.prefix.family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix where ${family === 'ipv4' ? 'IPv4' : 'IPv6'} is expected`, path, { hint: `move it under ${r.prefix.family}` });
+    return undefined;
+  }
+  return formatPrefix(r.prefix);
+}
+
+function checkRoutes(node: TopologyNode, path: DataPath, ctx: CompileContext): StaticRoute[] {
+  const out: StaticRoute[] = [];
+  (node.routes ?? []).forEach((r, i) => {
+    const p = [...path, 'routes', i];
+    const prefix = checkNetwork(r.prefix, [...p, 'prefix'], ctx);
+    const via = parseIp(r.via);
+    if (!via) {
+      ctx.error('bad-address', `next hop "${r.via}" is not an IP address`, [...p, 'via'], { hint: 'write the neighbour\'s address on a shared link' });
+      return;
+    }
+    if (prefix === undefined) return;
+    const fam = prefix.includes(':') ? 'ipv6' : 'ipv4';
+    if (fam !== via.family) {
+      ctx.error('family-mismatch', `route to ${prefix} has a next hop of the other address family`, [...p, 'via'], { hint: 'use an IPv4 next hop for IPv4 prefixes and IPv6 for IPv6 (or an RFC 8950 setup outside flatlab)' });
+      return;
+    }
+    out.push({ prefix, via: r.via, ...(r.interface ? { interface: r.interface } : {}) });
+  });
+  return out;
+}

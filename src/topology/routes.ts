@@ -1,0 +1,99 @@
+/**
+ * Phase "routes": static routes to every other loopback of the same AS, so iBGP between
+ * loopbacks comes up on netns and containerlab runtimes without running an IGP.
+ *
+ * Paths are shortest in hops over links whose ends are both in the AS. Ties break towards the
+ * lower link index, then the lower endpoint index (BFS visits neighbours in that order), so
+ * the routes are deterministic.
+ */
+import type { IpFamily } from '../net/ip.js';
+import type { AddressAssignment } from './addressing.js';
+import type { CompileContext } from './context.js';
+import type { BgpSession, StaticRoute } from './lab.js';
+import type { ResolvedLink, ResolvedNode } from './resolved.js';
+import { groupByAsn } from './sessions.js';
+
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+
+interface Edge {
+  to: number;
+  /** The neighbour's address on the shared link (host only). */
+  via: Partial<Record<IpFamily, string>>;
+  /** Our interface on the shared link. */
+  interface: string;
+}
+
+function hostOf(cidr: string): string {
+  return cidr.slice(0, cidr.indexOf('/'));
+}
+
+/** Loopback routes per node name, in (family, target node order). */
+export function loopbackRoutes(nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], addrs: AddressAssignment, sessions: readonly BgpSession[], ctx: CompileContext): Map<string, StaticRoute[]> {
+  const out = new Map<string, StaticRoute[]>();
+  const needed = new Set<string>();
+  for (const s of sessions) if (s.via === 'loopback') needed.add(`${s.a.node}~${s.b.node}~${s.family}`);
+  for (const members of groupByAsn(nodes).values()) {
+    if (members.length < 2) continue;
+    const local = new Map(members.map((n, i) => [n.name, i]));
+    const adjacency: Edge[][] = members.map((n) => {
+      const edges: Edge[] = [];
+      for (const slot of n.linkSlots) {
+        const link = links[slot.link]!;
+        const la = addrs.links[link.index];
+        link.endpoints.forEach((ep, j) => {
+          if (j === slot.endpoint) return;
+          const to = local.get(ep.node);
+          if (to === undefined) return;
+          const via: Partial<Record<IpFamily, string>> = {};
+          for (const f of FAMILIES) {
+            const mine = la?.endpoints[slot.endpoint]?.[f];
+            const theirs = la?.endpoints[j]?.[f];
+            if (mine && theirs) via[f] = hostOf(theirs);
+          }
+          edges.push({ to, via, interface: link.endpoints[slot.endpoint]!.interface });
+        });
+      }
+      return edges;
+    });
+    for (const family of FAMILIES) {
+      members.forEach((src, s) => {
+        const firstHop = bfsFirstHops(s, adjacency, family);
+        members.forEach((dst, d) => {
+          if (d === s) return;
+          const lo = addrs.loopbacks.get(dst.name)?.[family];
+          if (!lo || !addrs.loopbacks.get(src.name)?.[family]) return;
+          const hop = firstHop[d];
+          if (!hop) {
+            const key = src.name < dst.name ? `${src.name}~${dst.name}~${family}` : `${dst.name}~${src.name}~${family}`;
+            if (needed.has(key) && src.name < dst.name) {
+              ctx.warn('ibgp-unreachable', `iBGP session ${key} cannot come up: no path of ${family} links inside AS ${src.asn} joins "${src.name}" and "${dst.name}"`, src.path, { key: true, hint: `link them through nodes of AS ${src.asn}, or add routes by hand` });
+            }
+            return;
+          }
+          const list = out.get(src.name) ?? [];
+          list.push({ prefix: lo, via: hop.via[family]!, interface: hop.interface });
+          out.set(src.name, list);
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/** For every node reachable from `src`, the first edge of a shortest path to it. */
+function bfsFirstHops(src: number, adjacency: readonly Edge[][], family: IpFamily): Array<Edge | undefined> {
+  const first: Array<Edge | undefined> = new Array(adjacency.length);
+  const seen = new Uint8Array(adjacency.length);
+  seen[src] = 1;
+  const queue: number[] = [src];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head]!;
+    for (const e of adjacency[at]!) {
+      if (seen[e.to] || e.via[family] === undefined) continue;
+      seen[e.to] = 1;
+      first[e.to] = at === src ? e : first[at];
+      queue.push(e.to);
+    }
+  }
+  return first;
+}
