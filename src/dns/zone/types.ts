@@ -3,7 +3,7 @@
  * and the DNS server. Records carry dns-packet's rdata shapes so the server encodes them
  * without conversion. Import it through `model.ts`.
  */
-import { FlatlabError } from '../../config/diagnostics.js';
+import { FlatlabError, type Diagnostic } from '../../config/diagnostics.js';
 
 export type RecordClass = 'IN' | 'HS' | 'CH';
 
@@ -32,6 +32,8 @@ export interface Zone {
   records: ResourceRecord[];
   /** file the zone came from, for errors and /health */
   source?: string;
+  /** What BIND would warn about when loading (out-of-zone data ignored, TTLs adjusted, …). */
+  warnings?: Diagnostic[];
 }
 
 export interface SoaData {

@@ -1,0 +1,132 @@
+/**
+ * RFC 1035 §5.1 master-file lexer: splits text into entries (one logical line each, with
+ * parentheses joining physical lines), dropping comments. Tokens keep their escapes so
+ * each field's parser decides what `\X` and `\DDD` mean for it (names vs strings).
+ */
+import type { Diagnostic, SourcePosition } from '../../config/diagnostics.js';
+
+export interface Token {
+  /** Raw text without surrounding quotes, escapes kept (`\.`, `\065`). */
+  text: string;
+  quoted: boolean;
+  position: SourcePosition;
+}
+
+export interface Entry {
+  /** The entry began with whitespace: its owner is the previous entry's (RFC 1035 §5.1). */
+  blankOwner: boolean;
+  tokens: Token[];
+  position: SourcePosition;
+}
+
+export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): Entry[] {
+  const entries: Entry[] = [];
+  let line = 1;
+  let col = 1;
+  let i = 0;
+  let current: Entry | undefined;
+  let openParen: SourcePosition | undefined;
+  let atLineStart = true;
+
+  const pos = (): SourcePosition => ({ file, line, col });
+  const error = (code: string, message: string, position: SourcePosition, hint?: string) =>
+    diagnostics.push({ code: `zone.${code}`, severity: 'error', message, position, ...(hint ? { hint } : {}) });
+  const advance = (n = 1) => {
+    for (let k = 0; k < n; k++) {
+      if (text[i] === '\n') {
+        line++;
+        col = 1;
+      } else col++;
+      i++;
+    }
+  };
+  const finishEntry = () => {
+    if (current && current.tokens.length > 0) entries.push(current);
+    current = undefined;
+  };
+  const push = (token: Token) => {
+    if (!current) current = { blankOwner: false, tokens: [], position: token.position };
+    current.tokens.push(token);
+  };
+
+  while (i < text.length) {
+    const c = text[i]!;
+    if (atLineStart && openParen === undefined) {
+      atLineStart = false;
+      if (c === ' ' || c === '\t') {
+        current = { blankOwner: true, tokens: [], position: pos() };
+      }
+    }
+    if (c === '\n') {
+      if (openParen === undefined) {
+        finishEntry();
+        atLineStart = true;
+      }
+      advance();
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      advance();
+      continue;
+    }
+    if (c === ';') {
+      while (i < text.length && text[i] !== '\n') advance();
+      continue;
+    }
+    if (c === '(') {
+      if (openParen !== undefined) error('nested-parentheses', 'nested "(": parentheses do not nest in master files', pos(), 'remove the inner "("');
+      else openParen = pos();
+      if (!current) current = { blankOwner: false, tokens: [], position: pos() };
+      advance();
+      continue;
+    }
+    if (c === ')') {
+      if (openParen === undefined) error('unbalanced-parentheses', '")" without a matching "("', pos(), 'remove it or add the "(" it closes');
+      openParen = undefined;
+      advance();
+      continue;
+    }
+    if (c === '"') {
+      const start = pos();
+      advance();
+      let raw = '';
+      let closed = false;
+      while (i < text.length) {
+        const d = text[i]!;
+        if (d === '\\' && i + 1 < text.length) {
+          raw += d + text[i + 1]!;
+          advance(2);
+          continue;
+        }
+        if (d === '"') {
+          closed = true;
+          advance();
+          break;
+        }
+        if (d === '\n') break;
+        raw += d;
+        advance();
+      }
+      if (!closed) error('unterminated-string', 'quoted string is not closed on this line', start, 'add the closing " (escape a quote inside the string as \\")');
+      push({ text: raw, quoted: true, position: start });
+      continue;
+    }
+    const start = pos();
+    let raw = '';
+    while (i < text.length) {
+      const d = text[i]!;
+      if (d === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
+        raw += d + text[i + 1]!;
+        advance(2);
+        continue;
+      }
+      if (d === ' ' || d === '\t' || d === '\r' || d === '\n' || d === ';' || d === '(' || d === ')' || d === '"') break;
+      raw += d;
+      advance();
+    }
+    push({ text: raw, quoted: false, position: start });
+  }
+  if (openParen !== undefined) error('unbalanced-parentheses', '"(" is never closed', openParen, 'add the matching ")"');
+  finishEntry();
+  return entries;
+}
