@@ -12,7 +12,7 @@ export const birdKind: Kind = {
     kind: 'linux',
     image: 'flatlab/bird:2.0.12',
     configDir: '/etc/bird',
-    cmd: ['bird', '-f', '-c', '/etc/bird/bird.conf', '-s', '/run/bird/bird.ctl'],
+    cmd: ['bird', '-f', '-c', '/etc/bird/bird.conf', '-s', '/run/bird.ctl'],
   },
   configWriters: ['bird'],
   netns: {

@@ -1,0 +1,41 @@
+/**
+ * Config writer registry: the kinds name writers by key (src/kinds/kind.ts), this maps each key
+ * to its ConfigWriter. The BGP daemon writers live in bird.ts, frr.ts, gobgp.ts, exabgp.ts,
+ * bgpd.ts; tayga and Hesiod in tayga.ts and hesiod-zone.ts.
+ */
+import { FlatlabError } from '../config/diagnostics.js';
+import type { ConfigWriterKey } from '../kinds/kind.js';
+import type { ConfigWriter } from './config-file.js';
+import { flatracoonNodeConfig } from './flatracoon-node.js';
+import { zerotierConfig } from './zerotier.js';
+
+export class WriterNotImplementedError extends FlatlabError {}
+
+function notImplemented(key: string, file: string): ConfigWriter {
+  return (_lab, node) => {
+    throw new WriterNotImplementedError('emit.writer-not-implemented', `not implemented: the ${key} config writer (${file}) needed by node ${node.name} (kind ${node.kind})`, {
+      hint: `until ${file} lands, use a kind whose writer exists (linux, bridge, zerotier, flatracoon-os)`,
+    });
+  };
+}
+
+export type ConfigWriterRegistry = Record<ConfigWriterKey, ConfigWriter>;
+
+const bird = notImplemented('BIRD', 'src/emit/bird.ts');
+
+export const configWriters: ConfigWriterRegistry = {
+  bird,
+  frr: notImplemented('FRR', 'src/emit/frr.ts'),
+  gobgp: notImplemented('GoBGP', 'src/emit/gobgp.ts'),
+  exabgp: notImplemented('ExaBGP', 'src/emit/exabgp.ts'),
+  bgpd: notImplemented('flatlab bgpd', 'src/emit/bgpd.ts'),
+  tayga: notImplemented('TAYGA', 'src/emit/tayga.ts'),
+  hesiod: notImplemented('Hesiod zone', 'src/emit/hesiod-zone.ts'),
+  zerotier: zerotierConfig,
+  // A FlatRacoon OS VM running BIRD gets a bird.conf next to its node description.
+  'flatracoon-os': (lab, node) => [...flatracoonNodeConfig(lab, node), ...(vmServices(node.config).includes('bird') ? bird(lab, node) : [])],
+};
+
+function vmServices(config: Record<string, unknown>): string[] {
+  return Array.isArray(config.services) ? config.services.filter((s): s is string => typeof s === 'string') : [];
+}

@@ -1,0 +1,124 @@
+/**
+ * `qemu/<node>.sh` for VM nodes: starts the node's QEMU guest with the node's lab interfaces.
+ *
+ * The script runs inside the node's network namespace (netns runtime) or container
+ * (containerlab), where the lab interfaces (eth1…) already exist. Each lab interface gets a tap
+ * device and a bridge joining the two, so frames on the lab link reach the guest's virtio NIC
+ * unchanged and the guest owns the addresses (given to it in node.yml). `FLATLAB_NET=socket`
+ * instead uses QEMU socket backends on 127.0.0.1, for running VMs without privileges to create
+ * taps: point-to-point link L joins UDP ports BASE+2L and BASE+2L+1 (one per end), a LAN link
+ * uses UDP multicast group 230.0.0.1 port BASE+2L; such links join VMs to each other only.
+ *
+ * KVM when /dev/kvm is usable, else TCG (slow but works anywhere); the disk is opened with
+ * snapshot=on so a lab run never changes the image; the serial console and the monitor are unix
+ * sockets in the run directory (`socat - UNIX-CONNECT:$RUN/console.sock`).
+ */
+import { createHash } from 'node:crypto';
+import { getKind } from '../kinds/index.js';
+import { effectiveConfig } from '../kinds/placeholders.js';
+import type { Lab, LabNode } from '../topology/lab.js';
+import type { ConfigFile } from './config-file.js';
+import { generatedHeader } from './header.js';
+import { fitIfName } from './host-names.js';
+import { shellQuote } from './shell-quote.js';
+
+export const defaultDiskPath = '/var/lib/flatlab/images/flatracoon-os.qcow2';
+
+export function qemuScripts(lab: Lab): ConfigFile[] {
+  return lab.nodes.filter((n) => getKind(n.kind).vm).map((n) => ({ path: `qemu/${n.name}.sh`, content: qemuScript(lab, n), mode: 0o755 }));
+}
+
+/** A stable locally administered MAC (QEMU's 52:54:00 prefix) per lab, node and interface. */
+export function vmMac(lab: Lab, node: string, iface: string): string {
+  const h = createHash('sha256').update(`${lab.name}/${node}/${iface}`).digest();
+  return ['52', '54', '00', h[0]!, h[1]!, h[2]!].map((b) => (typeof b === 'string' ? b : b.toString(16).padStart(2, '0'))).join(':');
+}
+
+export function qemuScript(lab: Lab, node: LabNode): string {
+  const config = effectiveConfig(getKind(node.kind), node.config);
+  const memory = Number(config.memory);
+  const cpus = Number(config.cpus);
+  const q = shellQuote;
+  const lines: string[] = [
+    '#!/bin/sh',
+    generatedHeader('#', lab).trimEnd(),
+    `# FlatRacoon OS VM ${node.name}: ${node.interfaces.length} lab interface(s), ${memory} MiB, ${cpus} CPU(s).`,
+    'set -eu',
+    '',
+    `NODE=${q(node.name)}`,
+    `DISK="\${FLATLAB_QEMU_DISK:-${defaultDiskPath}}"`,
+    'DISK_FORMAT="${FLATLAB_QEMU_DISK_FORMAT:-qcow2}"',
+    `RUN="\${FLATLAB_RUN:-/run/flatlab/${lab.name}/${node.name}}"`,
+    'CONFIG="${FLATLAB_CONFIG:-}"',
+    'NET="${FLATLAB_NET:-tap}"',
+    'SOCKET_BASE="${FLATLAB_SOCKET_BASE:-40000}"',
+    `MEMORY=${memory}`,
+    `CPUS=${cpus}`,
+    '',
+    'if [ ! -r "$DISK" ]; then',
+    '  echo "$0: disk image $DISK not found; build it with flatlab image build, or set FLATLAB_QEMU_DISK" >&2',
+    '  exit 2',
+    'fi',
+    'mkdir -p "$RUN"',
+    '',
+    'if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then',
+    '  ACCEL=kvm',
+    '  CPU_MODEL=host',
+    'else',
+    '  ACCEL=tcg',
+    '  CPU_MODEL=max',
+    'fi',
+    '',
+    '# wire IFACE TAP BRIDGE: bridge the lab interface to the VM\'s tap device.',
+    'wire() {',
+    '  ip link show "$2" >/dev/null 2>&1 || ip tuntap add dev "$2" mode tap',
+    '  ip link show "$3" >/dev/null 2>&1 || ip link add name "$3" type bridge',
+    '  ip link set "$1" master "$3"',
+    '  ip link set "$2" master "$3"',
+    '  ip link set "$1" up',
+    '  ip link set "$2" up',
+    '  ip link set "$3" up',
+    '}',
+    '',
+    'set -- \\',
+    '  -name "$NODE" \\',
+    '  -machine q35 -accel "$ACCEL" -cpu "$CPU_MODEL" \\',
+    '  -m "$MEMORY" -smp "$CPUS" \\',
+    '  -nographic \\',
+    '  -serial "unix:$RUN/console.sock,server=on,wait=off" \\',
+    '  -monitor "unix:$RUN/monitor.sock,server=on,wait=off" \\',
+    '  -pidfile "$RUN/qemu.pid" \\',
+    '  -drive "file=$DISK,if=virtio,format=$DISK_FORMAT,snapshot=on"',
+    '',
+    '# The node\'s generated config directory, read-only, as a virtual FAT disk the guest reads node.yml from.',
+    'if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then',
+    '  set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw"',
+    'fi',
+    '',
+  ];
+  node.interfaces.forEach((iface, i) => {
+    const n = i + 1;
+    const link = lab.links[iface.link];
+    const end = link ? link.endpoints.findIndex((e) => e.node === node.name && e.interface === iface.name) : 0;
+    const socketBackend =
+      link?.type === 'lan'
+        ? `socket,id=net${n},mcast=230.0.0.1:$((SOCKET_BASE + ${2 * iface.link})),localaddr=127.0.0.1`
+        : `socket,id=net${n},udp=127.0.0.1:$((SOCKET_BASE + ${2 * iface.link + (end === 0 ? 1 : 0)})),localaddr=127.0.0.1:$((SOCKET_BASE + ${2 * iface.link + (end === 0 ? 0 : 1)}))`;
+    const tap = fitIfName(`tap-${iface.name}`);
+    const br = fitIfName(`br-${iface.name}`);
+    const mac = vmMac(lab, node.name, iface.name);
+    lines.push(
+      `# NIC ${n}: lab interface ${iface.name}${iface.ipv4 ? ` (${iface.ipv4}` : ''}${iface.ipv6 ? `${iface.ipv4 ? ', ' : ' ('}${iface.ipv6}` : ''}${iface.ipv4 || iface.ipv6 ? ')' : ''}`,
+      'if [ "$NET" = socket ]; then',
+      `  set -- "$@" -netdev "${socketBackend}"`,
+      'else',
+      `  wire ${q(iface.name)} ${q(tap)} ${q(br)}`,
+      `  set -- "$@" -netdev "tap,id=net${n},ifname=${tap},script=no,downscript=no"`,
+      'fi',
+      `set -- "$@" -device "virtio-net-pci,netdev=net${n},mac=${mac}"`,
+      '',
+    );
+  });
+  lines.push('exec qemu-system-x86_64 "$@"', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qemuScript, qemuScripts, vmMac } from '../../src/emit/qemu.js';
+import { sampleLab } from '../fixtures/emit/sample-lab.js';
+
+describe('QEMU emitter', () => {
+  const lab = sampleLab();
+  const vm = lab.nodes.find((n) => n.name === 'vm1')!;
+  const script = qemuScript(lab, vm);
+
+  it('writes one executable script per VM node', () => {
+    expect(qemuScripts(lab).map((f) => [f.path, f.mode])).toEqual([['qemu/vm1.sh', 0o755]]);
+  });
+
+  it('is a strict POSIX shell script that parses', () => {
+    expect(script.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(script).toContain('\nset -eu\n');
+    execFileSync('sh', ['-n'], { input: script });
+  });
+
+  it('uses the node memory and cpus, a virtio disk in snapshot mode and a serial console socket', () => {
+    expect(script).toContain('MEMORY=768');
+    expect(script).toContain('CPUS=2');
+    expect(script).toContain('if=virtio,format=$DISK_FORMAT,snapshot=on');
+    expect(script).toContain('-serial "unix:$RUN/console.sock,server=on,wait=off"');
+    expect(script).toContain('-nographic');
+  });
+
+  it('gives stable, locally administered MACs', () => {
+    expect(vmMac(lab, 'vm1', 'eth1')).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+    expect(vmMac(lab, 'vm1', 'eth1')).toBe(vmMac(sampleLab(), 'vm1', 'eth1'));
+    expect(vmMac(lab, 'vm1', 'eth1')).not.toBe(vmMac(lab, 'vm1', 'eth2'));
+  });
+
+  describe('run against a stand-in qemu-system-x86_64 (socket networking: no root needed)', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'flatlab-qemu-'));
+      await writeFile(join(dir, 'qemu-system-x86_64'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
+      await chmod(join(dir, 'qemu-system-x86_64'), 0o755);
+      await writeFile(join(dir, 'disk.qcow2'), '');
+      await writeFile(join(dir, 'vm1.sh'), script);
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    const run = (env: Record<string, string>) =>
+      execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_RUN: join(dir, 'run'), FLATLAB_NET: 'socket', ...env }, encoding: 'utf8' }).trim().split('\n');
+
+    it('passes a coherent argument list to QEMU', () => {
+      const argv = run({ FLATLAB_QEMU_DISK: join(dir, 'disk.qcow2') });
+      expect(argv.slice(0, 2)).toEqual(['-name', 'vm1']);
+      expect(argv[argv.indexOf('-accel') + 1]).toMatch(/^(kvm|tcg)$/);
+      expect(argv[argv.indexOf('-m') + 1]).toBe('768');
+      expect(argv).toContain(`file=${join(dir, 'disk.qcow2')},if=virtio,format=qcow2,snapshot=on`);
+      // vm1 is the first end of link 3: it listens on BASE+6 and sends to BASE+7.
+      expect(argv).toContain('socket,id=net1,udp=127.0.0.1:40007,localaddr=127.0.0.1:40006');
+      expect(argv).toContain(`virtio-net-pci,netdev=net1,mac=${vmMac(lab, 'vm1', 'eth1')}`);
+    });
+
+    it('refuses to start without its disk image, saying how to get one', () => {
+      expect(() => execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_QEMU_DISK: join(dir, 'nope.qcow2'), FLATLAB_RUN: join(dir, 'run') }, stdio: 'pipe' })).toThrow(/flatlab image build/);
+    });
+  });
+});
