@@ -53,8 +53,8 @@ export function assignAddresses(topo: Topology, nodes: readonly ResolvedNode[], 
     p2pLength,
   };
   const loopbacks = assignLoopbacks(nodes, pools, ctx);
-  const linkAddrs = assignLinkSubnets(links, pools, p2pLength, ctx);
-  checkConflicts(nodes, links, loopbacks, linkAddrs, ctx);
+  const { links: linkAddrs, overlapping } = assignLinkSubnets(links, pools, p2pLength, ctx);
+  checkConflicts(nodes, links.filter((l) => !overlapping.has(l.index)), loopbacks, linkAddrs, ctx);
   return { plan, loopbacks, links: linkAddrs };
 }
 
@@ -127,15 +127,16 @@ export function linkPrefixLength(family: IpFamily, type: 'p2p' | 'lan', hosts: n
   return Math.min(29, 32 - Math.ceil(Math.log2(needed)));
 }
 
-function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLength: { ipv4: number; ipv6: number }, ctx: CompileContext): AddressAssignment['links'] {
+function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLength: { ipv4: number; ipv6: number }, ctx: CompileContext): { links: AddressAssignment['links']; overlapping: Set<number> } {
   const out: AddressAssignment['links'] = links.map((l) => ({ subnet: {}, endpoints: l.endpoints.map(() => ({})) }));
+  const overlapping = new Set<number>();
   for (const family of FAMILIES) {
     const pool = pools.links[family];
     const overrides = links
       .map((l) => l.subnetOverride[family])
       .filter((s): s is IpPrefix => s !== undefined && s !== false)
       .sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
-    checkOverrides(links, family, pools, ctx);
+    for (const i of checkOverrides(links, family, pools, ctx)) overlapping.add(i);
     let cursor = pool?.network ?? 0n;
     let exhausted: ResolvedLink | undefined;
     let allocated = 0;
@@ -176,11 +177,12 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
       });
     }
   }
-  return out;
+  return { links: out, overlapping };
 }
 
 /** Explicit link subnets must not reach into the loopback pool or overlap each other. */
-function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools: Pools, ctx: CompileContext): void {
+function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools: Pools, ctx: CompileContext): number[] {
+  const flagged: number[] = [];
   const lo = pools.loopback[family];
   const given = links.filter((l) => l.subnetOverride[family]).map((l) => ({ link: l, subnet: l.subnetOverride[family] as IpPrefix }));
   for (const g of given) {
@@ -195,8 +197,10 @@ function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools:
     if (prefixesOverlap(prev.subnet, cur.subnet)) {
       const [first, second] = prev.link.index < cur.link.index ? [prev, cur] : [cur, prev];
       ctx.error('subnet-overlap', `link ${second.link.index + 1}'s subnet ${formatPrefix(second.subnet)} overlaps link ${first.link.index + 1}'s ${formatPrefix(first.subnet)}`, [...second.link.path, family], { hint: 'give each link its own subnet' });
+      flagged.push(second.link.index);
     }
   }
+  return flagged;
 }
 
 /** An address given by hand may land on one assigned by the pools: find any address used twice. */

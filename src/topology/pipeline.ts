@@ -72,7 +72,7 @@ function buildLab(topo: Topology, ctx: CompileContext): Lab | undefined {
   const links = resolveLinks(topo, byName, ctx);
   nameInterfaces(links, byName, ctx);
   const referenced = checkPolicies(topo, ctx);
-  checkBgp(topo, byName, ctx);
+  checkBgp(topo, byName, links, ctx);
   const addrs = assignAddresses(topo, nodes, links, ctx);
   if (ctx.errorCount() > 0) return undefined;
 

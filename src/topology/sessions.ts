@@ -25,7 +25,7 @@ function hostOf(cidr: string): string {
 }
 
 /** Checks that need only the resolved nodes, reported with every other validation error. */
-export function checkBgp(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode>, ctx: CompileContext): void {
+export function checkBgp(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode>, links: readonly ResolvedLink[], ctx: CompileContext): void {
   const sessions = topo.bgp?.sessions;
   const names = [...nodes.keys()];
   if (Array.isArray(sessions)) {
@@ -47,6 +47,12 @@ export function checkBgp(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode
       if (ok && s.between[0] === s.between[1]) {
         ctx.error('session-self', `session ${i + 1} joins node "${s.between[0]}" to itself`, path, { hint: 'name two different nodes' });
         return;
+      }
+      const [x, y] = [nodes.get(s.between[0])!, nodes.get(s.between[1])!];
+      // eBGP needs a shared link: flatlab installs no routes between ASes, so a multihop
+      // session between loopbacks would never come up.
+      if (ok && x.asn !== undefined && y.asn !== undefined && x.asn !== y.asn && !sharesLink(x, y, links)) {
+        ctx.error('session-no-link', `eBGP session ${i + 1} between "${x.name}" (AS ${x.asn}) and "${y.name}" (AS ${y.asn}) has no link to run over`, path, { hint: 'add a link between the two nodes; multihop eBGP is not supported' });
       }
       const key = `${[...s.between].sort().join('~')}~${s.family ?? '*'}`;
       const first = seen.get(key);
@@ -75,6 +81,10 @@ export function checkBgp(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode
       }
     }
   }
+}
+
+function sharesLink(x: ResolvedNode, y: ResolvedNode, links: readonly ResolvedLink[]): boolean {
+  return x.linkSlots.some((slot) => links[slot.link]!.endpoints.some((e) => e.node === y.name));
 }
 
 export function groupByAsn(nodes: Iterable<ResolvedNode>): Map<number, ResolvedNode[]> {
@@ -255,13 +265,8 @@ function explicitSessions(s: ExplicitSession, i: number, input: SessionInputs, n
   if (x.asn === y.asn) {
     made = loopbackSessions(x, y, input, nextHopSelf, s);
   } else {
-    // eBGP needs a shared link: flatlab installs no routes between ASes, so a multihop
-    // session between loopbacks would never come up.
     const shared = x.linkSlots.map((slot) => input.links[slot.link]!).find((l) => l.usable && l.endpoints.some((e) => e.node === y.name));
-    if (!shared) {
-      input.ctx.error('session-no-link', `eBGP session ${i + 1} between "${x.name}" (AS ${x.asn}) and "${y.name}" (AS ${y.asn}) has no link to run over`, [...path, 'between'], { hint: 'add a link between the two nodes; multihop eBGP is not supported' });
-      return [];
-    }
+    if (!shared) return []; // reported by checkBgp
     made = linkSessions(shared, input, nextHopSelf, { pair: [x.name, y.name], ...(s.family ? { family: s.family } : {}), override: s });
   }
   if (made.length === 0) {
