@@ -16,6 +16,8 @@ export interface Entry {
   /** The entry began with whitespace: its owner is the previous entry's (RFC 1035 §5.1). */
   blankOwner: boolean;
   tokens: Token[];
+  /** A lexical error was reported inside this entry; it is skipped to avoid follow-on errors. */
+  broken?: boolean;
   position: SourcePosition;
 }
 
@@ -26,6 +28,8 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
   let i = 0;
   let current: Entry | undefined;
   let openParen: SourcePosition | undefined;
+  // BIND counts nested parentheses rather than rejecting them; so do we.
+  let depth = 0;
   let atLineStart = true;
 
   const pos = (): SourcePosition => ({ file, line, col });
@@ -74,15 +78,15 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
       continue;
     }
     if (c === '(') {
-      if (openParen !== undefined) error('nested-parentheses', 'nested "(": parentheses do not nest in master files', pos(), 'remove the inner "("');
-      else openParen = pos();
+      if (depth === 0) openParen = pos();
+      depth++;
       if (!current) current = { blankOwner: false, tokens: [], position: pos() };
       advance();
       continue;
     }
     if (c === ')') {
-      if (openParen === undefined) error('unbalanced-parentheses', '")" without a matching "("', pos(), 'remove it or add the "(" it closes');
-      openParen = undefined;
+      if (depth === 0) error('unbalanced-parentheses', '")" without a matching "("', pos(), 'remove it or add the "(" it closes');
+      else if (--depth === 0) openParen = undefined;
       advance();
       continue;
     }
@@ -103,12 +107,16 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
           advance();
           break;
         }
-        if (d === '\n') break;
+        // Recovery only: a string may not span lines (BIND: "unbalanced quotes"), but reading on
+        // to the closing quote keeps its second half from producing follow-on errors.
         raw += d;
         advance();
       }
-      if (!closed) error('unterminated-string', 'quoted string is not closed on this line', start, 'add the closing " (escape a quote inside the string as \\")');
       push({ text: raw, quoted: true, position: start });
+      if (!closed || raw.includes('\n')) {
+        error('unterminated-string', 'quoted string is not closed on this line', start, 'add the closing " (escape a quote inside the string as \\")');
+        current!.broken = true;
+      }
       continue;
     }
     const start = pos();

@@ -94,6 +94,7 @@ function parseOrigin(text: string): string {
 function parseText(state: ParserState, text: string, file: string, startOrigin: string): void {
   let origin = startOrigin;
   for (const entry of lexZone(text, file, state.diagnostics)) {
+    if (entry.broken) continue;
     try {
       const first = entry.tokens[0]!;
       if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) origin = directive(state, entry, file, origin);
@@ -240,11 +241,19 @@ function resolveClass(state: ParserState, classToken: Token | undefined): Record
     state.zoneClass ??= 'IN';
     return state.zoneClass;
   }
-  const c = classToken.text.toUpperCase() as RecordClass;
-  if (!CLASSES.includes(c)) throw error('zone.unsupported-class', `class ${classToken.text} is not supported`, classToken, 'zones are class IN, HS or CH');
+  const c = classFromText(classToken.text);
+  if (c === undefined) throw error('zone.unsupported-class', `class ${classToken.text} is not supported`, classToken, 'zones are class IN, HS or CH');
   state.zoneClass ??= c;
   if (c !== state.zoneClass) throw error('zone.class-mismatch', `class ${c} differs from the zone's class ${state.zoneClass}`, classToken, 'a zone holds one class; state it on the first record (or in the zone options) and use it throughout');
   return c;
+}
+
+/** `IN`, `HS`, `CH`, or RFC 3597's `CLASS1`/`CLASS4`/`CLASS3` for them. */
+function classFromText(text: string): RecordClass | undefined {
+  const upper = text.toUpperCase();
+  const numbered: Record<string, RecordClass> = { CLASS1: 'IN', CLASS3: 'CH', CLASS4: 'HS' };
+  const c = numbered[upper] ?? upper;
+  return (CLASSES as readonly string[]).includes(c) ? (c as RecordClass) : undefined;
 }
 
 function resolveTtl(state: ParserState, ttlToken: Token | undefined, type: string, data: unknown, entry: Entry): number {
