@@ -7,6 +7,7 @@ import type { Diagnostic } from '../config/diagnostics.js';
 import type { DataPath, YamlSource } from '../config/yaml-source.js';
 import { formatPath } from '../config/yaml-source.js';
 import type { KindCatalog } from './kind-catalog.js';
+import { BrokenPaths } from './partial.js';
 
 export interface DiagnosticOptions {
   hint?: string;
@@ -20,6 +21,8 @@ export class CompileContext {
   constructor(
     readonly source: YamlSource,
     readonly kinds: KindCatalog,
+    /** Values the schema rejected: nothing more is said about them (see partial.ts). */
+    readonly broken: BrokenPaths = new BrokenPaths(),
   ) {}
 
   error(what: string, message: string, path: DataPath, options: DiagnosticOptions = {}): void {
@@ -37,6 +40,7 @@ export class CompileContext {
   }
 
   private push(severity: Diagnostic['severity'], what: string, message: string, path: DataPath, options: DiagnosticOptions): void {
+    if (this.broken.covers(path)) return;
     this.diagnostics.push({
       code: `topology.${what}`,
       severity,

@@ -30,6 +30,7 @@ export function resolveNodes(topo: Topology, ctx: CompileContext): ResolvedNode[
 function resolveNode(name: string, node: TopologyNode, index: number, topo: Topology, ctx: CompileContext): ResolvedNode {
   const path: DataPath = ['nodes', name];
   const defaults = topo.defaults ?? {};
+  if (ctx.broken.has(path)) return brokenNode(name, index, path);
   if (!NAME_PATTERN.test(name)) {
     ctx.error('node-name', `node name "${name}" cannot be used in container and namespace names`, path, {
       key: true,
@@ -39,7 +40,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
   const kindName = node.kind ?? defaults.kind;
   let kind = undefined;
   if (kindName === undefined) {
-    ctx.error('missing-kind', `node "${name}" has no kind`, path, { key: true, hint: 'add "kind: <kind>" to the node, or "defaults: { kind: <kind> }"' });
+    if (!ctx.broken.covers(['defaults', 'kind'])) ctx.error('missing-kind', `node "${name}" has no kind`, path, { key: true, hint: 'add "kind: <kind>" to the node, or "defaults: { kind: <kind> }"' });
   } else if (node.kind !== undefined) {
     kind = checkKindName(node.kind, [...path, 'kind'], ctx);
   } else {
@@ -56,7 +57,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     asn = checkAsn(node.asn, [...path, 'asn'], ctx) ? node.asn : undefined;
   } else if (speaksBgp && defaults.asn !== undefined) {
     asn = defaults.asn;
-  } else if (speaksBgp) {
+  } else if (speaksBgp && !ctx.broken.covers(['defaults', 'asn'])) {
     ctx.error('missing-asn', `node "${name}" speaks BGP (kind "${kind?.name}") but has no ASN`, path, { key: true, hint: 'add "asn: <number>" to the node, or "defaults: { asn: <number> }"' });
   }
 
@@ -107,6 +108,11 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     routes,
     linkSlots: [],
   };
+}
+
+/** A node the schema rejected: present (so references to it resolve) but inert. */
+function brokenNode(name: string, index: number, path: DataPath): ResolvedNode {
+  return { name, index, path, kindName: '', role: 'host', speaksBgp: false, loopbackOverride: {}, originate: [], import: ['all'], export: ['all'], config: {}, env: {}, routes: [], linkSlots: [] };
 }
 
 function checkKindName(name: string, path: DataPath, ctx: CompileContext) {

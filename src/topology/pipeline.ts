@@ -10,7 +10,7 @@
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import { loadYamlFile } from '../config/load-yaml-file.js';
-import { validateAgainstSchema } from '../config/schema-diagnostics.js';
+import { schemaDiagnostics } from '../config/schema-diagnostics.js';
 import type { YamlSource } from '../config/yaml-source.js';
 import type { Policy } from '../bgp/policy/model.js';
 import { formatPrefix } from '../net/ip.js';
@@ -19,6 +19,7 @@ import { CompileContext } from './context.js';
 import type { KindCatalog } from './kind-catalog.js';
 import type { Lab, LabInterface, LabLink, LabNode } from './lab.js';
 import { nameInterfaces, resolveLinks } from './links.js';
+import { BrokenPaths, repairData } from './partial.js';
 import { resolveNodes } from './nodes.js';
 import { checkPolicies } from './policies.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
@@ -51,15 +52,37 @@ export function compileTopology(source: YamlSource, opts: CompileOptions): Compi
     diagnostics.push({ code: 'topology.empty', severity: 'error', message: 'the topology file is empty', position: { file: source.file, line: 1, col: 1 }, hint: 'start with "name: <lab>" and a "nodes:" map' });
     return { diagnostics };
   }
-  const shape = validateAgainstSchema(topologySchema, source, 'topology');
-  diagnostics.push(...shape.diagnostics);
-  if (!shape.value) return { diagnostics: sortDiagnostics(diagnostics) };
+  const broken = new BrokenPaths();
+  const topo = parseShape(source, diagnostics, broken);
+  if (!topo) return { diagnostics: sortDiagnostics(diagnostics) };
 
-  const ctx = new CompileContext(source, opts.kinds);
-  const lab = buildLab(shape.value, ctx);
+  const ctx = new CompileContext(source, opts.kinds, broken);
+  const lab = buildLab(topo, ctx);
   diagnostics.push(...ctx.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   return hasErrors(sorted) || !lab ? { diagnostics: sorted } : { lab, diagnostics: sorted };
+}
+
+/**
+ * Check the shape; on errors, report them and go on with a repaired copy so the semantic
+ * checks still run on everything the schema accepted (partial.ts).
+ */
+function parseShape(source: YamlSource, diagnostics: Diagnostic[], broken: BrokenPaths): Topology | undefined {
+  let result = topologySchema.safeParse(source.data);
+  if (result.success) return result.data;
+  for (const d of schemaDiagnostics(result.error.issues, source, 'topology', topologySchema)) diagnostics.push(d.hint ? d : { ...d, hint: referenceHint(d.key) });
+  let data: unknown = source.data;
+  for (let attempt = 0; attempt < 4 && !result.success; attempt++) {
+    data = repairData(data, result.error.issues, broken);
+    if (data === undefined) return undefined;
+    result = topologySchema.safeParse(data);
+  }
+  return result.success ? result.data : undefined;
+}
+
+function referenceHint(key: string | undefined): string {
+  const section = key?.match(/^[a-z$-]+/)?.[0];
+  return section ? `see "${section}" in docs/topology.md` : 'see docs/topology.md';
 }
 
 export async function compileTopologyFile(file: string, opts: CompileOptions): Promise<CompileResult> {

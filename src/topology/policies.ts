@@ -15,16 +15,19 @@ const POLICY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
 /** Check the policies and every reference to one; return the names referenced (built-ins included). */
 export function checkPolicies(topo: Topology, ctx: CompileContext): Set<string> {
-  const defined = Object.keys(topo.policies ?? {});
+  const badNames = new Set<string>();
   for (const [name, policy] of Object.entries(topo.policies ?? {})) {
     const path: DataPath = ['policies', name];
     if ((BUILTIN_POLICIES as readonly string[]).includes(name)) {
+      badNames.add(name);
       ctx.error('policy-name', `"${name}" is a built-in policy and cannot be redefined`, path, { key: true, hint: '"all" accepts and "none" rejects everything; pick another name' });
     } else if (!POLICY_NAME.test(name)) {
+      badNames.add(name);
       ctx.error('policy-name', `policy name "${name}" cannot be used in BIRD, FRR and GoBGP configs`, path, { key: true, hint: 'start with a letter; use letters, digits, "_" and "-" (at most 63)' });
     }
     checkPolicyTerms(policy, path, ctx);
   }
+  const defined = Object.keys(topo.policies ?? {}).filter((n) => !(BUILTIN_POLICIES as readonly string[]).includes(n));
 
   const known = [...defined, ...BUILTIN_POLICIES];
   const referenced = new Set<string>();
@@ -55,7 +58,7 @@ export function checkPolicies(topo: Topology, ctx: CompileContext): Set<string> 
     });
   }
   for (const name of defined) {
-    if (!referenced.has(name)) ctx.warn('unused-policy', `policy "${name}" is not used by any node or session`, ['policies', name], { key: true, hint: 'reference it with import: / export:, or remove it' });
+    if (!referenced.has(name) && !badNames.has(name)) ctx.warn('unused-policy', `policy "${name}" is not used by any node or session`, ['policies', name], { key: true, hint: 'reference it with import: / export:, or remove it' });
   }
   // Policies not named anywhere (defaults and nodes fall back to `all`) still need `all`.
   referenced.add('all');
