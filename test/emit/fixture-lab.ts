@@ -20,16 +20,15 @@ const customerIn: Policy = [
       prefix: ['203.0.113.0/24 le 28', '2001:db8::/32 ge 32 le 48'],
       community: ['65001:100', '65001:*', 'no-export'],
       'large-community': ['65001:1:2', '65001:*:*'],
-      'as-path-contains': [65001, 64512],
       'origin-as': 65001,
-      'neighbor-as': [65001],
-      'as-path-length': { ge: 1, le: 6 },
-      origin: 'igp',
+      'neighbor-as': [65001, 65002],
       'next-hop': ['10.0.0.0/8', 'fd00::/8'],
     },
     set: { 'local-pref': 200, 'community-add': ['65002:200'], 'large-community-add': '65002:0:200' },
     action: 'accept',
   },
+  { name: 'transit', match: { 'as-path-contains': [65001, 64512], 'large-community': '65001:5:*' }, set: { 'local-pref': 120 }, action: 'next' },
+  { name: 'sized', match: { 'as-path-length': { ge: 1, le: 6 } }, action: 'accept' },
   { name: 'v4-only', match: { family: 'ipv4', 'as-path-length': { le: 3 } }, set: { med: 50 }, action: 'next' },
   { name: 'rest', action: 'reject' },
 ];
@@ -46,14 +45,16 @@ const tagOut: Policy = [
       'large-community-remove': ['65001:*:*'],
       'large-community-add': ['65001:3:4'],
       med: 10,
-      origin: 'incomplete',
       'next-hop': 'self',
       prepend: 2,
     },
     action: 'next',
   },
-  { name: 'prepend-other', match: { origin: 'egp' }, set: { prepend: { asn: 65001, count: 1 }, 'local-pref': 90 }, action: 'next' },
+  { name: 'prepend-other', match: { community: '65001:9' }, set: { prepend: { asn: 65001, count: 1 }, 'local-pref': 90 }, action: 'next' },
 ];
+
+/** Origin match and set: not in GoBGP 3.10, so only on the other daemons' chains. */
+const originOps: Policy = [{ name: 'egp-to-incomplete', match: { origin: 'egp' }, set: { origin: 'incomplete', med: 5 }, action: 'next' }, { match: { origin: 'igp', family: 'ipv6' }, action: 'accept' }];
 
 /** The regex condition, only on daemons that have regular expressions (FRR, GoBGP, flatlab). */
 const regexIn: Policy = [
@@ -66,6 +67,7 @@ const policies: Record<string, Policy> = {
   'customer-in': customerIn,
   'tag-out': tagOut,
   'regex-in': regexIn,
+  'origin-ops': originOps,
   all: [{ action: 'accept' }],
   none: [{ action: 'reject' }],
 };
@@ -117,7 +119,7 @@ export function fixtureLab(): Lab {
   const r2 = nodes[1]!;
   r2.bgp!.clusterId = '10.255.0.2';
   const sessions: BgpSession[] = [
-    session(end('r1', 65001, '10.0.0.0', { import: ['customer-in'], export: ['tag-out', 'all'] }), end('r2', 65002, '10.0.0.1', { import: ['regex-in', 'customer-in'], export: ['tag-out', 'all'] }), 'ipv4', { link: 0 }),
+    session(end('r1', 65001, '10.0.0.0', { import: ['origin-ops', 'customer-in'], export: ['tag-out', 'origin-ops', 'all'] }), end('r2', 65002, '10.0.0.1', { import: ['regex-in', 'origin-ops', 'customer-in'], export: ['tag-out', 'all'] }), 'ipv4', { link: 0 }),
     session(end('r1', 65001, 'fd00:1::', { import: ['customer-in'], export: ['all'] }), end('r2', 65002, 'fd00:1::1', { import: ['all'], export: ['tag-out', 'all'] }), 'ipv6', { link: 0 }),
     session(end('r1', 65001, '10.0.0.4', { import: ['all'], export: ['tag-out', 'none'] }), end('r4', 65003, '10.0.0.5', { import: ['customer-in'], export: ['all'] }), 'ipv4', { link: 2 }),
     session(end('r2', 65002, '10.255.0.2', { routeReflectorClient: true, nextHopSelf: true }), end('r3', 65002, '10.255.0.3', { import: ['regex-in', 'customer-in'], export: ['tag-out', 'all'] }), 'ipv4', 'loopback'),
