@@ -153,6 +153,12 @@ export interface OpenMessage {
   capabilities: Capability[];
   /** Optional parameters other than capabilities, kept raw. */
   unknownParameters?: Array<{ type: number; value: Uint8Array }>;
+  /**
+   * How many capabilities each Capabilities optional parameter held, in order, when that was
+   * not one per parameter (BIRD puts all in one). Only for byte-exact re-encoding; absent means
+   * one capability per parameter, which is what flatlab sends.
+   */
+  capabilityGroups?: number[];
 }
 
 export interface UpdateMessage {
@@ -167,6 +173,11 @@ export interface NotificationMessage {
   code: number;
   subcode: number;
   data: Uint8Array;
+  /**
+   * Decoded view only (the encoder writes `data`): the shutdown communication of a Cease /
+   * Administrative Shutdown or Reset (RFC 8203, RFC 9003), when `data` holds a valid one.
+   */
+  shutdownCommunication?: string;
 }
 
 export interface KeepaliveMessage {

@@ -1,0 +1,262 @@
+/**
+ * The path attribute section of an UPDATE: decode with RFC 7606 error handling, encode in
+ * ascending type-code order with the extended-length flag only when a value exceeds 255 bytes.
+ *
+ * Decoding never throws for an error RFC 7606 lets us survive: attribute-discard drops the
+ * attribute, treat-as-withdraw is recorded for the UPDATE decoder, and only session-reset
+ * errors are thrown (always as BgpDecodeError).
+ */
+import { as4ForTwoOctetSession } from '../as4.js';
+import { Reader, type Writer } from '../cursor.js';
+import { BgpDecodeError, BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
+import type { CodecContext, ErrorDisposition, PathAttributes, UnknownAttribute } from '../types.js';
+import {
+  ATTR,
+  FLAG_EXTENDED_LENGTH,
+  FLAG_OPTIONAL,
+  FLAG_PARTIAL,
+  FLAG_TRANSITIVE,
+  type AttributeField,
+  type AttributeSpec,
+} from './attribute.js';
+import { ATTRIBUTE_SPECS, attributeSpec } from './registry.js';
+
+/** One attribute problem the UPDATE survived (or the one that reset the session). */
+export interface AttributeError {
+  /** Type code of the attribute, or 0 for a problem with the attribute list itself. */
+  typeCode: number;
+  name: string;
+  disposition: ErrorDisposition;
+  error: BgpDecodeError;
+}
+
+export interface DecodedAttributes {
+  attributes: PathAttributes;
+  errors: AttributeError[];
+  /** Some error asks for the whole UPDATE to be treated as a withdrawal (RFC 7606 §2). */
+  treatAsWithdraw: boolean;
+  /** The list could not be parsed to its end (RFC 7606 §4); later attributes were not seen. */
+  framingError: boolean;
+}
+
+const SHORT_ATTRIBUTE = { code: 'bgp.update.malformed-attribute', errorCode: 3, errorSubcode: UPDATE_SUBCODE.ATTRIBUTE_LENGTH_ERROR, what: 'attribute' };
+
+function nameOf(typeCode: number): string {
+  return attributeSpec(typeCode)?.name ?? `attribute ${typeCode}`;
+}
+
+/** Attributes an eBGP peer must not send us; dropped whatever they hold (RFC 7606 §7.5, §7.9, §7.10). */
+const IBGP_ONLY = new Set<number>([ATTR.LOCAL_PREF, ATTR.ORIGINATOR_ID, ATTR.CLUSTER_LIST]);
+
+export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttributes {
+  const attributes: PathAttributes = {};
+  const errors: AttributeError[] = [];
+  let treatAsWithdraw = false;
+  let framingError = false;
+  const seen = new Uint8Array(256);
+  const bytes = r.bytes;
+
+  const record = (typeCode: number, disposition: ErrorDisposition, error: BgpDecodeError): void => {
+    const e = error.withDisposition(disposition);
+    if (disposition === 'session-reset') throw e;
+    errors.push({ typeCode, name: typeCode === 0 ? 'attribute list' : nameOf(typeCode), disposition, error: e });
+    if (disposition === 'treat-as-withdraw') treatAsWithdraw = true;
+  };
+
+  while (r.pos < r.end) {
+    const start = r.pos;
+    const left = r.end - start;
+    const flags = bytes[start] as number;
+    const headerLen = flags & FLAG_EXTENDED_LENGTH ? 4 : 3;
+    if (left < headerLen) {
+      // RFC 7606 §4: too few bytes for an attribute header → treat-as-withdraw; the Total
+      // Attribute Length still locates the NLRI.
+      record(0, 'treat-as-withdraw', listError(start, `${left} byte${left === 1 ? '' : 's'} left where an attribute header needs ${headerLen}`));
+      framingError = true;
+      break;
+    }
+    const typeCode = bytes[start + 1] as number;
+    const len = headerLen === 4 ? r.view.getUint16(start + 2) : (bytes[start + 2] as number);
+    const valueStart = start + headerLen;
+    if (valueStart + len > r.end) {
+      record(typeCode, 'treat-as-withdraw', listError(start, `${nameOf(typeCode)} length ${len} runs past the attribute list (${r.end - valueStart} bytes left)`));
+      framingError = true;
+      break;
+    }
+    r.pos = valueStart + len;
+    const attrBytes = (): Uint8Array => bytes.slice(start, valueStart + len);
+
+    if (seen[typeCode]) {
+      // RFC 7606 §3(g): a repeated MP attribute is a Malformed Attribute List; other repeats
+      // are discarded after the first.
+      const dup = new BgpDecodeError({
+        code: 'bgp.update.duplicate-attribute',
+        message: `${nameOf(typeCode)} appears more than once`,
+        errorCode: 3,
+        errorSubcode: UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST,
+        offset: start,
+        attributeType: typeCode,
+      });
+      record(typeCode, typeCode === ATTR.MP_REACH_NLRI || typeCode === ATTR.MP_UNREACH_NLRI ? 'session-reset' : 'attribute-discard', dup);
+      continue;
+    }
+    seen[typeCode] = 1;
+
+    const spec = attributeSpec(typeCode);
+    if (spec === undefined) {
+      if (!(flags & FLAG_OPTIONAL)) {
+        throw new BgpDecodeError({
+          code: 'bgp.update.unrecognized-well-known',
+          message: `unrecognized well-known attribute ${typeCode}`,
+          errorCode: 3,
+          errorSubcode: UPDATE_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
+          data: attrBytes(),
+          offset: start,
+          attributeType: typeCode,
+        });
+      }
+      // RFC 4271 §5: keep an unrecognised optional transitive attribute (passed on with
+      // Partial set); quietly drop an optional non-transitive one.
+      if (flags & FLAG_TRANSITIVE) {
+        const unknown: UnknownAttribute = { flags: flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL), typeCode, value: bytes.slice(valueStart, valueStart + len) };
+        (attributes.unknown ??= []).push(unknown);
+      }
+      continue;
+    }
+
+    if (!ctx.ibgp && IBGP_ONLY.has(typeCode)) {
+      record(typeCode, 'attribute-discard', attributeError(spec, start, attrBytes(), 'bgp.update.ebgp-attribute', UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, `${spec.name} from an external peer is discarded`));
+      continue;
+    }
+    if (ctx.fourOctetAs && (typeCode === ATTR.AS4_PATH || typeCode === ATTR.AS4_AGGREGATOR)) {
+      // RFC 6793 §3: a NEW speaker does not send AS4_* to a NEW speaker; one that does is ignored.
+      record(typeCode, 'attribute-discard', attributeError(spec, start, attrBytes(), 'bgp.update.as4-on-four-octet-session', UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `${spec.name} on a 4-octet-AS session is ignored`));
+      continue;
+    }
+    if ((flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) !== spec.flags) {
+      // RFC 7606 §3(c): conflicting Optional/Transitive bits make the attribute malformed →
+      // treat-as-withdraw; MP attributes that cannot be trusted reset the session (§7.11).
+      const disposition: ErrorDisposition = spec.onMalformed(ctx) === 'session-reset' ? 'session-reset' : 'treat-as-withdraw';
+      record(typeCode, disposition, attributeError(spec, start, attrBytes(), 'bgp.update.attribute-flags', UPDATE_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `${spec.name} has flags 0x${flags.toString(16)}, expected 0x${spec.flags.toString(16)}`));
+      continue;
+    }
+
+    const sub = new Reader(bytes, valueStart, valueStart + len, SHORT_ATTRIBUTE, r.view);
+    try {
+      const value = spec.codec.decode(sub, len, ctx);
+      if (sub.pos !== sub.end) throw attributeError(spec, sub.pos, undefined, 'bgp.update.attribute-length', UPDATE_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `${spec.name} has ${sub.end - sub.pos} trailing bytes`);
+      (attributes as Record<AttributeField, unknown>)[spec.field] = value;
+    } catch (e) {
+      if (!(e instanceof BgpDecodeError)) throw e;
+      const withData = new BgpDecodeError({
+        code: e.code,
+        message: e.message.replace(/ \(at byte \d+\)$/, ''),
+        errorCode: e.errorCode,
+        errorSubcode: e.errorSubcode,
+        data: attrBytes(),
+        offset: e.offset,
+        attributeType: typeCode,
+      });
+      record(typeCode, spec.onMalformed(ctx), withData);
+    }
+  }
+  return { attributes, errors, treatAsWithdraw, framingError };
+}
+
+function listError(offset: number, message: string): BgpDecodeError {
+  return new BgpDecodeError({ code: 'bgp.update.malformed-attribute-list', message, errorCode: 3, errorSubcode: UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, offset });
+}
+
+function attributeError(spec: AttributeSpec, offset: number, data: Uint8Array | undefined, code: string, subcode: number, message: string): BgpDecodeError {
+  return new BgpDecodeError({ code, message, errorCode: 3, errorSubcode: subcode, ...(data ? { data } : {}), offset, attributeType: spec.typeCode });
+}
+
+// ---------------------------------------------------------------- encoding
+
+/** Fields encoded from the record; AS4_* are generated for 2-octet sessions, never taken as given. */
+function encodable(spec: AttributeSpec, attrs: PathAttributes): unknown {
+  const v = attrs[spec.field];
+  if (spec.field === 'atomicAggregate' && v === false) return undefined;
+  return v;
+}
+
+function sessionView(attrs: PathAttributes, ctx: CodecContext): PathAttributes {
+  if (ctx.fourOctetAs) {
+    if (attrs.as4Path === undefined && attrs.as4Aggregator === undefined) return attrs;
+    // RFC 6793 §3: AS4_* are never sent between NEW speakers.
+    const copy = { ...attrs };
+    delete copy.as4Path;
+    delete copy.as4Aggregator;
+    return copy;
+  }
+  return as4ForTwoOctetSession(attrs);
+}
+
+function headerLength(valueLength: number): number {
+  return valueLength > 255 ? 4 : 3;
+}
+
+function sortedUnknown(attrs: PathAttributes): readonly UnknownAttribute[] {
+  const u = attrs.unknown;
+  if (!u || u.length === 0) return [];
+  if (u.length === 1) return u;
+  return [...u].sort((a, b) => a.typeCode - b.typeCode);
+}
+
+function checkUnknown(u: UnknownAttribute): void {
+  if (attributeSpec(u.typeCode) !== undefined) throw new BgpEncodeError(`unknown attribute with type code ${u.typeCode}, which flatlab interprets; set the typed field instead`);
+  if (!(u.flags & FLAG_OPTIONAL)) throw new BgpEncodeError(`unknown attribute ${u.typeCode} is flagged well-known; only optional attributes can be carried opaquely`);
+}
+
+export function pathAttributesEncodedLength(attrs: PathAttributes, ctx: CodecContext): number {
+  const view = sessionView(attrs, ctx);
+  let n = 0;
+  for (const spec of ATTRIBUTE_SPECS) {
+    const v = encodable(spec, view);
+    if (v === undefined) continue;
+    const len = spec.codec.encodedLength(v as never, ctx);
+    n += headerLength(len) + len;
+  }
+  for (const u of sortedUnknown(view)) n += headerLength(u.value.length) + u.value.length;
+  return n;
+}
+
+export function encodePathAttributes(w: Writer, attrs: PathAttributes, ctx: CodecContext): void {
+  const view = sessionView(attrs, ctx);
+  const unknown = sortedUnknown(view);
+  let ui = 0;
+  const writeUnknownUpTo = (typeCode: number): void => {
+    while (ui < unknown.length && (unknown[ui] as UnknownAttribute).typeCode < typeCode) {
+      const u = unknown[ui++] as UnknownAttribute;
+      checkUnknown(u);
+      // RFC 4271 §5: an unrecognised optional transitive attribute is passed on with Partial set.
+      const flags = (u.flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL)) | (u.flags & FLAG_TRANSITIVE ? FLAG_PARTIAL : 0);
+      writeHeader(w, flags, u.typeCode, u.value.length);
+      w.bytes(u.value);
+    }
+  };
+  for (const spec of ATTRIBUTE_SPECS) {
+    const v = encodable(spec, view);
+    if (v === undefined) continue;
+    writeUnknownUpTo(spec.typeCode);
+    const len = spec.codec.encodedLength(v as never, ctx);
+    writeHeader(w, spec.flags, spec.typeCode, len);
+    const before = w.pos;
+    spec.codec.encode(v as never, w, ctx);
+    if (w.pos - before !== len) throw new BgpEncodeError(`internal: ${spec.name} wrote ${w.pos - before} bytes, expected ${len}`);
+  }
+  writeUnknownUpTo(256);
+}
+
+function writeHeader(w: Writer, flags: number, typeCode: number, len: number): void {
+  if (len > 0xffff) throw new BgpEncodeError(`attribute ${nameOf(typeCode)} is ${len} bytes, more than an attribute can hold (65535)`);
+  if (len > 255) {
+    w.u8(flags | FLAG_EXTENDED_LENGTH);
+    w.u8(typeCode);
+    w.u16(len);
+  } else {
+    w.u8(flags & ~FLAG_EXTENDED_LENGTH);
+    w.u8(typeCode);
+    w.u8(len);
+  }
+}
