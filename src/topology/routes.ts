@@ -55,6 +55,7 @@ export function loopbackRoutes(nodes: readonly ResolvedNode[], links: readonly R
       }
       return edges;
     });
+    const unreachable: string[] = [];
     for (const family of FAMILIES) {
       members.forEach((src, s) => {
         const firstHop = bfsFirstHops(s, adjacency, family);
@@ -65,15 +66,22 @@ export function loopbackRoutes(nodes: readonly ResolvedNode[], links: readonly R
           const hop = firstHop[d];
           if (!hop) {
             const key = src.name < dst.name ? `${src.name}~${dst.name}~${family}` : `${dst.name}~${src.name}~${family}`;
-            if (needed.has(key) && src.name < dst.name) {
-              ctx.warn('ibgp-unreachable', `iBGP session ${key} cannot come up: no path of ${family} links inside AS ${src.asn} joins "${src.name}" and "${dst.name}"`, src.path, { key: true, hint: `link them through nodes of AS ${src.asn}, or add routes by hand` });
-            }
+            if (needed.has(key) && src.name < dst.name) unreachable.push(key);
             return;
           }
           const list = out.get(src.name) ?? [];
           list.push({ prefix: lo, via: hop.via[family]!, interface: hop.interface });
           out.set(src.name, list);
         });
+      });
+    }
+    if (unreachable.length > 0) {
+      // One warning per AS: a large random lab would otherwise print thousands of lines.
+      const shown = unreachable.slice(0, 5).join(', ');
+      const more = unreachable.length > 5 ? ` and ${unreachable.length - 5} more` : '';
+      ctx.warn('ibgp-unreachable', `${unreachable.length} iBGP session${unreachable.length === 1 ? '' : 's'} in AS ${members[0]!.asn} cannot come up without an IGP: no path of links inside the AS joins the loopbacks (${shown}${more})`, members[0]!.path, {
+        key: true,
+        hint: `link those nodes through nodes of AS ${members[0]!.asn}, or add routes by hand`,
       });
     }
   }
