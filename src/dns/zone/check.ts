@@ -24,6 +24,11 @@ export interface ZoneCheckInput {
   class: RecordClass;
   records: readonly PositionedRecord[];
   file?: string;
+  /**
+   * Some records were dropped for syntax errors: skip the checks that a missing record
+   * would fail (no SOA, no NS, NS without address), so one typo gives one error.
+   */
+  incomplete?: boolean;
 }
 
 export interface ZoneCheckResult {
@@ -57,9 +62,9 @@ export function checkZone(input: ZoneCheckInput): ZoneCheckResult {
     if (canonicalName(p.record.name) !== apex) push('error', 'soa-not-at-apex', `SOA record not at the top of the zone (${p.record.name})`, at(p), `only ${input.origin} may have an SOA; a sub-zone is delegated with NS records`);
   }
   const apexSoas = soas.filter((p) => canonicalName(p.record.name) === apex);
-  if (apexSoas.length === 0) push('error', 'no-soa', `zone ${input.origin} has no SOA record`, fallback, `add "@ SOA <primary-ns> <hostmaster> <serial> <refresh> <retry> <expire> <minimum>"`);
+  if (apexSoas.length === 0 && !input.incomplete) push('error', 'no-soa', `zone ${input.origin} has no SOA record`, fallback, `add "@ SOA <primary-ns> <hostmaster> <serial> <refresh> <retry> <expire> <minimum>"`);
   for (const p of apexSoas.slice(1)) push('error', 'multiple-soa', `zone ${input.origin} has more than one SOA record`, at(p), 'keep one SOA at the apex');
-  if (!typesAt.get(apex)?.has('NS')) push('error', 'no-ns', `zone ${input.origin} has no NS records at its apex`, apexSoas[0] ? at(apexSoas[0]) : fallback, 'add "@ NS <name-server>"');
+  if (!typesAt.get(apex)?.has('NS') && !input.incomplete) push('error', 'no-ns', `zone ${input.origin} has no NS records at its apex`, apexSoas[0] ? at(apexSoas[0]) : fallback, 'add "@ NS <name-server>"');
 
   // RFC 1034 §3.6.2 / RFC 2181 §10.1: a CNAME stands alone.
   const cnameSeen = new Map<string, PositionedRecord>();
@@ -81,7 +86,7 @@ export function checkZone(input: ZoneCheckInput): ZoneCheckResult {
 
   for (const p of records) checkNames(p, input.class, (code, message) => push('error', code, message, at(p), 'host names use letters, digits and inner hyphens (RFC 952/1123); check-names as in BIND'));
 
-  if (input.class === 'IN') checkIntegrity(records, typesAt, apex, push, at);
+  if (input.class === 'IN' && !input.incomplete) checkIntegrity(records, typesAt, apex, push, at);
   for (const p of records) {
     const labels = canonicalName(p.record.name).split('.');
     if (labels.indexOf('*') > 0) push('warning', 'non-terminal-wildcard', `owner ${p.record.name} has a "*" that is not its first label; it is not a wildcard`, at(p));

@@ -107,13 +107,14 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
           advance();
           break;
         }
-        // Recovery only: a string may not span lines (BIND: "unbalanced quotes"), but reading on
-        // to the closing quote keeps its second half from producing follow-on errors.
+        // A string may not span lines (BIND: "unbalanced quotes"); the entry is dropped and
+        // lexing resumes on the next line.
+        if (d === '\n') break;
         raw += d;
         advance();
       }
       push({ text: raw, quoted: true, position: start });
-      if (!closed || raw.includes('\n')) {
+      if (!closed) {
         error('unterminated-string', 'quoted string is not closed on this line', start, 'add the closing " (escape a quote inside the string as \\")');
         current!.broken = true;
       }

@@ -58,7 +58,7 @@ export function parseZoneText(text: string, opts: ParseZoneOptions): Zone {
   };
   parseText(state, text, opts.file, origin);
   const zoneClass = state.zoneClass ?? 'IN';
-  const checked = checkZone({ origin, class: zoneClass, records: state.records, file: opts.file });
+  const checked = checkZone({ origin, class: zoneClass, records: state.records, file: opts.file, incomplete: hasErrors(state.diagnostics) });
   const diagnostics = sortDiagnostics([...state.diagnostics, ...checked.diagnostics]);
   if (hasErrors(diagnostics)) throw new ValidationError(diagnostics, `zone ${origin} (${opts.file})`);
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
