@@ -1,5 +1,7 @@
 /** Every CLI verb, listed explicitly (no side-effect imports). Adding a verb: one file + one line. */
 import type { Verb } from './verb.js';
 import { validateVerb } from './validate.js';
+import { generateVerb } from './generate.js';
+import { graphVerb } from './graph.js';
 
-export const verbs: Verb[] = [validateVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb];

@@ -5,7 +5,10 @@
  */
 import { FlatlabError } from '../config/diagnostics.js';
 import type { ConfigWriterKey } from '../kinds/kind.js';
+import { birdConfig } from './bird.js';
 import type { ConfigWriter } from './config-file.js';
+import { frrConfig } from './frr.js';
+import { gobgpConfig } from './gobgp.js';
 import { flatracoonNodeConfig } from './flatracoon-node.js';
 import { zerotierConfig } from './zerotier.js';
 
@@ -21,19 +24,17 @@ function notImplemented(key: string, file: string): ConfigWriter {
 
 export type ConfigWriterRegistry = Record<ConfigWriterKey, ConfigWriter>;
 
-const bird = notImplemented('BIRD', 'src/emit/bird.ts');
-
 export const configWriters: ConfigWriterRegistry = {
-  bird,
-  frr: notImplemented('FRR', 'src/emit/frr.ts'),
-  gobgp: notImplemented('GoBGP', 'src/emit/gobgp.ts'),
+  bird: birdConfig,
+  frr: frrConfig,
+  gobgp: gobgpConfig,
   exabgp: notImplemented('ExaBGP', 'src/emit/exabgp.ts'),
   bgpd: notImplemented('flatlab bgpd', 'src/emit/bgpd.ts'),
   tayga: notImplemented('TAYGA', 'src/emit/tayga.ts'),
   hesiod: notImplemented('Hesiod zone', 'src/emit/hesiod-zone.ts'),
   zerotier: zerotierConfig,
   // A FlatRacoon OS VM running BIRD gets a bird.conf next to its node description.
-  'flatracoon-os': (lab, node) => [...flatracoonNodeConfig(lab, node), ...(vmServices(node.config).includes('bird') ? bird(lab, node) : [])],
+  'flatracoon-os': (lab, node) => [...flatracoonNodeConfig(lab, node), ...(vmServices(node.config).includes('bird') ? birdConfig(lab, node) : [])],
 };
 
 function vmServices(config: Record<string, unknown>): string[] {
