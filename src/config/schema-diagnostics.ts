@@ -16,18 +16,23 @@ export function validateAgainstSchema<S extends z.ZodType>(schema: S, source: Ya
   return { diagnostics: schemaDiagnostics(result.error.issues, source, codePrefix, schema) };
 }
 
-export function schemaDiagnostics(issues: readonly Issue[], source: YamlSource, codePrefix: string, schema?: z.ZodType): Diagnostic[] {
+/**
+ * Diagnostics for zod issues. `basePath` is where the validated value sits in the document
+ * when `schema` describes only part of it (a scenario step's arguments, say).
+ */
+export function schemaDiagnostics(issues: readonly Issue[], source: YamlSource, codePrefix: string, schema?: z.ZodType, basePath: DataPath = []): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const issue of issues) out.push(...issueDiagnostics(issue, source, codePrefix, schema));
+  for (const issue of issues) out.push(...issueDiagnostics(issue, source, codePrefix, schema, basePath));
   return out;
 }
 
-function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, schema?: z.ZodType): Diagnostic[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, schema: z.ZodType | undefined, basePath: DataPath): Diagnostic[] {
+  const relative = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const path = [...basePath, ...relative];
   const key = formatPath(path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = schema ? objectKeysAt(schema, path) : [];
+      const known = schema ? objectKeysAt(schema, relative) : [];
       return issue.keys.map((k) => ({
         code: `${prefix}.unknown-key`,
         severity: 'error' as const,
@@ -57,7 +62,7 @@ function issueDiagnostics(issue: Issue, source: YamlSource, prefix: string, sche
       const branches = issue.errors.filter((b) => b.length > 0);
       if (branches.length > 0) {
         const deepest = branches.reduce((a, b) => (maxDepth(b) > maxDepth(a) ? b : a));
-        if (maxDepth(deepest) > 0) return deepest.flatMap((i) => issueDiagnostics({ ...i, path: [...issue.path, ...i.path] } as Issue, source, prefix, schema));
+        if (maxDepth(deepest) > 0) return deepest.flatMap((i) => issueDiagnostics({ ...i, path: [...issue.path, ...i.path] } as Issue, source, prefix, schema, basePath));
       }
       return [located(prefix, 'invalid', `${key || 'document'}: ${issue.message}`, path, source)];
     }

@@ -1,0 +1,16 @@
+/** The step registry: every step kind, listed explicitly. Adding a step: one file + one line. */
+import type { StepKind } from '../step.js';
+import { exec } from './exec.js';
+import { dns, expect, ping } from './expect.js';
+import { down, up } from './lifecycle.js';
+import { linkDown, linkUp } from './link-state.js';
+import { netem } from './netem.js';
+import { start, stop } from './node-control.js';
+import { wait } from './wait.js';
+
+export const stepKinds: ReadonlyMap<string, StepKind<any>> = new Map(
+  ([up, down, expect, dns, ping, exec, linkDown, linkUp, netem, stop, start, wait] as StepKind<any>[]).map((k) => [k.name, k]),
+);
+
+/** `include` is expanded by the loader, not run. */
+export const INCLUDE_STEP = 'include';
