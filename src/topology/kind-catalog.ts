@@ -16,6 +16,12 @@ export interface KindInfo {
   speaksBgp: boolean;
   defaultRole: NodeRole;
   vm: boolean;
+  /**
+   * For kinds whose BGP depends on the node's settings (a VM that speaks BGP only when it runs
+   * a routing daemon): true when a node with this (validated) `config:` speaks BGP. Absent:
+   * `speaksBgp` decides alone.
+   */
+  speaksBgpWith?(config: Record<string, unknown>): boolean;
   /** Validate `node.config`; return diagnostics-friendly messages. */
   validateConfig?(config: Record<string, unknown>): KindConfigProblem[];
 }

@@ -7,8 +7,7 @@ import { didYouMean } from '../config/suggest.js';
 import { FAMILY_BITS, formatPrefix, parseIp, parseIpv4, parsePrefix, type IpAddress, type IpFamily } from '../net/ip.js';
 import { policyChain } from '../bgp/policy/model.js';
 import type { CompileContext } from './context.js';
-import type { StaticRoute } from './lab.js';
-import type { ResolvedNode } from './resolved.js';
+import type { ResolvedNode, UserRoute } from './resolved.js';
 import { NAME_PATTERN, type Topology, type TopologyNode } from './schema.js';
 
 /** RFC 7607 reserves AS 0; RFC 6793 reserves AS_TRANS (23456) for 2-octet speakers. */
@@ -46,7 +45,8 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
   } else {
     kind = ctx.kinds.get(kindName);
   }
-  const speaksBgp = kind?.speaksBgp ?? false;
+  const config = node.config ?? {};
+  const speaksBgp = kind ? kind.speaksBgp || (kind.speaksBgpWith?.(config) ?? false) : false;
   const role = node.role ?? kind?.defaultRole ?? 'router';
   if (role === 'route-reflector' && kind && !kind.speaksBgp) {
     ctx.error('role', `node "${name}" is a route reflector but kind "${kind.name}" does not speak BGP`, [...path, 'role'], { hint: 'use a BGP-speaking kind (bird, frr, gobgp, flatlab-bgpd) or another role' });
@@ -55,6 +55,12 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
   let asn: number | undefined;
   if (node.asn !== undefined) {
     asn = checkAsn(node.asn, [...path, 'asn'], ctx) ? node.asn : undefined;
+    if (kind && !speaksBgp) {
+      ctx.error('asn-without-bgp', `node "${name}" has an ASN but kind "${kind.name}" does not speak BGP${kind.speaksBgpWith ? ' with this config' : ''}`, [...path, 'asn'], {
+        key: true,
+        hint: kind.speaksBgpWith ? `check the node's config: (see docs/kinds.md for when ${kind.name} runs BGP), or remove asn` : 'use a BGP-speaking kind (bird, frr, gobgp, flatlab-bgpd), or remove asn',
+      });
+    }
   } else if (speaksBgp && defaults.asn !== undefined) {
     asn = defaults.asn;
   } else if (speaksBgp && !ctx.broken.covers(['defaults', 'asn'])) {
@@ -80,8 +86,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
   const originate = checkOriginate(node, path, speaksBgp, ctx);
   const routes = checkRoutes(node, path, ctx);
 
-  const config = node.config ?? {};
-  if (kind?.validateConfig && node.config !== undefined) {
+  if (kind?.validateConfig) {
     for (const p of kind.validateConfig(config)) {
       ctx.error('kind-config', `${kind.name}: ${p.message}`, [...path, 'config', ...p.path], p.hint ? { hint: p.hint } : {});
     }
@@ -196,23 +201,23 @@ export function checkNetwork(text: string, path: DataPath, ctx: CompileContext, 
   return formatPrefix(r.prefix);
 }
 
-function checkRoutes(node: TopologyNode, path: DataPath, ctx: CompileContext): StaticRoute[] {
-  const out: StaticRoute[] = [];
+function checkRoutes(node: TopologyNode, path: DataPath, ctx: CompileContext): UserRoute[] {
+  const out: UserRoute[] = [];
   (node.routes ?? []).forEach((r, i) => {
     const p = [...path, 'routes', i];
     const prefix = checkNetwork(r.prefix, [...p, 'prefix'], ctx);
     const via = parseIp(r.via);
-    if (!via) {
-      ctx.error('bad-address', `next hop "${r.via}" is not an IP address`, [...p, 'via'], { hint: 'write the neighbour\'s address on a shared link' });
+    if (!via && !NAME_PATTERN.test(r.via)) {
+      ctx.error('bad-address', `next hop "${r.via}" is neither an IP address nor a node name`, [...p, 'via'], { hint: 'write the neighbour\'s address, or the name of a node on a shared link' });
       return;
     }
     if (prefix === undefined) return;
-    const fam = prefix.includes(':') ? 'ipv6' : 'ipv4';
-    if (fam !== via.family) {
+    const family: IpFamily = prefix.includes(':') ? 'ipv6' : 'ipv4';
+    if (via && family !== via.family) {
       ctx.error('family-mismatch', `route to ${prefix} has a next hop of the other address family`, [...p, 'via'], { hint: 'use an IPv4 next hop for IPv4 prefixes and IPv6 for IPv6 (or an RFC 8950 setup outside flatlab)' });
       return;
     }
-    out.push({ prefix, via: r.via, ...(r.interface ? { interface: r.interface } : {}) });
+    out.push({ prefix, family, ...(via ? { via: r.via } : { viaNode: r.via }), ...(r.interface ? { interface: r.interface } : {}), path: p });
   });
   return out;
 }

@@ -23,7 +23,7 @@ import { BrokenPaths, repairData } from './partial.js';
 import { resolveNodes } from './nodes.js';
 import { checkPolicies } from './policies.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
-import { loopbackRoutes } from './routes.js';
+import { loopbackRoutes, userRoutes } from './routes.js';
 import { topologySchema, type Topology } from './schema.js';
 import { checkBgp, deriveSessions, nodeBgpIntent } from './sessions.js';
 
@@ -97,6 +97,7 @@ function buildLab(topo: Topology, ctx: CompileContext): Lab | undefined {
   const referenced = checkPolicies(topo, ctx);
   checkBgp(topo, byName, links, ctx);
   const addrs = assignAddresses(topo, nodes, links, ctx);
+  const staticRoutes = userRoutes(byName, links, addrs, ctx);
   if (ctx.errorCount() > 0) return undefined;
 
   const bgp = nodeBgpIntent(nodes, addrs, ctx);
@@ -110,7 +111,7 @@ function buildLab(topo: Topology, ctx: CompileContext): Lab | undefined {
   return {
     name: topo.name,
     sourceFile: ctx.source.file,
-    nodes: nodes.map((n) => labNode(n, links, addrs, bgp.get(n.name), routes.get(n.name) ?? [])),
+    nodes: nodes.map((n) => labNode(n, links, addrs, bgp.get(n.name), [...(routes.get(n.name) ?? []), ...(staticRoutes.get(n.name) ?? [])])),
     links: links.map((l) => labLink(l, addrs)),
     sessions,
     policies,
@@ -139,7 +140,7 @@ function labNode(n: ResolvedNode, links: readonly ResolvedLink[], addrs: Address
     loopback: { ...(addrs.loopbacks.get(n.name) ?? {}) },
     interfaces,
     ...(bgp ? { bgp } : {}),
-    routes: [...routes, ...n.routes],
+    routes,
     config: n.config,
     env: n.env,
   };

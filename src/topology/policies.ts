@@ -55,6 +55,10 @@ export function checkPolicies(topo: Topology, ctx: CompileContext): Set<string> 
       if (s === 'auto') return;
       checkRef(s.import, ['bgp', 'sessions', i, 'import']);
       checkRef(s.export, ['bgp', 'sessions', i, 'export']);
+      for (const [node, chains] of Object.entries(s.ends ?? {})) {
+        checkRef(chains.import, ['bgp', 'sessions', i, 'ends', node, 'import']);
+        checkRef(chains.export, ['bgp', 'sessions', i, 'ends', node, 'export']);
+      }
     });
   }
   for (const name of defined) {

@@ -4,7 +4,7 @@
  */
 import type { DataPath } from '../config/yaml-source.js';
 import type { IpAddress, IpFamily, IpPrefix } from '../net/ip.js';
-import type { Netem, NodeRole, StaticRoute } from './lab.js';
+import type { Netem, NodeRole } from './lab.js';
 import type { KindInfo } from './kind-catalog.js';
 
 export interface ResolvedNode {
@@ -26,7 +26,7 @@ export interface ResolvedNode {
   export: string[];
   config: Record<string, unknown>;
   env: Record<string, string>;
-  routes: StaticRoute[];
+  routes: UserRoute[];
   /** Indices of the links this node is on, in link order (one entry per endpoint). */
   linkSlots: Array<{ link: number; endpoint: number }>;
 }
@@ -51,4 +51,14 @@ export interface ResolvedLink {
   subnetOverride: Partial<Record<IpFamily, IpPrefix | false>>;
   /** False when an endpoint is broken; later phases skip the link. */
   usable: boolean;
+}
+
+/** A static route from the file; `viaNode` names a neighbour, resolved to its address on a shared link. */
+export interface UserRoute {
+  prefix: string;
+  family: IpFamily;
+  via?: string;
+  viaNode?: string;
+  interface?: string;
+  path: DataPath;
 }

@@ -10,6 +10,7 @@ import type { IpFamily } from '../net/ip.js';
 import type { AddressAssignment } from './addressing.js';
 import type { CompileContext } from './context.js';
 import type { BgpSession, StaticRoute } from './lab.js';
+import { didYouMean } from '../config/suggest.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
 import { groupByAsn } from './sessions.js';
 
@@ -104,4 +105,44 @@ function bfsFirstHops(src: number, adjacency: readonly Edge[][], family: IpFamil
     }
   }
   return first;
+}
+
+/**
+ * The file's own static routes, with `via: <node>` resolved to that neighbour's address on the
+ * first link (in link order) the two share that has the route's family.
+ */
+export function userRoutes(nodes: ReadonlyMap<string, ResolvedNode>, links: readonly ResolvedLink[], addrs: AddressAssignment, ctx: CompileContext): Map<string, StaticRoute[]> {
+  const out = new Map<string, StaticRoute[]>();
+  const names = [...nodes.keys()];
+  for (const node of nodes.values()) {
+    const list: StaticRoute[] = [];
+    for (const r of node.routes) {
+      if (r.via !== undefined) {
+        list.push({ prefix: r.prefix, via: r.via, ...(r.interface ? { interface: r.interface } : {}) });
+        continue;
+      }
+      const target = r.viaNode!;
+      if (!nodes.has(target)) {
+        ctx.error('unknown-node', `unknown node "${target}" as next hop${didYouMean(target, names)}`, [...r.path, 'via'], { hint: 'name a node that shares a link with this one, or write an address' });
+        continue;
+      }
+      let found: StaticRoute | undefined;
+      let shared = false;
+      for (const slot of node.linkSlots) {
+        const link = links[slot.link]!;
+        const j = link.endpoints.findIndex((e, k) => k !== slot.endpoint && e.node === target);
+        if (j < 0) continue;
+        shared = true;
+        const theirs = addrs.links[link.index]?.endpoints[j]?.[r.family];
+        if (!theirs) continue;
+        found = { prefix: r.prefix, via: hostOf(theirs), interface: r.interface ?? link.endpoints[slot.endpoint]!.interface };
+        break;
+      }
+      if (found) list.push(found);
+      else if (!shared) ctx.error('route-via', `next hop "${target}" shares no link with node "${node.name}"`, [...r.path, 'via'], { hint: 'a next hop must be a direct neighbour; route via the neighbour that leads there' });
+      else ctx.error('route-via', `node "${target}" has no ${r.family} address on a link shared with "${node.name}"`, [...r.path, 'via'], { hint: `the route to ${r.prefix} needs an ${r.family === 'ipv4' ? 'IPv4' : 'IPv6'} next hop: check the link's addressing` });
+    }
+    if (list.length > 0) out.set(node.name, list);
+  }
+  return out;
 }

@@ -32,7 +32,7 @@ export const addressingSchema = z.strictObject({
 
 const staticRoute = z.strictObject({
   prefix: cidr,
-  via: address.describe('next-hop address'),
+  via: z.string().min(1).describe('next-hop address, or the name of a neighbour node (its address on the first shared link of the family)'),
   interface: z.string().min(1).optional(),
 });
 
@@ -89,6 +89,10 @@ export const explicitSessionSchema = z.strictObject({
   family: z.enum(['ipv4', 'ipv6']).optional().describe('one family only; both families the two ends share by default'),
   import: policyRefSchema.optional().describe('import chain both ends apply on this session'),
   export: policyRefSchema.optional().describe('export chain both ends apply on this session'),
+  ends: z
+    .record(z.string(), z.strictObject({ import: policyRefSchema.optional(), export: policyRefSchema.optional() }))
+    .optional()
+    .describe('per-end chains, keyed by node name: { r1: { import: customer-in } }; override import/export above'),
 });
 
 export const bgpSchema = z.strictObject({

@@ -48,15 +48,21 @@ export function checkBgp(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode
         ctx.error('session-self', `session ${i + 1} joins node "${s.between[0]}" to itself`, path, { hint: 'name two different nodes' });
         return;
       }
+      for (const name of Object.keys(s.ends ?? {})) {
+        if (!s.between.includes(name)) {
+          ctx.error('session-end', `"${name}" is not an end of session ${i + 1}${didYouMean(name, s.between)}`, ['bgp', 'sessions', i, 'ends', name], { key: true, hint: `ends are keyed by the node names in between: ${s.between.join(', ')}` });
+        }
+      }
+      if (!ok) return;
       const [x, y] = [nodes.get(s.between[0])!, nodes.get(s.between[1])!];
       // eBGP needs a shared link: flatlab installs no routes between ASes, so a multihop
       // session between loopbacks would never come up.
-      if (ok && x.asn !== undefined && y.asn !== undefined && x.asn !== y.asn && !sharesLink(x, y, links)) {
+      if (x.asn !== undefined && y.asn !== undefined && x.asn !== y.asn && !sharesLink(x, y, links)) {
         ctx.error('session-no-link', `eBGP session ${i + 1} between "${x.name}" (AS ${x.asn}) and "${y.name}" (AS ${y.asn}) has no link to run over`, path, { hint: 'add a link between the two nodes; multihop eBGP is not supported' });
       }
       const key = `${[...s.between].sort().join('~')}~${s.family ?? '*'}`;
       const first = seen.get(key);
-      if (ok && first !== undefined) ctx.error('duplicate-session', `session ${i + 1} repeats session ${first + 1}`, path, { hint: 'remove one of them' });
+      if (first !== undefined) ctx.error('duplicate-session', `session ${i + 1} repeats session ${first + 1}`, path, { hint: 'remove one of them' });
       seen.set(key, i);
     });
   }
@@ -197,12 +203,17 @@ interface EndOptions {
 }
 
 function end(node: ResolvedNode, o: EndOptions): BgpSessionEnd {
+  const own = o.override?.ends?.[node.name];
+  const chain = (dir: 'import' | 'export') => {
+    const ref = own?.[dir] ?? o.override?.[dir];
+    return ref !== undefined ? policyChain(ref, 'all') : node[dir];
+  };
   return {
     node: node.name,
     asn: node.asn!,
     address: o.address,
-    import: o.override?.import !== undefined ? policyChain(o.override.import, 'all') : node.import,
-    export: o.override?.export !== undefined ? policyChain(o.override.export, 'all') : node.export,
+    import: chain('import'),
+    export: chain('export'),
     routeReflectorClient: o.reflectsToPeer,
     nextHopSelf: o.ibgp && o.nextHopSelf,
   };

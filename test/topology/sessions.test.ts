@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BgpSession } from '../../src/topology/lab.js';
+import { parseYamlSource } from '../../src/config/yaml-source.js';
+import { compileTopology } from '../../src/topology/pipeline.js';
 import { compileText, errorsOf, labOf } from './compile-helper.js';
+import { testCatalog } from './test-catalog.js';
 
 const brief = (s: BgpSession) => `${s.id} ${s.type} ${s.via === 'loopback' ? 'lo' : `link${s.via.link}`} ${s.a.address}-${s.b.address}`;
 
@@ -156,5 +159,58 @@ links: [[a, x], [x, b]]
     const r = compileText(text);
     expect(r.diagnostics.map((d) => `${d.severity} ${d.code}@${d.position?.line}:${d.position?.col}`)).toEqual(['warning topology.ibgp-unreachable@5:3']);
     expect(r.lab!.nodes[0]!.routes).toEqual([{ prefix: '0.0.0.0/0', via: '10.0.0.1' }]);
+  });
+});
+
+describe('per-end chains, next hops by name, config-dependent BGP', () => {
+  it('applies ends: chains to one side only', () => {
+    const lab = labOf(`name: t
+addressing: { loopback: { ipv4: 10.255.0.0/24 }, links: { ipv4: 10.0.0.0/24 } }
+defaults: { kind: bird }
+nodes: { t1: { asn: 65000 }, c1: { asn: 65001 } }
+links: [[t1, c1]]
+bgp:
+  sessions:
+    - { between: [t1, c1], export: none, ends: { t1: { import: [cust, all] } } }
+policies:
+  cust: [{ action: next }]
+`);
+    const s = lab.sessions[0]!;
+    expect(s.a).toMatchObject({ node: 'c1', import: ['all'], export: ['none'] });
+    expect(s.b).toMatchObject({ node: 't1', import: ['cust', 'all'], export: ['none'] });
+  });
+
+  it('resolves via: <node> to the neighbour address of the route\'s family on the first shared link', () => {
+    const lab = labOf(`name: t
+addressing: { loopback: {}, links: { ipv4: 10.0.0.0/24, ipv6: "2001:db8::/48" } }
+nodes:
+  h: { kind: linux, routes: [{ prefix: 0.0.0.0/0, via: r }, { prefix: "::/0", via: r }, { prefix: 192.0.2.0/24, via: 10.0.0.9, interface: eth1 }] }
+  r: { kind: linux, role: router }
+links:
+  - { endpoints: [h, r], ipv6: false }
+  - ["h:eth2", "r:eth2"]
+`);
+    expect(lab.nodes[0]!.routes).toEqual([
+      { prefix: '0.0.0.0/0', via: '10.0.0.1', interface: 'eth1' },
+      { prefix: '::/0', via: '2001:db8::1', interface: 'eth2' },
+      { prefix: '192.0.2.0/24', via: '10.0.0.9', interface: 'eth1' },
+    ]);
+  });
+
+  it('asks speaksBgpWith for kinds whose BGP depends on their config', () => {
+    const vm = { name: 'vm', speaksBgp: false, defaultRole: 'server' as const, vm: true, speaksBgpWith: (c: Record<string, unknown>) => Array.isArray(c.services) && c.services.includes('bird') };
+    const catalog = { get: (n: string) => (n === 'vm' ? vm : testCatalog.get(n)), names: () => [...testCatalog.names(), 'vm'] };
+    const text = `name: t
+addressing: { loopback: { ipv4: 10.255.0.0/24 }, links: { ipv4: 10.0.0.0/24 } }
+nodes:
+  v1: { kind: vm, asn: 65001, config: { services: [bird] } }
+  v2: { kind: vm, asn: 65002, config: { services: [] } }
+  r: { kind: bird, asn: 65003 }
+links: [[v1, r], [v2, r]]
+`;
+    const r = compileTopology(parseYamlSource(text, 'vm.yml'), { kinds: catalog });
+    expect(r.diagnostics.map((d) => `${d.code}@${d.position?.line}`)).toEqual(['topology.asn-without-bgp@5']);
+    const fixed = compileTopology(parseYamlSource(text.replace('v2: { kind: vm, asn: 65002,', 'v2: { kind: vm,'), 'vm.yml'), { kinds: catalog });
+    expect(fixed.lab!.sessions.map((s) => s.id)).toEqual(['r~v1~ipv4']);
   });
 });
