@@ -33,9 +33,13 @@ export const configWriters: ConfigWriterRegistry = {
   tayga: notImplemented('TAYGA', 'src/emit/tayga.ts'),
   hesiod: notImplemented('Hesiod zone', 'src/emit/hesiod-zone.ts'),
   zerotier: zerotierConfig,
-  // A FlatRacoon OS VM running BIRD gets a bird.conf next to its node description.
-  'flatracoon-os': (lab, node) => [...flatracoonNodeConfig(lab, node), ...(vmServices(node.config).includes('bird') ? birdConfig(lab, node) : [])],
+  'flatracoon-os': flatracoonWriter(birdConfig),
 };
+
+/** A FlatRacoon OS VM running BIRD gets a bird.conf next to its node description. */
+export function flatracoonWriter(bird: ConfigWriter): ConfigWriter {
+  return (lab, node) => [...flatracoonNodeConfig(lab, node), ...(vmServices(node.config).includes('bird') ? bird(lab, node) : [])];
+}
 
 function vmServices(config: Record<string, unknown>): string[] {
   return Array.isArray(config.services) ? config.services.filter((s): s is string => typeof s === 'string') : [];

@@ -37,12 +37,13 @@ export function graphSvg(lab: Lab): string {
   out.push('</g>', '<g class="links" stroke="#555555" stroke-width="1.4">');
   const labels: string[] = [];
   const parallel = parallelOffsets(graph.edges);
+  const boxes = [...layout.vertices.values()];
   graph.edges.forEach((e, i) => {
     const a = layout.vertices.get(e.from)!;
     const b = layout.vertices.get(e.to)!;
     const [p, q] = shift(a, b, parallel[i]!);
     out.push(`<line x1="${n(p.x)}" y1="${n(p.y)}" x2="${n(q.x)}" y2="${n(q.y)}"/>`);
-    if (e.label) labels.push(pill({ x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 }, e.label, '#ffffff', '#333333'));
+    if (e.label) labels.push(pill(clearSpot(p, q, e.label, boxes), e.label, '#ffffff', '#333333'));
     if (e.fromLabel) labels.push(pill(along(p, q, a), e.fromLabel, '#fffbe6', '#7a5c00'));
     if (e.toLabel) labels.push(pill(along(q, p, b), e.toLabel, '#fffbe6', '#7a5c00'));
   });
@@ -105,6 +106,16 @@ function along(p: Point, q: Point, box: Box): Point {
   const ty = dy === 0 ? Infinity : box.height / 2 / Math.abs(dy / len);
   const d = Math.min(Math.min(tx, ty) + 14, len * 0.4);
   return { x: p.x + (dx / len) * d, y: p.y + (dy / len) * d };
+}
+
+/** The point nearest the middle of p–q where a label of this text covers no vertex box. */
+function clearSpot(p: Point, q: Point, text: string, boxes: readonly Box[]): Point {
+  const w = text.length * LABEL_CHAR + 8;
+  for (const t of [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]) {
+    const at = { x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t };
+    if (!boxes.some((b) => Math.abs(b.x - at.x) < (b.width + w) / 2 && Math.abs(b.y - at.y) < (b.height + 13) / 2)) return at;
+  }
+  return { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
 }
 
 function pill(at: Point, text: string, fill: string, colour: string): string {

@@ -31,8 +31,9 @@ function validate(config: Record<string, unknown>): ConfigProblem[] {
 export const flatracoonOsKind: Kind = {
   name: 'flatracoon-os',
   description: 'FlatRacoon OS virtual machine under QEMU (virtio disk and NICs, serial console on a socket)',
-  // Speaks BGP only when it runs the bird service and has an asn; an ASN is not required of every VM.
+  // Speaks BGP only when it runs a BGP service, so an ASN is required of (and allowed on) those VMs only.
   speaksBgp: false,
+  speaksBgpWith: (config) => Array.isArray(config.services) && config.services.some((s) => s === 'bird' || s === 'flatlab-bgpd'),
   defaultRole: 'server',
   vm: true,
   containerlab: {
