@@ -65,6 +65,27 @@ export function parseZoneText(text: string, opts: ParseZoneOptions): Zone {
   return { origin, class: zoneClass, records: checked.records, source: opts.file, ...(warnings.length ? { warnings } : {}) };
 }
 
+/**
+ * Records in master-file syntax without zone-level checks, for records embedded in other
+ * formats (the Hesiod map's `raw:`). No directives other than $ORIGIN/$TTL; no $INCLUDE.
+ */
+export function parseRecordLines(text: string, opts: { origin: string; file: string; zoneClass: RecordClass; defaultTtl: number }): { records: PositionedRecord[]; diagnostics: Diagnostic[] } {
+  const origin = parseOrigin(opts.origin);
+  const state: ParserState = {
+    zoneOrigin: origin,
+    zoneClass: opts.zoneClass,
+    defaultTtl: opts.defaultTtl,
+    lastTtl: undefined,
+    lastOwner: undefined,
+    records: [],
+    diagnostics: [],
+    readInclude: undefined,
+    includeStack: [opts.file],
+  };
+  parseText(state, text, opts.file, origin);
+  return { records: state.records, diagnostics: state.diagnostics };
+}
+
 export async function loadZoneFile(file: string, opts: { origin?: string; class?: RecordClass } = {}): Promise<Zone> {
   let text: string;
   try {
