@@ -36,7 +36,8 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
     const lab = { ...result.lab, sourceFile: file };
     const files = labFiles(lab);
     const dir = resolve(io.cwd, opts.output ?? join('labs', lab.name));
-    const shown = relative(io.cwd, dir) || '.';
+    const rel = relative(io.cwd, dir);
+    const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
     if (opts.check) {
       const diff = await compareTree(dir, files);
       const upToDate = isSame(diff);

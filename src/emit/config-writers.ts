@@ -17,7 +17,7 @@ export class WriterNotImplementedError extends FlatlabError {}
 function notImplemented(key: string, file: string): ConfigWriter {
   return (_lab, node) => {
     throw new WriterNotImplementedError('emit.writer-not-implemented', `not implemented: the ${key} config writer (${file}) needed by node ${node.name} (kind ${node.kind})`, {
-      hint: `until ${file} lands, use a kind whose writer exists (linux, bridge, zerotier, flatracoon-os)`,
+      hint: `${file} is not part of this build yet; generate labs without ${node.kind} nodes until it is`,
     });
   };
 }

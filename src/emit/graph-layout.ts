@@ -1,7 +1,7 @@
 /**
  * A deterministic layout for lab graphs, with no Graphviz: each ASN cluster is laid out on its
- * own (nodes on a circle, so no link passes through a node; a grid for big clusters), clusters
- * and stand-alone nodes are ordered by a breadth-first walk over the links between them (so
+ * own (nodes on a circle, so no link passes through a node; a grid for big clusters), nodes
+ * outside any AS form one more (unboxed) circle; the groups are ordered by a breadth-first walk over the links between them (so
  * neighbours end up side by side) and packed left to right in rows; a LAN segment sits at the
  * centre of its members. Same graph in, same coordinates out.
  */
@@ -33,7 +33,7 @@ const NODE_HEIGHT = 38;
 const NODE_GAP = 150;
 const CLUSTER_PAD = 24;
 const CLUSTER_TITLE = 22;
-const GROUP_GAP = 60;
+const GROUP_GAP = 110;
 const MARGIN = 30;
 const CIRCLE_LIMIT = 16;
 
@@ -128,7 +128,9 @@ export function layoutGraph(graph: LabGraph): Layout {
     c.members.forEach((m) => clustered.add(m));
   }
   const lans = graph.vertices.filter((v) => v.kind === 'lan');
-  for (const v of graph.vertices) if (v.kind !== 'lan' && !clustered.has(v.id)) groups.push(layoutGroup([v.id], sizes, undefined));
+  // Nodes outside any AS share one unboxed circle: on a circle no link between them runs through a third node.
+  const loose = graph.vertices.filter((v) => v.kind !== 'lan' && !clustered.has(v.id)).map((v) => v.id);
+  if (loose.length) groups.push(layoutGroup(loose, sizes, undefined));
   const ordered = orderGroups(groups, graph);
 
   const area = ordered.reduce((s, g) => s + (g.width + GROUP_GAP) * (g.height + GROUP_GAP), 0);
