@@ -59,3 +59,4 @@ export function codecContext(overrides: Partial<CodecContext> = {}): CodecContex
     ibgp: overrides.ibgp ?? DEFAULT_CONTEXT.ibgp,
   };
 }
+export { decodedMessageJson, decodeErrorJson, notificationJson, toJsonValue, type Json } from './json.js';
