@@ -3,5 +3,6 @@ import type { Verb } from './verb.js';
 import { validateVerb } from './validate.js';
 import { generateVerb } from './generate.js';
 import { graphVerb } from './graph.js';
+import { bgpVerb } from './bgp.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb];
