@@ -138,6 +138,7 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
       .sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
     for (const i of checkOverrides(links, family, pools, ctx)) overlapping.add(i);
     let cursor = pool?.network ?? 0n;
+    let next = 0;
     let exhausted: ResolvedLink | undefined;
     let allocated = 0;
     for (const link of links) {
@@ -151,8 +152,12 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
         const size = 1n << BigInt(FAMILY_BITS[family] - length);
         let start = alignUp(cursor, size);
         // Step around explicit subnets so an override never collides with an allocated one.
-        for (const o of overrides) {
-          if (prefixesOverlap(o, { family, network: start, length })) start = alignUp(prefixLast(o) + 1n, size);
+        // Both the cursor and the (sorted) overrides only move forward: one pass in total.
+        for (;;) {
+          while (next < overrides.length && prefixLast(overrides[next]!) < start) next++;
+          const o = overrides[next];
+          if (!o || o.network > start + size - 1n) break;
+          start = alignUp(prefixLast(o) + 1n, size);
         }
         if (length < pool.length || start + size - 1n > prefixLast(pool)) {
           exhausted = link;

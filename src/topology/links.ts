@@ -14,6 +14,7 @@ import type { Topology } from './schema.js';
 
 /** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), no '/', ':' or whitespace. */
 export const INTERFACE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
+const RESERVED_INTERFACES = new Set(['lo', 'eth0']);
 
 export function resolveLinks(topo: Topology, nodes: ReadonlyMap<string, ResolvedNode>, ctx: CompileContext): ResolvedLink[] {
   const out: ResolvedLink[] = [];
@@ -37,7 +38,12 @@ export function resolveLinks(topo: Topology, nodes: ReadonlyMap<string, Resolved
           hint: nodeNames.length > 0 && nodeNames.length <= 12 ? `nodes are: ${nodeNames.join(', ')}` : 'declare the node under "nodes:" first',
         });
       }
-      if (ifname !== undefined && !INTERFACE_NAME.test(ifname)) {
+      if (ifname !== undefined && RESERVED_INTERFACES.has(ifname)) {
+        usable = false;
+        ctx.error('interface-name', `interface name "${ifname}" is reserved`, epPath, {
+          hint: ifname === 'lo' ? 'lo is the loopback device' : 'eth0 is the management interface containerlab gives every node; lab links start at eth1',
+        });
+      } else if (ifname !== undefined && !INTERFACE_NAME.test(ifname)) {
         usable = false;
         ctx.error('interface-name', `"${text}" is not "node" or "node:interface"`, epPath, {
           hint: 'an interface name starts with a letter and has at most 15 letters, digits, "_", "." or "-" (e.g. r2:eth2)',

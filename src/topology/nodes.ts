@@ -7,6 +7,7 @@ import { didYouMean } from '../config/suggest.js';
 import { FAMILY_BITS, formatPrefix, parseIp, parseIpv4, parsePrefix, type IpAddress, type IpFamily } from '../net/ip.js';
 import { policyChain } from '../bgp/policy/model.js';
 import type { CompileContext } from './context.js';
+import type { KindConfigProblem, KindInfo } from './kind-catalog.js';
 import type { ResolvedNode, UserRoute } from './resolved.js';
 import { NAME_PATTERN, type Topology, type TopologyNode } from './schema.js';
 
@@ -87,7 +88,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
   const routes = checkRoutes(node, path, ctx);
 
   if (kind?.validateConfig) {
-    for (const p of kind.validateConfig(config)) {
+    for (const p of validateKindConfig(kind, config)) {
       ctx.error('kind-config', `${kind.name}: ${p.message}`, [...path, 'config', ...p.path], p.hint ? { hint: p.hint } : {});
     }
   }
@@ -113,6 +114,15 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     routes,
     linkSlots: [],
   };
+}
+
+/** A kind's own validator must not take the whole compile down (compileTopology never throws). */
+function validateKindConfig(kind: KindInfo, config: Record<string, unknown>): KindConfigProblem[] {
+  try {
+    return kind.validateConfig?.(config) ?? [];
+  } catch (err) {
+    return [{ path: [], message: `could not check the config: ${(err as Error).message}`, hint: 'this is a bug in the kind\'s validator; please report it' }];
+  }
 }
 
 /** A node the schema rejected: present (so references to it resolve) but inert. */
