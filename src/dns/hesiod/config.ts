@@ -1,12 +1,13 @@
 /**
- * hesiod.conf(5) as libhesiod 3.2.1 reads it: lines `key=value` (spaces, tabs and `=`
- * between them), keys `lhs`, `rhs`, `classes` in any case, the value one word, other keys
- * ignored, lines starting with `#` skipped. `classes` takes up to two of IN/HS (unknown
- * words skipped), default `IN,HS`. As in libhesiod, a file without `rhs`, without a usable
- * class, or naming one class twice is an error; `HES_DOMAIN` in the environment replaces rhs.
+ * hesiod.conf(5) as Debian's libhesiod 3.2.1 reads it (checked against its hesinfo -b):
+ * lines `key=value` (spaces, tabs and `=` between them), keys `lhs`, `rhs`, `classes` in
+ * any case, the value running to the next space, other keys ignored, lines starting with
+ * `#` skipped. `classes` takes up to two of IN/HS; unknown words are skipped, none at all
+ * means the default `IN,HS`, a class named twice counts once. A file without `rhs` is an
+ * error ("Invalid Hesiod configuration file"); `HES_DOMAIN` in the environment replaces rhs.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError, ValidationError, type Diagnostic } from '../../config/diagnostics.js';
+import { InputError, ValidationError } from '../../config/diagnostics.js';
 import type { HesiodNaming } from './names.js';
 
 export interface HesiodConfig extends HesiodNaming {
@@ -15,35 +16,32 @@ export interface HesiodConfig extends HesiodNaming {
 }
 
 export function parseHesiodConf(text: string, file: string, env: { HES_DOMAIN?: string | undefined } = {}): HesiodConfig {
-  const diagnostics: Diagnostic[] = [];
   let lhs: string | undefined;
   let rhs: string | undefined;
   let classes: Array<'IN' | 'HS'> = ['IN', 'HS'];
-  let classesLine = 0;
-  text.split('\n').forEach((raw, i) => {
-    if (raw.startsWith('#') || raw.trim() === '') return;
-    const m = /^[ \t]*([^ \t=]*)[ \t=]*(\S*)/.exec(raw.replace(/\r$/, ''));
-    if (!m) return;
+  for (const raw of text.split('\n')) {
+    if (raw.startsWith('#') || raw === '' || raw === '\r') continue;
+    const m = /^[ \t]*([^ \t=]*)[ \t=]*([^ \r]*)/.exec(raw);
+    if (!m) continue;
     const key = m[1]!.toLowerCase();
     const value = m[2]!;
     if (key === 'lhs') lhs = value;
     else if (key === 'rhs') rhs = value;
     else if (key === 'classes') {
-      classesLine = i + 1;
-      classes = [];
+      const named: Array<'IN' | 'HS'> = [];
       for (const word of value.split(',')) {
-        if (classes.length === 2) break;
+        if (named.length === 2) break;
         const c = word.toUpperCase();
-        if (c === 'IN' || c === 'HS') classes.push(c);
+        if (c === 'IN' || c === 'HS') named.push(c);
       }
+      classes = named.length === 0 ? ['IN', 'HS'] : [...new Set(named)];
     }
-  });
-  if (classesLine > 0 && classes.length === 0) diagnostics.push({ code: 'hesiod.conf.no-class', severity: 'error', message: 'classes names neither IN nor HS', position: { file, line: classesLine, col: 1 }, hint: 'write classes=IN,HS (or one of them)' });
-  if (classes.length === 2 && classes[0] === classes[1]) diagnostics.push({ code: 'hesiod.conf.duplicate-class', severity: 'error', message: `classes names ${classes[0]} twice`, position: { file, line: classesLine, col: 1 }, hint: 'write classes=IN,HS or a single class' });
+  }
   if (env.HES_DOMAIN) rhs = `.${env.HES_DOMAIN.replace(/^\./, '')}`;
-  if (rhs === undefined || rhs === '') diagnostics.push({ code: 'hesiod.conf.no-rhs', severity: 'error', message: 'hesiod.conf has no rhs (the Hesiod domain)', position: { file, line: 1, col: 1 }, hint: 'add a line rhs=.example.org (or set HES_DOMAIN)' });
-  if (diagnostics.length) throw new ValidationError(diagnostics, file);
-  return { lhs: lhs ?? '', rhs: rhs!, classes: classes.length === 2 && classes[1] === classes[0] ? [classes[0]!] : classes };
+  if (rhs === undefined) {
+    throw new ValidationError([{ code: 'hesiod.conf.no-rhs', severity: 'error', message: 'hesiod.conf has no rhs (the Hesiod domain)', position: { file, line: 1, col: 1 }, hint: 'add a line rhs=.example.org (or set HES_DOMAIN)' }], file);
+  }
+  return { lhs: lhs ?? '', rhs, classes };
 }
 
 export async function loadHesiodConf(file: string, env: { HES_DOMAIN?: string | undefined } = {}): Promise<HesiodConfig> {
