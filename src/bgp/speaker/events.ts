@@ -1,0 +1,26 @@
+/** What the speaker hands back for every input: bytes to send, transport requests, and events. */
+import type { PathAttributes } from '../wire/types.js';
+
+export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+
+export type SpeakerEvent =
+  | { type: 'session'; peer: string; from: SessionState; to: SessionState; reason?: string }
+  | { type: 'best-path'; prefix: string; best?: { from: string; attributes: PathAttributes }; previous?: string }
+  | { type: 'notification-sent'; peer: string; code: number; subcode: number; text?: string }
+  | { type: 'notification-received'; peer: string; code: number; subcode: number; text?: string }
+  | { type: 'end-of-rib-received'; peer: string; family: string }
+  | { type: 'route-refresh-received'; peer: string; family: string }
+  | { type: 'update-error'; peer: string; code: string; message: string; disposition: string };
+
+export interface Output {
+  send: Array<{ peer: string; bytes: Uint8Array }>;
+  /** Open a transport to these peers, then report it with connectionUp. */
+  connect: string[];
+  /** Close the transport to these peers (after sending anything queued for them in `send`). */
+  close: string[];
+  events: SpeakerEvent[];
+}
+
+export function emptyOutput(): Output {
+  return { send: [], connect: [], close: [], events: [] };
+}

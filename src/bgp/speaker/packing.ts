@@ -1,0 +1,98 @@
+/**
+ * Update packing: the changes due to one peer become as few UPDATEs as the session's maximum
+ * message length allows. Announcements are grouped by identical outgoing attributes (one
+ * attribute block carries many NLRI, as BIRD's and FRR's update groups do); withdrawals go
+ * together. IPv4 unicast uses the classic fields, IPv6 MP_REACH/MP_UNREACH (RFC 4760).
+ */
+import { maxMessageLength, messageEncodedLength, MESSAGE_TYPE, type CodecContext, type Family, type PathAttributes, type Prefix, type UpdateMessage } from '../wire/index.js';
+
+export interface OutgoingChange {
+  prefix: string;
+  /** Absent: withdraw. For IPv6 the next hop is in `nextHop` (moved into MP_REACH here). */
+  attributes?: PathAttributes;
+}
+
+/** A canonical text of an attribute set: equal attributes give equal keys whatever the key order. */
+export function attributesKey(a: PathAttributes): string {
+  return JSON.stringify(canonical(a));
+}
+
+function canonical(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = canonical(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+function prefixBytes(p: string, addPath: boolean): number {
+  const len = Number(p.slice(p.indexOf('/') + 1));
+  return 1 + Math.ceil(len / 8) + (addPath ? 4 : 0);
+}
+
+/** Split `items` into runs whose message stays within `max`, given the message's size with no items. */
+function chunks(items: string[], base: number, max: number, addPath: boolean): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let size = base;
+  for (const p of items) {
+    const n = prefixBytes(p, addPath);
+    if (cur.length > 0 && size + n > max) {
+      out.push(cur);
+      cur = [];
+      size = base;
+    }
+    cur.push(p);
+    size += n;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+const toPrefixes = (ps: string[]): Prefix[] => ps.map((prefix) => ({ prefix }));
+
+function ipv6Attributes(a: PathAttributes, nlri: Prefix[]): PathAttributes {
+  const { nextHop, ...rest } = a;
+  return { ...rest, mpReach: { afi: 2, safi: 1, nextHop: nextHop ?? '::', nlri } };
+}
+
+/** UPDATEs for one family's changes; withdrawals first, then one or more UPDATEs per attribute group. */
+export function packUpdates(family: Family, changes: readonly OutgoingChange[], ctx: CodecContext): UpdateMessage[] {
+  const max = maxMessageLength(ctx, MESSAGE_TYPE.UPDATE);
+  const addPath = ctx.addPathSend.has(family);
+  const v6 = family === 'ipv6-unicast';
+  // Slack for an MP attribute growing past 255 bytes (extended length flag: one more header byte).
+  const slack = v6 ? 1 : 0;
+  const out: UpdateMessage[] = [];
+
+  const withdrawn = changes.filter((c) => c.attributes === undefined).map((c) => c.prefix);
+  if (withdrawn.length > 0) {
+    const empty: UpdateMessage = v6
+      ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: [] } }, nlri: [] }
+      : { type: 'UPDATE', withdrawn: [], attributes: {}, nlri: [] };
+    for (const run of chunks(withdrawn, messageEncodedLength(empty, ctx) + slack, max, addPath)) {
+      out.push(v6 ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: toPrefixes(run) } }, nlri: [] } : { type: 'UPDATE', withdrawn: toPrefixes(run), attributes: {}, nlri: [] });
+    }
+  }
+
+  const groups = new Map<string, { attributes: PathAttributes; prefixes: string[] }>();
+  for (const c of changes) {
+    if (c.attributes === undefined) continue;
+    const key = attributesKey(c.attributes);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { attributes: c.attributes, prefixes: [] }));
+    g.prefixes.push(c.prefix);
+  }
+  for (const g of groups.values()) {
+    const build = (run: string[]): UpdateMessage =>
+      v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(g.attributes, toPrefixes(run)), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes: g.attributes, nlri: toPrefixes(run) };
+    for (const run of chunks(g.prefixes, messageEncodedLength(build([]), ctx) + slack, max, addPath)) out.push(build(run));
+  }
+  return out;
+}
