@@ -1,0 +1,300 @@
+/**
+ * The netns runtime: one network namespace per node, veth pairs per link, the lab's
+ * addresses and static routes, each node's daemons started with its generated config.
+ * Everything it creates is recorded in a state file before it is created, so `down` (here,
+ * on failure, on a signal, or from `flatlab down` after a crash) removes exactly that.
+ */
+import { mkdir, rm, chown } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { labFiles } from '../../emit/lab-files.js';
+import { writeTree } from '../../files/write-tree.js';
+import type { Lab, Netem } from '../../topology/lab.js';
+import { RuntimeError } from '../errors.js';
+import type {
+  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, ReachObservation, ReachQuery, RouteObservation,
+  Runtime, RuntimeCapability, SessionObservation,
+} from '../runtime.js';
+import { hostCommands, type CommandRunner } from './commands.js';
+import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
+import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
+import { readState, writeState, type NetnsState } from './state.js';
+import { parseDig } from './dig.js';
+
+export interface NetnsRuntimeOptions {
+  /** Parent of per-lab run directories (state, generated configs, logs). */
+  runRoot?: string;
+  commands?: CommandRunner;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_RUN_ROOT = '/run/flatlab';
+/** A daemon that dies within this long after start failed to start (bad config, missing binary). */
+const STARTUP_SETTLE_MS = 700;
+
+export class NetnsRuntime implements Runtime {
+  readonly name = 'netns' as const;
+  readonly capabilities: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control']);
+  private readonly commands: CommandRunner;
+  private readonly runRoot: string;
+  private readonly log: (line: string) => void;
+  private lab: Lab | undefined;
+  private plan: NetnsPlan | undefined;
+  private state: NetnsState | undefined;
+  private readonly started = Date.now();
+
+  constructor(opts: NetnsRuntimeOptions = {}) {
+    this.commands = opts.commands ?? hostCommands;
+    this.runRoot = opts.runRoot ?? DEFAULT_RUN_ROOT;
+    this.log = opts.log ?? (() => {});
+  }
+
+  runDirOf(lab: string): string {
+    return `${this.runRoot}/${lab}`;
+  }
+
+  private stateFile(lab: string): string {
+    return `${this.runDirOf(lab)}/state.json`;
+  }
+
+  async up(lab: Lab, opts: CallOptions = {}): Promise<void> {
+    requireRoot();
+    const runDir = this.runDirOf(lab.name);
+    const previous = await readState(this.stateFile(lab.name));
+    if (previous && (await this.isAlive(previous))) {
+      // Idempotent: the lab is already up from this or an earlier invocation.
+      this.lab = lab;
+      this.state = previous;
+      this.plan = planNetns(lab, { labDir: previous.labDir, runDir });
+      return;
+    }
+    if (previous) await this.teardown(previous);
+    const labDir = `${runDir}/lab`;
+    const plan = planNetns(lab, { labDir, runDir });
+    await mkdir(runDir, { recursive: true });
+    await writeTree(labDir, labFiles(lab));
+    const state: NetnsState = { lab: lab.name, runtime: 'netns', createdAt: new Date().toISOString(), labDir, namespaces: [...plan.namespaces], processes: [] };
+    await writeState(this.stateFile(lab.name), state);
+    this.lab = lab;
+    this.plan = plan;
+    this.state = state;
+    try {
+      await this.ip(['-batch', '-'], plan.rootBatch.join('\n'), opts);
+      for (const [ns, lines] of plan.namespaceBatch) await this.ip(['-n', ns, '-batch', '-'], lines.join('\n'), opts);
+      for (const [ns, settings] of plan.sysctls) await this.must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings], opts);
+      for (const node of lab.nodes) await this.startNodeProcesses(node.name, opts);
+    } catch (err) {
+      this.log(`up failed, cleaning up: ${(err as Error).message}`);
+      await this.down();
+      throw err;
+    }
+  }
+
+  async down(): Promise<void> {
+    const state = this.state ?? (this.lab ? await readState(this.stateFile(this.lab.name)) : undefined);
+    if (state) await this.teardown(state);
+    this.state = undefined;
+  }
+
+  /** Remove a lab by name whether or not this process started it (after a crash). */
+  async downByName(lab: string): Promise<{ namespaces: string[]; processes: number }> {
+    requireRoot();
+    const state = (await readState(this.stateFile(lab))) ?? { lab, runtime: 'netns' as const, createdAt: '', labDir: '', namespaces: [], processes: [] };
+    // Namespaces with the lab's prefix are ours even when the state file is gone.
+    const listed = (await this.commands.run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(labNamespacePrefix(lab)));
+    const all = { ...state, namespaces: [...new Set([...state.namespaces, ...listed])] };
+    await this.teardown(all);
+    return { namespaces: all.namespaces, processes: state.processes.length };
+  }
+
+  private async teardown(state: NetnsState): Promise<void> {
+    await Promise.all(state.processes.map((p) => stopProcess(p)));
+    for (const ns of state.namespaces) {
+      // Processes still inside a namespace of ours were started by us (e.g. forked by a daemon).
+      const pids = (await this.commands.run(['ip', 'netns', 'pids', ns])).stdout.split('\n').filter(Boolean).map(Number);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      await this.commands.run(['ip', 'netns', 'delete', ns]);
+    }
+    await rm(this.runDirOf(state.lab) + '/state.json', { force: true });
+  }
+
+  private async isAlive(state: NetnsState): Promise<boolean> {
+    const listed = new Set((await this.commands.run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
+    return state.namespaces.every((ns) => listed.has(ns));
+  }
+
+  async status(): Promise<LabStatus> {
+    const lab = this.requireLab();
+    const state = this.state ?? (await readState(this.stateFile(lab.name)));
+    const listed = new Set((await this.commands.run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
+    const nodes = await Promise.all(lab.nodes.map(async (n) => {
+      const ns = this.plan?.nodeNamespace.get(n.name) ?? `${labNamespacePrefix(lab.name)}${n.name}`;
+      if (!listed.has(ns)) return { name: n.name, kind: n.kind, state: 'absent' as const };
+      const procs = state?.processes.filter((p) => p.node === n.name) ?? [];
+      const alive = await Promise.all(procs.map(isRunning));
+      const dead = procs.filter((_, i) => !alive[i]).map((p) => p.name);
+      return { name: n.name, kind: n.kind, state: dead.length ? ('failed' as const) : ('running' as const), ...(dead.length ? { detail: `not running: ${dead.join(', ')}` } : {}) };
+    }));
+    return { lab: lab.name, runtime: 'netns', nodes };
+  }
+
+  async exec(node: string, argv: readonly string[], opts: CallOptions = {}): Promise<ExecResult> {
+    return this.commands.run(['ip', 'netns', 'exec', this.ns(node), ...argv], { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+
+  async setLinkState(link: LinkRef, state: 'up' | 'down', opts: CallOptions = {}): Promise<void> {
+    for (const e of this.requireLab().links[link.index]!.endpoints) await this.ip(['-n', this.ns(e.node), 'link', 'set', e.interface, state], undefined, opts);
+  }
+
+  async setNetem(link: LinkRef, netem: Netem | undefined, opts: CallOptions = {}): Promise<void> {
+    const endpoints = this.requireLab().links[link.index]!.endpoints;
+    for (const e of endpoints) {
+      const ns = this.ns(e.node);
+      await this.commands.run(['tc', '-n', ns, 'qdisc', 'del', 'dev', e.interface, 'root'], opts.signal ? { signal: opts.signal } : {});
+      if (!netem) continue;
+      const args = netemArgs(netem);
+      const r = await this.commands.run(['tc', '-n', ns, 'qdisc', 'add', 'dev', e.interface, 'root', 'netem', ...args], opts.signal ? { signal: opts.signal } : {});
+      if (r.exitCode !== 0) {
+        const noNetem = /qdisc kind is unknown/i.test(r.stderr);
+        throw new RuntimeError('netns.netem', noNetem ? 'this kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM is not set)' : `tc netem failed on ${e.node}:${e.interface}: ${r.stderr.trim()}`, {
+          hint: noNetem ? 'run impairment scenarios on the sim runtime, or on a host whose kernel has sch_netem' : 'check the netem values',
+        });
+      }
+    }
+  }
+
+  async stopNode(node: string): Promise<void> {
+    const state = this.requireState();
+    await Promise.all(state.processes.filter((p) => p.node === node).map((p) => stopProcess(p)));
+    state.processes = state.processes.filter((p) => p.node !== node);
+    await writeState(this.stateFile(state.lab), state);
+  }
+
+  async startNode(node: string, opts: CallOptions = {}): Promise<void> {
+    await this.startNodeProcesses(node, opts);
+  }
+
+  private async startNodeProcesses(node: string, opts: CallOptions): Promise<void> {
+    const plan = this.plan!;
+    const state = this.requireState();
+    const ns = this.ns(node);
+    const runDir = plan.dirs.runOf(node);
+    await mkdir(runDir, { recursive: true });
+    const procs = plan.processes.get(node) ?? [];
+    for (const user of new Set(procs.map((p) => p.user).filter((u): u is string => !!u))) {
+      const { uid, gid } = lookupUser(user);
+      await chown(runDir, uid, gid);
+    }
+    for (const argv of plan.setup.get(node) ?? []) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+    const started = [];
+    for (const p of procs) {
+      const sp = await startProcess(ns, p, `${runDir}/${p.name}.log`);
+      state.processes.push(sp);
+      started.push(sp);
+      await writeState(this.stateFile(state.lab), state);
+    }
+    if (started.length) {
+      await sleep(STARTUP_SETTLE_MS, opts.signal);
+      for (const sp of started) {
+        if (!(await isRunning(sp))) throw new RuntimeError('netns.daemon-exited', `${sp.name} on node ${node} exited right after start`, { hint: `see its log: ${sp.log}` });
+      }
+    }
+    for (const argv of plan.postStart.get(node) ?? []) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+  }
+
+  async bgpSessions(node: string): Promise<SessionObservation[]> {
+    throw new RuntimeError('netns.observe', `observing BGP sessions of ${node} (${this.kindOf(node)}) on netns is not implemented yet`, { hint: 'run BGP scenarios on the sim runtime for now' });
+  }
+
+  async bgpRoutes(node: string): Promise<RouteObservation[]> {
+    throw new RuntimeError('netns.observe', `observing BGP routes of ${node} (${this.kindOf(node)}) on netns is not implemented yet`, { hint: 'run BGP scenarios on the sim runtime for now' });
+  }
+
+  async dnsQuery(from: string, q: DnsQuery, opts: CallOptions = {}): Promise<DnsObservation> {
+    const t0 = Date.now();
+    const argv = ['dig', '+time=2', '+tries=1', '+noall', '+comments', '+answer', ...(q.server ? [`@${q.server}`] : []), '-c', q.class ?? 'IN', '-t', q.type, q.name];
+    const r = await this.exec(from, argv, opts);
+    return { ...parseDig(r.stdout), elapsedMs: Date.now() - t0 };
+  }
+
+  async reach(from: string, q: ReachQuery, opts: CallOptions = {}): Promise<ReachObservation> {
+    if (q.protocol === 'icmp') {
+      const count = q.count ?? 3;
+      const r = await this.exec(from, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', '-n', q.to], opts);
+      const loss = /(\d+(?:\.\d+)?)% packet loss/.exec(r.stdout)?.[1];
+      const rtt = /= [\d.]+\/([\d.]+)\//.exec(r.stdout)?.[1];
+      const detail = loss !== undefined ? `${loss}% loss${rtt ? `, avg rtt ${rtt} ms` : ''}` : (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.exitCode}`;
+      return { reachable: r.exitCode === 0, detail, ...(rtt ? { rttMs: Number(rtt) } : {}) };
+    }
+    const host = q.to.includes(':') ? `[${q.to}]` : q.to;
+    const r = await this.exec(from, ['timeout', '3', 'bash', '-c', `exec 3<>/dev/tcp/${q.to}/${q.port}`], opts);
+    return { reachable: r.exitCode === 0, detail: r.exitCode === 0 ? `connected to ${host}:${q.port}` : r.exitCode === 124 ? `no answer from ${host}:${q.port} within 3s` : r.stderr.trim() || `exit ${r.exitCode}` };
+  }
+
+  now(): number {
+    return Date.now() - this.started;
+  }
+
+  sleep(ms: number, opts: CallOptions = {}): Promise<void> {
+    return sleep(ms, opts.signal);
+  }
+
+  private ns(node: string): string {
+    const ns = this.plan?.nodeNamespace.get(node);
+    if (!ns) throw new RuntimeError('netns.unknown-node', `no node "${node}" in the running lab`, { hint: 'bring the lab up first' });
+    return ns;
+  }
+
+  private kindOf(node: string): string {
+    return this.lab?.nodes.find((n) => n.name === node)?.kind ?? '?';
+  }
+
+  private requireLab(): Lab {
+    if (!this.lab) throw new RuntimeError('netns.not-up', 'the lab is not up', { hint: 'run the up step first' });
+    return this.lab;
+  }
+
+  private requireState(): NetnsState {
+    if (!this.state) throw new RuntimeError('netns.not-up', 'the lab is not up', { hint: 'run the up step first' });
+    return this.state;
+  }
+
+  private async ip(args: string[], input: string | undefined, opts: CallOptions): Promise<void> {
+    await this.must(['ip', ...(input !== undefined ? ['-force'] : []), ...args], opts, input);
+  }
+
+  private async must(argv: string[], opts: CallOptions, input?: string): Promise<void> {
+    const r = await this.commands.run(argv, { ...(input !== undefined ? { input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (r.exitCode !== 0) {
+      throw new RuntimeError('netns.command', `${argv.slice(0, 6).join(' ')}${argv.length > 6 ? ' …' : ''} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { hint: 'the lab was torn down; run with --verbose to see every command' });
+    }
+  }
+}
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new RuntimeError('netns.not-root', `the netns runtime needs root (running as ${userInfo().username})`, { hint: 'run with sudo, or use --runtime sim' });
+}
+
+function lookupUser(name: string): { uid: number; gid: number } {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new RuntimeError('netns.no-user', `user "${name}" does not exist on this host`, { hint: `install the package that provides it (FRR creates user frr)` });
+  }
+}
+
+/** netem arguments in tc's syntax. */
+export function netemArgs(n: Netem): string[] {
+  const args: string[] = [];
+  if (n.delayMs !== undefined) args.push('delay', `${n.delayMs}ms`, ...(n.jitterMs ? [`${n.jitterMs}ms`] : []));
+  if (n.lossPercent !== undefined) args.push('loss', `${n.lossPercent}%`);
+  if (n.rateKbit !== undefined) args.push('rate', `${n.rateKbit}kbit`);
+  return args;
+}

@@ -1,0 +1,79 @@
+/**
+ * Starting daemons inside a node's namespace and stopping exactly those: each runs in its
+ * own process group with output to a log file; it is stopped by the PID and start time we
+ * recorded (never by name), TERM first and KILL after a grace period.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { RuntimeError } from '../errors.js';
+import type { PlannedProcess } from './plan.js';
+import { isOurs, processStartTime, type StartedProcess } from './state.js';
+
+const GRACE_MS = 5_000;
+const POLL_MS = 50;
+
+export async function startProcess(ns: string, p: PlannedProcess, log: string): Promise<StartedProcess> {
+  mkdirSync(dirname(log), { recursive: true });
+  const fd = openSync(log, 'a');
+  const privileges = p.user ? ['setpriv', `--reuid=${p.user}`, `--regid=${p.user}`, '--init-groups', '--'] : [];
+  // `ip netns exec` execs the command in place (no fork), so the PID we get is the daemon's.
+  const argv = ['netns', 'exec', ns, ...privileges, ...p.argv];
+  let child;
+  try {
+    child = spawn('ip', argv, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...p.env } });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new RuntimeError('netns.spawn', `could not start ${p.name} on ${p.node}`, { hint: `see ${log}` });
+  child.unref();
+  // Read the start time at once: it identifies this process for its whole life.
+  const startTime = await processStartTime(pid);
+  if (startTime === undefined) throw new RuntimeError('netns.spawn', `${p.name} on ${p.node} exited at once`, { hint: `see ${log}` });
+  return { node: p.node, name: p.name, pid, startTime, argv: p.argv, log };
+}
+
+export async function isRunning(p: StartedProcess): Promise<boolean> {
+  return isOurs(p);
+}
+
+/** Stop one process we started; resolves when it is gone. Safe to call for one already gone. */
+export async function stopProcess(p: StartedProcess, graceMs = GRACE_MS): Promise<void> {
+  if (!(await isOurs(p))) return;
+  signalGroup(p.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!(await isOurs(p))) return;
+    await sleep(POLL_MS);
+  }
+  if (await isOurs(p)) signalGroup(p.pid, 'SIGKILL');
+  for (let i = 0; i < 100 && (await isOurs(p)); i++) await sleep(POLL_MS);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal); // the group: the daemon and anything it forked
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kindCatalog } from '../../../src/kinds/index.js';
+import { compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { planNetns } from '../../../src/runtime/netns/plan.js';
+import { netemArgs } from '../../../src/runtime/netns/netns-runtime.js';
+
+async function lab(file: string) {
+  const r = await compileTopologyFile(join(import.meta.dirname, file), { kinds: kindCatalog });
+  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.lab;
+}
+
+describe('planNetns', () => {
+  it('plans namespaces, veth pairs created in place, addresses, and forwarding for routers only', async () => {
+    const l = await lab('hosts.yml');
+    const plan = planNetns(l, { labDir: '/run/flatlab/nstest/lab', runDir: '/run/flatlab/nstest' });
+    expect(plan.namespaces).toEqual(['fl-nstest-h1', 'fl-nstest-r1', 'fl-nstest-h2']);
+    expect(plan.rootBatch).toEqual([
+      'netns add fl-nstest-h1',
+      'netns add fl-nstest-r1',
+      'netns add fl-nstest-h2',
+      'link add eth1 netns fl-nstest-h1 type veth peer name eth1 netns fl-nstest-r1',
+      'link add eth2 netns fl-nstest-r1 type veth peer name eth1 netns fl-nstest-h2',
+    ]);
+    const r1 = plan.namespaceBatch.get('fl-nstest-r1')!;
+    expect(r1[0]).toBe('link set lo up');
+    expect(r1).toContain('link set eth2 up');
+    expect(r1.filter((x) => x.startsWith('address add')).length).toBeGreaterThanOrEqual(2);
+    expect(plan.sysctls.has('fl-nstest-r1')).toBe(true);
+    expect(plan.sysctls.has('fl-nstest-h1')).toBe(false);
+  });
+
+  it('expands daemon command lines with the node config and run directories', async () => {
+    const l = await lab('../sim/fixtures/line.yml');
+    const plan = planNetns({ ...l, nodes: l.nodes.map((n) => (n.name === 'r1' ? { ...n, kind: 'bird' } : n)) }, { labDir: '/L', runDir: '/R' });
+    expect(plan.processes.get('r1')).toEqual([{ node: 'r1', name: 'bird', argv: ['bird', '-f', '-c', '/L/configs/r1/bird.conf', '-s', '/R/nodes/r1/bird.ctl'] }]);
+  });
+
+  it('writes netem in tc syntax', () => {
+    expect(netemArgs({ delayMs: 10, jitterMs: 2, lossPercent: 0.5, rateKbit: 1000 })).toEqual(['delay', '10ms', '2ms', 'loss', '0.5%', 'rate', '1000kbit']);
+  });
+});
