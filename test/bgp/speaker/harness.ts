@@ -7,7 +7,7 @@ import { codecContext, decodeMessage, type BgpMessage, type CodecContext } from 
 
 interface End { node: string; peer: string }
 
-export interface Sent { from: string; peer: string; bytes: Uint8Array }
+export interface Sent { at: number; from: string; peer: string; bytes: Uint8Array }
 
 export class Lab {
   readonly speakers = new Map<string, Speaker>();
@@ -64,7 +64,7 @@ export class Lab {
   private absorb(node: string, out: Output): void {
     this.events.get(node)!.push(...out.events);
     for (const { peer, bytes } of out.send) {
-      this.sent.push({ from: node, peer, bytes });
+      this.sent.push({ at: this.now, from: node, peer, bytes });
       const to = this.up.get(`${node}/${peer}`);
       if (to) this.queue.push({ to, bytes });
     }
