@@ -134,6 +134,12 @@ export function nameInterfaces(links: readonly ResolvedLink[], nodes: ReadonlyMa
     });
   }
   for (const node of nodes.values()) {
+    if (node.role === 'switch' && node.linkSlots.length > 1) {
+      ctx.warn('switch-links', `node "${node.name}" is a switch on ${node.linkSlots.length} point-to-point links: each link gets its own subnet, so the nodes behind it are not on one segment`, node.path, {
+        key: true,
+        hint: 'for one shared segment write a multi-access link instead, e.g. [h1, h2, h3] (the emitters create the bridge)',
+      });
+    }
     const used = new Map<string, ResolvedEndpoint>();
     for (const slot of node.linkSlots) {
       const ep = links[slot.link]!.endpoints[slot.endpoint]!;
