@@ -4,5 +4,6 @@ import { validateVerb } from './validate.js';
 import { generateVerb } from './generate.js';
 import { graphVerb } from './graph.js';
 import { bgpVerb } from './bgp.js';
+import { hesiodVerb } from './hesiod.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, hesiodVerb];

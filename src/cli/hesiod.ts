@@ -1,0 +1,161 @@
+/**
+ * `flatlab hesiod`: the authoritative Hesiod (HS and IN) DNS server. Runs until SIGINT or
+ * SIGTERM; SIGHUP reloads the zones (a bad zone keeps the old ones serving).
+ * Default listen address 127.0.0.1:5353: an unprivileged port, so it runs without root
+ * (port 53 needs root or CAP_NET_BIND_SERVICE); see docs/hesiod-server.md.
+ */
+import type { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { InputError } from '../config/diagnostics.js';
+import { parseTransferAcl } from '../dns/server/access.js';
+import { parseEndpoint, formatEndpoint, type Endpoint } from '../dns/server/endpoint.js';
+import { hesiodManifest, startHesiodDaemon, type HesiodDaemon, type HesiodDaemonConfig, type ZoneSource } from '../dns/server/hesiod-daemon.js';
+import { parseTsigKeySpec } from '../dns/wire/tsig.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { VERSION } from './main.js';
+import { reportError } from './report-error.js';
+import type { Verb } from './verb.js';
+
+export const DEFAULT_HESIOD_LISTEN = '127.0.0.1:5353';
+
+export interface HesiodCliOptions {
+  zone?: string[];
+  map?: string[];
+  listen?: string[];
+  http?: string;
+  tsigKey?: string[];
+  axfrAllow?: string[];
+  reloadKeyFile?: string;
+  logQueries?: boolean;
+  in?: boolean;
+  maxUdpPayload?: string;
+  tcpIdleTimeout?: string;
+  maxTcpConnections?: string;
+  maxQueriesPerConnection?: string;
+  manifest?: boolean;
+}
+
+export interface HesiodRunDeps {
+  /** Where SIGINT/SIGTERM/SIGHUP arrive; `process` when run from the command line. */
+  signals: EventEmitter;
+  /** Called once the daemon serves (tests use it to learn the ports). */
+  onReady?: (daemon: HesiodDaemon) => void;
+  now?: () => Date;
+}
+
+export async function buildHesiodConfig(o: HesiodCliOptions): Promise<HesiodDaemonConfig> {
+  const sources: ZoneSource[] = [
+    ...(o.zone ?? []).map((spec): ZoneSource => {
+      const eq = spec.indexOf('=');
+      return eq > 0 ? { kind: 'zone', origin: spec.slice(0, eq), file: spec.slice(eq + 1) } : { kind: 'zone', file: spec };
+    }),
+    ...(o.map ?? []).map((file): ZoneSource => ({ kind: 'map', file })),
+  ];
+  if (sources.length === 0) {
+    throw new InputError('hesiod.no-zones', 'no zones to serve', { hint: 'give --zone FILE (RFC 1035 master file) or --map FILE.yml (Hesiod map), or both, as often as needed' });
+  }
+  const listen = (o.listen?.length ? o.listen : [DEFAULT_HESIOD_LISTEN]).map((s) => parseEndpoint(s, 53, '--listen'));
+  let reloadKey: string | undefined;
+  if (o.reloadKeyFile) {
+    try {
+      reloadKey = (await readFile(o.reloadKeyFile, 'utf8')).trim();
+    } catch (err) {
+      throw new InputError('input.unreadable', `cannot read --reload-key ${o.reloadKeyFile}: ${(err as NodeJS.ErrnoException).code ?? ''}`, { hint: 'the file holds one line: the shared secret for POST /reload' });
+    }
+    if (reloadKey.length < 16) throw new InputError('hesiod.weak-reload-key', `--reload-key ${o.reloadKeyFile} holds fewer than 16 characters`, { hint: 'use e.g. `openssl rand -base64 32 > reload.key`' });
+  }
+  return {
+    sources,
+    listen,
+    ...(o.http ? { http: parseEndpoint(o.http, 8053, '--http') } : {}),
+    tsigKeys: (o.tsigKey ?? []).map(parseTsigKeySpec),
+    ...(o.axfrAllow?.length ? { transferAcl: parseTransferAcl(o.axfrAllow) } : {}),
+    ...(reloadKey ? { reloadKey } : {}),
+    logQueries: o.logQueries === true,
+    hsAlsoIn: o.in !== false,
+    ...(o.maxUdpPayload ? { maxUdpPayload: intOption(o.maxUdpPayload, '--max-udp-payload', 512, 65535) } : {}),
+    ...(o.tcpIdleTimeout ? { tcpIdleTimeoutMs: intOption(o.tcpIdleTimeout, '--tcp-idle-timeout', 1, 3_600_000) } : {}),
+    ...(o.maxTcpConnections ? { maxTcpConnections: intOption(o.maxTcpConnections, '--max-tcp-connections', 1, 1_000_000) } : {}),
+    ...(o.maxQueriesPerConnection ? { maxQueriesPerConnection: intOption(o.maxQueriesPerConnection, '--max-queries-per-connection', 1, 1_000_000_000) } : {}),
+    version: VERSION,
+  };
+}
+
+function intOption(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError('cli.bad-number', `${flag} ${text} is not a whole number from ${min} to ${max}`, { hint: `give ${flag} a number in that range` });
+  return n;
+}
+
+export async function runHesiod(o: HesiodCliOptions, io: CliIO, deps: HesiodRunDeps): Promise<number> {
+  if (o.manifest) {
+    const http = o.http ? safeEndpoint(o.http) : undefined;
+    io.stdout(`${JSON.stringify(hesiodManifest(VERSION, http), null, 2)}\n`);
+    return EXIT_OK;
+  }
+  let daemon: HesiodDaemon;
+  const logger = pino({ base: { module: 'flatlab-hesiod' } }, { write: (s: string) => io.stderr(s) });
+  try {
+    const cfg = await buildHesiodConfig(o);
+    daemon = await startHesiodDaemon(cfg, { logger, now: deps.now ?? (() => new Date()) });
+  } catch (err) {
+    reportError(io, err);
+    return EXIT_USAGE;
+  }
+  for (const a of daemon.dns.udp) io.stdout(`listening dns udp+tcp ${formatEndpoint({ host: a.address, port: a.port })}\n`);
+  if (daemon.http) io.stdout(`listening http ${formatEndpoint({ host: daemon.http.address().address, port: daemon.http.address().port })}\n`);
+  io.stdout(`serving ${daemon.store.served().map((z) => `${z.origin}/${z.class} serial ${z.serial}`).join(', ')}\n`);
+  deps.onReady?.(daemon);
+  return new Promise<number>((resolve) => {
+    const onHup = () => void daemon.reload();
+    const onStop = (sig: string) => {
+      deps.signals.off('SIGHUP', onHup);
+      deps.signals.off('SIGINT', onStop);
+      deps.signals.off('SIGTERM', onStop);
+      logger.info({ signal: sig }, 'shutting down');
+      void daemon.close().then(() => resolve(EXIT_OK));
+    };
+    deps.signals.on('SIGHUP', onHup);
+    deps.signals.on('SIGINT', onStop);
+    deps.signals.on('SIGTERM', onStop);
+  });
+}
+
+function safeEndpoint(spec: string): Endpoint | undefined {
+  try {
+    return parseEndpoint(spec, 8053, '--http');
+  } catch {
+    return undefined;
+  }
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export const hesiodVerb: Verb = {
+  name: 'hesiod',
+  register(program: Command, io: CliIO, done: (code: number) => void): void {
+    program
+      .command('hesiod')
+      .description('authoritative Hesiod DNS server (HS and IN classes, UDP+TCP, AXFR, TSIG, /health /metrics /manifest)')
+      .option('--zone <[origin=]file>', 'RFC 1035 master file to serve (repeatable)', collect)
+      .option('--map <file.yml>', 'Hesiod YAML map to serve (repeatable)', collect)
+      .option('--listen <addr:port>', `DNS listen address, UDP and TCP (repeatable; default ${DEFAULT_HESIOD_LISTEN})`, collect)
+      .option('--http <addr:port>', 'HTTP listener for /health, /metrics, /manifest and POST /reload')
+      .option('--tsig-key <name:alg:secret>', 'TSIG key (hmac-sha256 or hmac-sha512, base64 secret) allowed to transfer zones (repeatable)', collect)
+      .option('--axfr-allow <prefix>', 'address or prefix allowed to transfer zones without TSIG (repeatable)', collect)
+      .option('--reload-key-file <file>', 'secret authorising POST /reload (bearer token or HMAC key)')
+      .option('--log-queries', 'log every query (JSON lines on stderr)')
+      .option('--no-in', 'answer HS zones only in class HS (stock hesinfo asks IN first and will then fail)')
+      .option('--max-udp-payload <bytes>', 'largest UDP response whatever EDNS offers (default 1232)')
+      .option('--tcp-idle-timeout <ms>', 'close idle TCP connections after this long (default 10000)')
+      .option('--max-tcp-connections <n>', 'open TCP connections at most (default 512)')
+      .option('--max-queries-per-connection <n>', 'queries per TCP connection before closing it (default 10000)')
+      .option('--manifest', 'print the FlatRacoon module manifest as JSON and exit')
+      .action(async (opts: HesiodCliOptions) => {
+        done(await runHesiod(opts, io, { signals: process }));
+      });
+  },
+};

@@ -1,0 +1,175 @@
+/**
+ * The Hesiod daemon assembled from its parts: zones (master files and Hesiod YAML maps)
+ * in a ZoneStore, the DNS engine on every listen address, and the observation HTTP
+ * listener with /health, /metrics, /manifest and an authenticated POST /reload.
+ * Clock and logger come in; signals are the caller's business (src/cli/hesiod.ts).
+ */
+import type { Logger } from 'pino';
+import { controlAuthorizer } from '../../observe/control-auth.js';
+import { startObserveServer, type ObserveServer } from '../../observe/http-server.js';
+import { buildManifest, type ModuleManifest } from '../../observe/manifest.js';
+import { loadHesiodMapFile } from '../hesiod/map.js';
+import { loadZoneFile, type Zone } from '../zone/model.js';
+import { className, rcodeName, typeName } from '../wire/constants.js';
+import type { TsigKey } from '../wire/tsig.js';
+import type { TransferAcl } from './access.js';
+import { DnsMetrics, renderDnsMetrics, type DnsMetricsSnapshot } from './dns-metrics.js';
+import { startDnsServer, type DnsServer, type QueryLogEntry } from './dns-server.js';
+import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { ZoneStore, type ReloadResult } from './zone-store.js';
+
+export type ZoneSource = { kind: 'zone'; file: string; origin?: string } | { kind: 'map'; file: string };
+
+export interface HesiodDaemonConfig {
+  sources: readonly ZoneSource[];
+  listen: readonly Endpoint[];
+  http?: Endpoint;
+  tsigKeys: readonly TsigKey[];
+  transferAcl?: TransferAcl;
+  /** Secret for POST /reload: a bearer token, or the key of an X-Flatlab-Signature HMAC. */
+  reloadKey?: string;
+  logQueries: boolean;
+  /** Answer HS zones in class IN too (stock libhesiod asks IN first). */
+  hsAlsoIn: boolean;
+  maxUdpPayload?: number;
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  maxQueriesPerConnection?: number;
+  version: string;
+  /** Set in cluster workers: share the primary's socket handles instead of binding exclusively. */
+  shareSockets?: boolean;
+}
+
+export interface HesiodDaemon {
+  dns: DnsServer;
+  http: ObserveServer | undefined;
+  store: ZoneStore;
+  metrics: DnsMetrics;
+  reload(): Promise<ReloadResult>;
+  health(): HealthDocument;
+  /** Snapshots from other processes serving the same sockets (cluster workers). */
+  setPeerMetrics(get: () => Promise<DnsMetricsSnapshot[]>): void;
+  close(): Promise<void>;
+}
+
+export interface HealthDocument {
+  status: 'ok' | 'degraded';
+  module: string;
+  zones: Array<{ origin: string; class: string; serial: number; records: number; source?: string }>;
+  last_reload: ReloadResult;
+  listen: string[];
+  tcp_connections_open: number;
+}
+
+export const MODULE_NAME = 'flatlab-hesiod';
+
+export function hesiodManifest(version: string, http?: Endpoint): ModuleManifest {
+  return buildManifest({
+    module: MODULE_NAME,
+    version,
+    layer: 'naming',
+    requires: ['network'],
+    provides: ['dns-authoritative', 'hesiod', 'axfr'],
+    ...(http ? { http: formatEndpoint(http) } : {}),
+  });
+}
+
+export async function loadZoneSources(sources: readonly ZoneSource[]): Promise<Zone[]> {
+  const zones: Zone[] = [];
+  for (const s of sources) zones.push(s.kind === 'zone' ? await loadZoneFile(s.file, s.origin ? { origin: s.origin } : {}) : await loadHesiodMapFile(s.file));
+  return zones;
+}
+
+export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger: Logger; now: () => Date }): Promise<HesiodDaemon> {
+  const zones = await loadZoneSources(cfg.sources);
+  for (const z of zones) for (const w of z.warnings ?? []) deps.logger.warn({ zone: z.origin, code: w.code }, w.message);
+  const store = new ZoneStore(zones, { hsAlsoIn: cfg.hsAlsoIn, now: deps.now });
+  const metrics = new DnsMetrics();
+  const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
+  const logQuery = cfg.logQueries
+    ? (e: QueryLogEntry) =>
+        deps.logger.info(
+          {
+            transport: e.transport,
+            client: e.client,
+            qname: e.summary.qname,
+            qtype: e.summary.qtype === undefined ? undefined : typeName(e.summary.qtype),
+            qclass: e.summary.qclass === undefined ? undefined : className(e.summary.qclass),
+            rcode: e.summary.rcode === undefined ? 'silence' : rcodeName(e.summary.rcode),
+            tc: e.summary.truncated || undefined,
+            us: e.micros,
+          },
+          'query',
+        )
+    : undefined;
+  const dns = await startDnsServer({
+    listen: cfg.listen,
+    store,
+    metrics,
+    tsigKeys: cfg.tsigKeys,
+    ...(cfg.transferAcl ? { transferAcl: cfg.transferAcl } : {}),
+    ...(cfg.maxUdpPayload ? { maxUdpPayload: cfg.maxUdpPayload } : {}),
+    ...(cfg.tcpIdleTimeoutMs ? { tcpIdleTimeoutMs: cfg.tcpIdleTimeoutMs } : {}),
+    ...(cfg.maxTcpConnections ? { maxTcpConnections: cfg.maxTcpConnections } : {}),
+    ...(cfg.maxQueriesPerConnection ? { maxQueriesPerConnection: cfg.maxQueriesPerConnection } : {}),
+    nowSeconds,
+    ...(logQuery ? { logQuery } : {}),
+    onError: (err) => deps.logger.error({ err }, 'error while answering a query (query dropped)'),
+    exclusive: !cfg.shareSockets,
+  });
+  let peers: () => Promise<DnsMetricsSnapshot[]> = async () => [];
+  const reload = async (): Promise<ReloadResult> => {
+    const r = await store.reload(() => loadZoneSources(cfg.sources));
+    if (r.ok) deps.logger.info({ zones: r.zones }, 'zones reloaded');
+    else deps.logger.error({ error: r.error }, 'reload failed; still serving the previous zones');
+    return r;
+  };
+  const listen = dns.udp.map((a) => formatEndpoint({ host: a.address, port: a.port }));
+  const health = (): HealthDocument => ({
+    status: store.lastReload.ok ? 'ok' : 'degraded',
+    module: MODULE_NAME,
+    zones: store.served(),
+    last_reload: store.lastReload,
+    listen,
+    tcp_connections_open: metrics.openTcpConnections,
+  });
+  let http: ObserveServer | undefined;
+  if (cfg.http) {
+    const secret = cfg.reloadKey;
+    try {
+      http = await startObserveServer(cfg.http.host, cfg.http.port, {
+        health: () => ({ ...health() }),
+        metrics: async () => renderDnsMetrics([metrics.snapshot(), ...(await peers())], { zones: store.served(), reloads: store.reloadCounts }),
+        manifest: () => hesiodManifest(cfg.version, cfg.http),
+        control: [
+          {
+            method: 'POST',
+            path: '/reload',
+            handle: async () => {
+              const r = await reload();
+              return { status: r.ok ? 200 : 409, body: r };
+            },
+          },
+        ],
+        ...(secret ? { authorize: controlAuthorizer({ bearerToken: secret, hmacSecret: Buffer.from(secret), nowSeconds }) } : {}),
+      });
+    } catch (err) {
+      await dns.close();
+      throw err;
+    }
+  }
+  return {
+    dns,
+    http,
+    store,
+    metrics,
+    reload,
+    health,
+    setPeerMetrics(get) {
+      peers = get;
+    },
+    async close() {
+      await Promise.all([dns.close(), http?.close()]);
+    },
+  };
+}
