@@ -13,7 +13,6 @@
  * The output validates against containerlab's schema (schemas/vendor/containerlab) and is
  * deterministic: keys in a fixed order, nodes and links in lab order.
  */
-import { stringify } from 'yaml';
 import { getKind, type Kind } from '../kinds/index.js';
 import { effectiveConfig, expandArgv } from '../kinds/placeholders.js';
 import type { Lab, LabLink, LabNode } from '../topology/lab.js';
@@ -21,6 +20,7 @@ import type { ConfigFile } from './config-file.js';
 import { generatedHeader } from './header.js';
 import { lanBridgeName, lanPortName } from './host-names.js';
 import { shellJoin } from './shell-quote.js';
+import { toYaml } from './yaml-text.js';
 
 /** Where a VM node's QEMU script is bound inside its container (see flatracoon-os kind's cmd). */
 export const containerQemuDir = '/flatlab/qemu';
@@ -66,7 +66,7 @@ export function containerlabTopology(lab: Lab, configFiles: ReadonlyMap<string, 
 }
 
 export function containerlabYaml(lab: Lab, configFiles: ReadonlyMap<string, readonly ConfigFile[]>): string {
-  return generatedHeader('#', lab) + stringify(containerlabTopology(lab, configFiles), { lineWidth: 0 });
+  return generatedHeader('#', lab) + toYaml(containerlabTopology(lab, configFiles));
 }
 
 /** Optional `lab: { containerlab: { mgmt: {…} } }` in the topology, passed through to clab.yml. */
