@@ -91,3 +91,14 @@ describe('validateConfig', () => {
     expect(problems('linux', { forwarding: 'yes' })[0]?.path).toEqual(['forwarding']);
   });
 });
+
+describe('docs/kinds.md', () => {
+  it('documents every kind with its image', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/kinds.md', import.meta.url), 'utf8');
+    for (const k of kinds) {
+      expect(doc).toContain(`### ${k.name}\n`);
+      if (k.containerlab.image) expect(doc).toContain(k.containerlab.image);
+    }
+  });
+});
