@@ -36,6 +36,12 @@ export function parseIpv4(text: string): bigint | undefined {
   return v;
 }
 
+function ipv6Groups(s: string): string[] | undefined {
+  if (s === '') return [];
+  const g = s.split(':');
+  return g.every((x) => IPV6_GROUP.test(x)) ? g : undefined;
+}
+
 export function parseIpv6(text: string): bigint | undefined {
   if (text.length === 0 || text.length > 45) return undefined;
   let head = text;
@@ -50,22 +56,17 @@ export function parseIpv6(text: string): bigint | undefined {
   }
   const doubleColon = head.indexOf('::');
   if (doubleColon >= 0 && head.indexOf('::', doubleColon + 1) >= 0) return undefined;
-  const groupsOf = (s: string): string[] | undefined => {
-    if (s === '') return [];
-    const g = s.split(':');
-    return g.every((x) => IPV6_GROUP.test(x)) ? g : undefined;
-  };
   const wanted = tailV4 === undefined ? 8 : 6;
   let groups: string[];
   if (doubleColon >= 0) {
-    const left = groupsOf(head.slice(0, doubleColon));
-    const right = groupsOf(head.slice(doubleColon + 2));
+    const left = ipv6Groups(head.slice(0, doubleColon));
+    const right = ipv6Groups(head.slice(doubleColon + 2));
     if (!left || !right) return undefined;
     const missing = wanted - left.length - right.length;
     if (missing < 1) return undefined;
     groups = [...left, ...new Array<string>(missing).fill('0'), ...right];
   } else {
-    const all = groupsOf(head);
+    const all = ipv6Groups(head);
     if (!all || all.length !== wanted) return undefined;
     groups = all;
   }
@@ -92,10 +93,12 @@ export function formatIpv4(v: bigint): string {
 
 /** RFC 5952 §4: lowercase, no leading zeros, the longest run (≥ 2, leftmost on a tie) of zero groups as `::`. */
 export function formatIpv6(v: bigint): string {
+  // Four 32-bit words: far fewer bigint operations than eight 16-bit shifts (hot in big labs).
   const groups: number[] = new Array<number>(8);
-  for (let i = 7; i >= 0; i--) {
-    groups[i] = Number(v & 0xffffn);
-    v >>= 16n;
+  for (let w = 0; w < 4; w++) {
+    const word = Number((v >> BigInt(96 - 32 * w)) & 0xffffffffn);
+    groups[2 * w] = word >>> 16;
+    groups[2 * w + 1] = word & 0xffff;
   }
   let bestStart = -1;
   let bestLen = 1;
@@ -112,9 +115,14 @@ export function formatIpv6(v: bigint): string {
     }
     i = j;
   }
-  const hex = (g: number[]): string => g.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  if (bestStart < 0) return hexGroups(groups, 0, 8);
+  return `${hexGroups(groups, 0, bestStart)}::${hexGroups(groups, bestStart + bestLen, 8)}`;
+}
+
+function hexGroups(groups: readonly number[], from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += i === from ? groups[i]!.toString(16) : `:${groups[i]!.toString(16)}`;
+  return out;
 }
 
 export function formatIp(family: IpFamily, v: bigint): string {

@@ -185,6 +185,10 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
   return { links: out, overlapping };
 }
 
+function hostOf(cidr: string): string {
+  return cidr.slice(0, cidr.indexOf('/'));
+}
+
 /** Explicit link subnets must not reach into the loopback pool or overlap each other. */
 function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools: Pools, ctx: CompileContext): number[] {
   const flagged: number[] = [];
@@ -211,7 +215,6 @@ function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools:
 /** An address given by hand may land on one assigned by the pools: find any address used twice. */
 function checkConflicts(nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], loopbacks: Map<string, FamilyMap<string>>, linkAddrs: AddressAssignment['links'], ctx: CompileContext): void {
   const owner = new Map<string, string>();
-  const hostOf = (cidr: string) => cidr.slice(0, cidr.indexOf('/'));
   for (const node of nodes) {
     for (const family of FAMILIES) {
       const a = loopbacks.get(node.name)?.[family];

@@ -199,21 +199,23 @@ interface EndOptions {
   ibgp: boolean;
   nextHopSelf: boolean;
   reflectsToPeer: boolean;
-  override?: ExplicitSession;
+  override: ExplicitSession | undefined;
+}
+
+/** Session chain for one direction: the end's own, else the session's, else the node's. */
+function sessionChain(node: ResolvedNode, override: ExplicitSession | undefined, dir: 'import' | 'export'): string[] {
+  if (!override) return node[dir];
+  const ref = override.ends?.[node.name]?.[dir] ?? override[dir];
+  return ref !== undefined ? policyChain(ref, 'all') : node[dir];
 }
 
 function end(node: ResolvedNode, o: EndOptions): BgpSessionEnd {
-  const own = o.override?.ends?.[node.name];
-  const chain = (dir: 'import' | 'export') => {
-    const ref = own?.[dir] ?? o.override?.[dir];
-    return ref !== undefined ? policyChain(ref, 'all') : node[dir];
-  };
   return {
     node: node.name,
     asn: node.asn!,
     address: o.address,
-    import: chain('import'),
-    export: chain('export'),
+    import: sessionChain(node, o.override, 'import'),
+    export: sessionChain(node, o.override, 'export'),
     routeReflectorClient: o.reflectsToPeer,
     nextHopSelf: o.ibgp && o.nextHopSelf,
   };
@@ -223,8 +225,8 @@ function makeSession(x: ResolvedNode, xAddr: string, y: ResolvedNode, yAddr: str
   const ibgp = x.asn === y.asn;
   const xReflects = ibgp && x.role === 'route-reflector' && y.role !== 'route-reflector';
   const yReflects = ibgp && y.role === 'route-reflector' && x.role !== 'route-reflector';
-  const ex = end(x, { address: xAddr, ibgp, nextHopSelf, reflectsToPeer: xReflects, ...(override ? { override } : {}) });
-  const ey = end(y, { address: yAddr, ibgp, nextHopSelf, reflectsToPeer: yReflects, ...(override ? { override } : {}) });
+  const ex = end(x, { address: xAddr, ibgp, nextHopSelf, reflectsToPeer: xReflects, override });
+  const ey = end(y, { address: yAddr, ibgp, nextHopSelf, reflectsToPeer: yReflects, override });
   const [a, b] = x.name < y.name ? [ex, ey] : [ey, ex];
   return { id: `${a.node}~${b.node}~${family}`, type: ibgp ? 'ibgp' : 'ebgp', family, via, a, b };
 }
