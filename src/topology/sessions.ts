@@ -107,6 +107,7 @@ export function groupByAsn(nodes: Iterable<ResolvedNode>): Map<number, ResolvedN
 /** Per-node BGP intent: ASN, router id (explicit or the IPv4 loopback), originated prefixes, default chains. */
 export function nodeBgpIntent(nodes: readonly ResolvedNode[], addrs: AddressAssignment, ctx: CompileContext): Map<string, NodeBgp> {
   const out = new Map<string, NodeBgp>();
+  const idOwners = new Map<string, string>(); // `asn router-id` → node
   for (const n of nodes) {
     if (!n.speaksBgp || n.asn === undefined) continue;
     const lo4 = addrs.loopbacks.get(n.name)?.ipv4;
@@ -114,6 +115,13 @@ export function nodeBgpIntent(nodes: readonly ResolvedNode[], addrs: AddressAssi
     if (routerId === undefined) {
       ctx.error('router-id-missing', `node "${n.name}" speaks BGP but has no IPv4 loopback to take its router id from`, n.path, { key: true, hint: 'add "router-id: <dotted quad>" (RFC 6286: any unique 32-bit id), or an IPv4 loopback pool' });
       continue;
+    }
+    // RFC 6286 §2.1: the BGP Identifier must be unique within the AS.
+    const owner = idOwners.get(`${n.asn} ${routerId}`);
+    if (owner !== undefined) {
+      ctx.error('router-id-duplicate', `router id ${routerId} of node "${n.name}" is also the router id of "${owner}" in AS ${n.asn}`, n.routerId ? [...n.path, 'router-id'] : n.path, { key: n.routerId === undefined, hint: 'a router id must be unique within an AS (RFC 6286); change one of them' });
+    } else {
+      idOwners.set(`${n.asn} ${routerId}`, n.name);
     }
     out.set(n.name, {
       asn: n.asn,
