@@ -4,6 +4,12 @@ import { validateVerb } from './validate.js';
 import { generateVerb } from './generate.js';
 import { graphVerb } from './graph.js';
 import { bgpVerb } from './bgp.js';
+import { runVerb } from './run.js';
+import { upVerb } from './up.js';
+import { downVerb } from './down.js';
+import { statusVerb } from './status.js';
+import { execVerb } from './exec.js';
 import { hesiodVerb } from './hesiod.js';
+import { hesinfoVerb } from './hesinfo.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, hesiodVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, hesiodVerb, hesinfoVerb];
