@@ -4,7 +4,6 @@
  * be written with what is on disk and exits 1 listing the differences. An invalid topology
  * prints its diagnostics, writes nothing and exits 2.
  */
-import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics } from '../config/diagnostics.js';
@@ -13,7 +12,6 @@ import { compareTree, isSame, writeTree } from '../files/write-tree.js';
 import { kindCatalog } from '../kinds/index.js';
 import { compileTopology, type CompileResult } from '../topology/pipeline.js';
 import { loadYamlFile } from '../config/load-yaml-file.js';
-import { parseYamlSource } from '../config/yaml-source.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
@@ -67,7 +65,8 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
  */
 export async function compileCliTopology(io: CliIO, file: string): Promise<CompileResult> {
   const source = await loadYamlFile(resolve(io.cwd, file));
-  return compileTopology(source.file === file ? source : parseYamlSource(await readFile(resolve(io.cwd, file), 'utf8'), file), { kinds: kindCatalog });
+  const diagnostics = source.diagnostics.map((d) => (d.position ? { ...d, position: { ...d.position, file } } : d));
+  return compileTopology({ ...source, file, diagnostics, locate: (path, options) => ({ ...source.locate(path, options), file }) }, { kinds: kindCatalog });
 }
 
 export const generateVerb: Verb = {

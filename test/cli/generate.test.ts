@@ -82,3 +82,12 @@ describe('flatlab generate', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ lab: 'mixed', dir: 'labs/mixed', files: expect.arrayContaining(['clab.yml', 'qemu/vm1.sh', 'configs/r1/bird.conf']) });
   });
 });
+
+describe('flatlab generate on YAML syntax errors', () => {
+  it('reports them at the path as typed, exit 2', async () => {
+    await writeFile(join(dir, 'broken.yml'), 'name: x\nnodes:\n  r1: { kind: bird\n');
+    const r = await run('generate', 'broken.yml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^broken\.yml:\d+:\d+: /m);
+  });
+});
