@@ -4,6 +4,7 @@
  * `normaliseSpeakerConfig` so the rest of the speaker reads plain values.
  */
 import type { NamedPolicy } from '../policy/evaluate.js';
+import type { IdleHoldConfig } from '../fsm/index.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 
@@ -38,6 +39,8 @@ export interface PeerConfig {
   connectRetry?: number;
   /** Announce the four-octet-as capability (RFC 6793); false behaves as an old 2-octet speaker. */
   fourOctetAs?: boolean;
+  /** Restart damping after failures (the FSM's defaults follow BIRD: 60 s doubling to 300 s). */
+  idleHold?: Partial<IdleHoldConfig>;
 }
 
 export interface SpeakerConfig {
@@ -67,6 +70,7 @@ export interface NormalisedPeer {
   mrai: number;
   connectRetry: number;
   fourOctetAs: boolean;
+  idleHold: Partial<IdleHoldConfig> | undefined;
 }
 
 export interface NormalisedConfig {
@@ -118,6 +122,7 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
       mrai: p.mrai ?? DEFAULT_MRAI,
       connectRetry: p.connectRetry ?? DEFAULT_CONNECT_RETRY,
       fourOctetAs: p.fourOctetAs ?? true,
+      idleHold: p.idleHold,
     };
   });
   return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, peers };

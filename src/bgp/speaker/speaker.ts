@@ -8,17 +8,14 @@
  * post-import-policy), Adj-RIB-Out, import and export chains. Shared: the Loc-RIB.
  */
 import {
-  AS_TRANS,
   BgpDecodeError,
   BgpFramer,
-  checkOpen,
   codecContext,
   decodeMessage,
   encodeMessage,
   endOfRib,
   endOfRibFamily,
   familyOf,
-  notificationFor,
   shutdownCommunicationOf,
   shutdownNotification,
   type BgpMessage,
@@ -26,12 +23,12 @@ import {
   type CodecContext,
   type DecodedMessage,
   type Family,
-  type NotificationMessage,
   type OpenMessage,
   type PathAttributes,
   type Prefix,
   type UpdateMessage,
 } from '../wire/index.js';
+import { FsmRunner, fsmConfig, sessionCodecContext, type FsmAction, type FsmEvent, type MessageError, type NegotiatedSession } from '../fsm/index.js';
 import { applyPolicyChain } from '../policy/evaluate.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
@@ -48,34 +45,24 @@ export class SpeakerInputError extends FlatlabError {
   }
 }
 
-/** RFC 4271 §8.2.2: the hold timer while waiting for OPEN is "a large value"; 4 minutes is suggested. */
-const OPEN_HOLD_MS = 240_000;
 /** RFC 4271 §4.2: LOCAL_PREF when none is known. */
 const DEFAULT_LOCAL_PREF = 100;
 const NO_EXPORT = 0xffffff01;
 const NO_ADVERTISE = 0xffffff02;
-/** RFC 6608 FSM error subcodes: unexpected message in OpenSent / OpenConfirm / Established. */
-const FSM_SUBCODE: Partial<Record<SessionState, number>> = { OpenSent: 1, OpenConfirm: 2, Established: 3 };
 
 const FAMILY_AFI: Record<Family, number> = { 'ipv4-unicast': 1, 'ipv6-unicast': 2 };
 
 interface PeerState {
   cfg: NormalisedPeer;
-  state: SessionState;
-  /** Started by startPeer and not stopped since. */
-  enabled: boolean;
+  /** The RFC 4271 §8 state machine with its timers (src/bgp/fsm/). */
+  fsm: FsmRunner;
   connected: boolean;
   initiatedLocally: boolean;
   framer: BgpFramer | undefined;
   ctx: CodecContext;
+  /** Set while Established. */
+  session: NegotiatedSession | undefined;
   families: Set<Family>;
-  peerRouterId: string;
-  peerRouteRefresh: boolean;
-  /** Negotiated hold time, seconds. */
-  holdTime: number;
-  holdAt: number | undefined;
-  keepaliveAt: number | undefined;
-  connectRetryAt: number | undefined;
   mraiNextAt: number;
   adjInPre: Map<string, PathAttributes>;
   adjIn: Map<string, PathAttributes>;
@@ -102,10 +89,20 @@ export function familyOfPrefix(prefix: string): Family {
   return prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast';
 }
 
+/** The FSM event for a message that failed to decode, by the NOTIFICATION code it carries. */
+function decodeErrorEvent(err: BgpDecodeError): FsmEvent {
+  const error: MessageError = { code: err.errorCode, subcode: err.errorSubcode, data: err.data };
+  if (err.errorCode === 1) return { type: 'BGPHeaderErr', error };
+  if (err.errorCode === 2) return { type: 'BGPOpenMsgErr', error };
+  // UPDATE errors (3) and malformed ROUTE-REFRESH (RFC 7313 §5: code 7) end the session the same way.
+  return { type: 'UpdateMsgErr', error };
+}
+
 export class Speaker {
   private readonly config: NormalisedConfig;
   private readonly peers = new Map<string, PeerState>();
   private readonly locRib = new Map<string, LocRibEntry>();
+  /** Milliseconds; the FSM's timers run in seconds of the same clock. */
   private now: number;
 
   constructor(config: SpeakerConfig, clock: { now: number }) {
@@ -119,8 +116,8 @@ export class Speaker {
   startPeer(peerId: string): Output {
     const out = emptyOutput();
     const p = this.peer(peerId);
-    p.enabled = true;
-    if (p.state === 'Idle') this.beginConnecting(p, out);
+    this.fsm(p, { type: p.cfg.passive ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart' }, out);
+    this.flushAll(out);
     return out;
   }
 
@@ -128,34 +125,29 @@ export class Speaker {
   stopPeer(peerId: string, reason?: string): Output {
     const out = emptyOutput();
     const p = this.peer(peerId);
-    p.enabled = false;
-    if (p.connected && (p.state === 'OpenSent' || p.state === 'OpenConfirm' || p.state === 'Established')) {
-      const n: NotificationMessage = reason ? shutdownNotification(2, reason) : { type: 'NOTIFICATION', code: 6, subcode: 2, data: new Uint8Array(0) };
-      this.sendNotification(p, n, out);
-    }
-    this.sessionDown(p, out, reason ? `administrative shutdown: ${reason}` : 'administrative shutdown');
+    this.fsm(p, { type: 'ManualStop' }, out, reason);
+    this.flushAll(out);
     return out;
   }
 
   connectionUp(peerId: string, info: { initiatedLocally: boolean }): Output {
     const out = emptyOutput();
     const p = this.peer(peerId);
-    if (!p.enabled) {
+    if (p.fsm.state.name === 'Idle') {
+      // Not started (or damped after a failure): refuse, as a closed port would.
       out.close.push(p.cfg.id);
       return out;
     }
     if (p.connected) {
-      // RFC 4271 §6.8 collision detection needs two transports per peer; this core keeps one.
-      throw new SpeakerInputError('collision', `peer "${peerId}" reported a second connection while one is up`, 'the driver must close or refuse the second connection (collision detection is not implemented in the speaker core)');
+      // RFC 4271 §6.8 collision detection needs two transports per peer; this core keeps one
+      // (src/bgp/fsm/collision.ts has the rule for a driver that holds both).
+      throw new SpeakerInputError('collision', `peer "${peerId}" reported a second connection while one is up`, 'the driver must resolve the collision (collisionLoser) and report one connection');
     }
     p.connected = true;
     p.initiatedLocally = info.initiatedLocally;
-    p.connectRetryAt = undefined;
     p.ctx = codecContext({ ibgp: p.cfg.type === 'ibgp' });
     p.framer = new BgpFramer(() => p.ctx);
-    this.send(p, this.openMessage(p), out);
-    p.holdAt = this.now + OPEN_HOLD_MS;
-    this.setState(p, 'OpenSent', out);
+    this.fsm(p, { type: info.initiatedLocally ? 'Tcp_CR_Acked' : 'TcpConnectionConfirmed' }, out);
     return out;
   }
 
@@ -164,7 +156,9 @@ export class Speaker {
     const p = this.peer(peerId);
     if (!p.connected) return out;
     p.connected = false;
-    this.sessionDown(p, out, 'connection closed');
+    p.framer = undefined;
+    this.fsm(p, { type: 'TcpConnectionFails' }, out);
+    this.flushAll(out);
     return out;
   }
 
@@ -176,11 +170,10 @@ export class Speaker {
     try {
       frames = p.framer.push(bytes);
     } catch (err) {
-      if (err instanceof BgpDecodeError) {
-        this.fail(p, notificationFor(err), out, err.message);
-        return out;
-      }
-      throw err;
+      if (!(err instanceof BgpDecodeError)) throw err;
+      this.fsm(p, decodeErrorEvent(err), out);
+      this.flushAll(out);
+      return out;
     }
     const touched = new Set<string>();
     for (const frame of frames) {
@@ -189,11 +182,9 @@ export class Speaker {
       try {
         decoded = decodeMessage(frame, p.ctx);
       } catch (err) {
-        if (err instanceof BgpDecodeError) {
-          this.fail(p, notificationFor(err), out, err.message);
-          break;
-        }
-        throw err;
+        if (!(err instanceof BgpDecodeError)) throw err;
+        this.fsm(p, decodeErrorEvent(err), out);
+        break;
       }
       this.handle(p, decoded, out, touched);
     }
@@ -206,17 +197,8 @@ export class Speaker {
     const out = emptyOutput();
     if (now > this.now) this.now = now;
     for (const p of this.peers.values()) {
-      if (p.connectRetryAt !== undefined && this.now >= p.connectRetryAt) {
-        p.connectRetryAt = undefined;
-        if (p.enabled && !p.connected) this.beginConnecting(p, out);
-      }
-      if (p.holdAt !== undefined && this.now >= p.holdAt && p.connected) {
-        this.fail(p, { type: 'NOTIFICATION', code: 4, subcode: 0, data: new Uint8Array(0) }, out, 'hold timer expired');
-        continue;
-      }
-      if (p.keepaliveAt !== undefined && this.now >= p.keepaliveAt && p.connected) {
-        this.send(p, { type: 'KEEPALIVE' }, out);
-      }
+      const before = p.fsm.state.name;
+      this.apply(p, p.fsm.tick(this.now / 1000), before, out);
     }
     this.flushAll(out);
     return out;
@@ -247,8 +229,8 @@ export class Speaker {
   routeRefresh(peerId: string, family: Family): Output {
     const out = emptyOutput();
     const p = this.peer(peerId);
-    if (p.state !== 'Established') throw new SpeakerInputError('not-established', `peer "${peerId}" is ${p.state}`, 'route refresh needs an established session');
-    if (!p.peerRouteRefresh) throw new SpeakerInputError('no-route-refresh', `peer "${peerId}" did not advertise the route-refresh capability`, 'RFC 2918 §4: a speaker must not send ROUTE-REFRESH to a peer that did not advertise it; reset the session instead');
+    if (!p.session) throw new SpeakerInputError('not-established', `peer "${peerId}" is ${p.fsm.state.name}`, 'route refresh needs an established session');
+    if (!p.session.routeRefresh) throw new SpeakerInputError('no-route-refresh', `peer "${peerId}" did not advertise the route-refresh capability`, 'RFC 2918 §4: a speaker must not send ROUTE-REFRESH to a peer that did not advertise it; reset the session instead');
     if (!p.families.has(family)) throw new SpeakerInputError('family', `${family} is not negotiated with peer "${peerId}"`, `negotiated: ${[...p.families].join(', ') || 'none'}`);
     this.send(p, { type: 'ROUTE_REFRESH', afi: FAMILY_AFI[family], subtype: 0, safi: 1 }, out);
     return out;
@@ -257,11 +239,22 @@ export class Speaker {
   // ------------------------------------------------------------------ views (for tests, show commands, scenarios)
 
   sessionState(peerId: string): SessionState {
-    return this.peer(peerId).state;
+    return this.peer(peerId).fsm.state.name;
   }
 
   negotiatedFamilies(peerId: string): Family[] {
     return [...this.peer(peerId).families];
+  }
+
+  /** Earliest FSM timer deadline over all peers (ms), for a driver that sleeps until then. */
+  nextDeadline(): number | undefined {
+    let best: number | undefined;
+    for (const p of this.peers.values()) {
+      const t = p.fsm.timers.next();
+      if (t !== undefined && (best === undefined || t * 1000 < best)) best = t * 1000;
+      if (p.pending.size > 0 && p.mraiNextAt > this.now && (best === undefined || p.mraiNextAt < best)) best = p.mraiNextAt;
+    }
+    return best;
   }
 
   locRibRoutes(): LocRibRoute[] {
@@ -287,21 +280,27 @@ export class Speaker {
   // ------------------------------------------------------------------ session handling
 
   private freshPeer(cfg: NormalisedPeer): PeerState {
+    const fsm = new FsmRunner(
+      fsmConfig({
+        localAs: this.config.localAsn,
+        peerAs: cfg.remoteAsn,
+        routerId: this.config.routerId,
+        holdTime: cfg.holdTime,
+        connectRetryTime: cfg.connectRetry,
+        passive: cfg.passive,
+        capabilities: this.capabilities(cfg),
+        idleHold: cfg.idleHold,
+      }),
+    );
     return {
       cfg,
-      state: 'Idle',
-      enabled: false,
+      fsm,
       connected: false,
       initiatedLocally: false,
       framer: undefined,
       ctx: codecContext({ ibgp: cfg.type === 'ibgp' }),
+      session: undefined,
       families: new Set(),
-      peerRouterId: '0.0.0.0',
-      peerRouteRefresh: false,
-      holdTime: cfg.holdTime,
-      holdAt: undefined,
-      keepaliveAt: undefined,
-      connectRetryAt: undefined,
       mraiNextAt: 0,
       adjInPre: new Map(),
       adjIn: new Map(),
@@ -311,63 +310,79 @@ export class Speaker {
     };
   }
 
+  private capabilities(cfg: NormalisedPeer): Capability[] {
+    const caps: Capability[] = cfg.families.map((f) => ({ code: 1, name: 'multiprotocol', afi: FAMILY_AFI[f], safi: 1 }) as Capability);
+    caps.push({ code: 2, name: 'route-refresh' });
+    if (cfg.fourOctetAs) caps.push({ code: 65, name: 'four-octet-as', asn: this.config.localAsn });
+    return caps;
+  }
+
   private peer(id: string): PeerState {
     const p = this.peers.get(id);
     if (!p) throw new SpeakerInputError('unknown-peer', `unknown peer "${id}"`, `configured peers: ${[...this.peers.keys()].join(', ') || 'none'}`);
     return p;
   }
 
-  private setState(p: PeerState, to: SessionState, out: Output, reason?: string): void {
-    if (p.state === to) return;
-    const ev: SpeakerEvent = reason === undefined ? { type: 'session', peer: p.cfg.id, from: p.state, to } : { type: 'session', peer: p.cfg.id, from: p.state, to, reason };
-    p.state = to;
-    out.events.push(ev);
+  /** Feed one event to the peer's FSM and carry out what it asks. `shutdownText` rides on a ManualStop's Cease. */
+  private fsm(p: PeerState, event: FsmEvent, out: Output, shutdownText?: string): void {
+    const before = p.fsm.state.name;
+    this.apply(p, p.fsm.handle(event, this.now / 1000), before, out, shutdownText);
   }
 
-  private beginConnecting(p: PeerState, out: Output): void {
-    if (p.cfg.passive) {
-      this.setState(p, 'Active', out);
-      return;
+  private apply(p: PeerState, actions: readonly FsmAction[], before: SessionState, out: Output, shutdownText?: string): void {
+    // The state change is reported first, so the best-path events a session loss causes follow it.
+    const after = p.fsm.state.name;
+    if (after !== before) {
+      const down = actions.find((a): a is Extract<FsmAction, { type: 'down' }> => a.type === 'down');
+      const reason = down ? (down.notification ? `${down.reason} (${down.notification.code}/${down.notification.subcode})` : down.reason) : undefined;
+      out.events.push(reason === undefined ? { type: 'session', peer: p.cfg.id, from: before, to: after } : { type: 'session', peer: p.cfg.id, from: before, to: after, reason });
     }
-    this.setState(p, 'Connect', out);
-    out.connect.push(p.cfg.id);
-    // If the driver never reports the connection, try again after ConnectRetry (RFC 4271 §8.2.2).
-    p.connectRetryAt = this.now + p.cfg.connectRetry * 1000;
-  }
-
-  private openMessage(p: PeerState): OpenMessage {
-    const asn = this.config.localAsn;
-    const capabilities: Capability[] = p.cfg.families.map((f) => ({ code: 1, name: 'multiprotocol', afi: FAMILY_AFI[f], safi: 1 }) as Capability);
-    capabilities.push({ code: 2, name: 'route-refresh' });
-    if (p.cfg.fourOctetAs) capabilities.push({ code: 65, name: 'four-octet-as', asn });
-    return { type: 'OPEN', version: 4, myAs: asn > 0xffff ? AS_TRANS : asn, holdTime: p.cfg.holdTime, bgpIdentifier: this.config.routerId, capabilities };
+    for (const a of actions) {
+      switch (a.type) {
+        case 'connect':
+          out.connect.push(p.cfg.id);
+          break;
+        case 'close':
+          // Also sent while a connect is pending (ConnectRetry in Connect): the driver abandons the attempt.
+          out.close.push(p.cfg.id);
+          p.connected = false;
+          p.framer = undefined;
+          break;
+        case 'send': {
+          const m = a.message;
+          // RFC 8203/9003: an administrative shutdown may carry a text for the peer's operator.
+          if (m.type === 'NOTIFICATION' && m.code === 6 && m.subcode === 2 && shutdownText) this.send(p, shutdownNotification(2, shutdownText), out);
+          else this.send(p, m, out);
+          break;
+        }
+        case 'established':
+          this.established(p, a.session);
+          break;
+        case 'down':
+          this.sessionDown(p, out);
+          break;
+        case 'startTimer':
+        case 'stopTimer':
+          break;
+        default: {
+          const never: never = a;
+          throw new Error(`speaker: unhandled FSM action ${JSON.stringify(never)}`);
+        }
+      }
+    }
   }
 
   private send(p: PeerState, m: BgpMessage, out: Output): void {
     out.send.push({ peer: p.cfg.id, bytes: encodeMessage(m, p.ctx) });
-    // RFC 4271 §4.4: any message restarts the KeepaliveTimer's purpose; only send KEEPALIVEs when nothing else went.
-    if (p.keepaliveAt !== undefined && p.holdTime > 0) p.keepaliveAt = this.now + (p.holdTime * 1000) / 3;
+    if (m.type === 'NOTIFICATION') {
+      const text = m.code === 6 ? shutdownCommunicationOf(m.data) : undefined;
+      out.events.push(text === undefined ? { type: 'notification-sent', peer: p.cfg.id, code: m.code, subcode: m.subcode } : { type: 'notification-sent', peer: p.cfg.id, code: m.code, subcode: m.subcode, text });
+    }
   }
 
-  private sendNotification(p: PeerState, n: NotificationMessage, out: Output): void {
-    this.send(p, n, out);
-    const text = n.code === 6 ? shutdownCommunicationOf(n.data) : undefined;
-    out.events.push(text === undefined ? { type: 'notification-sent', peer: p.cfg.id, code: n.code, subcode: n.subcode } : { type: 'notification-sent', peer: p.cfg.id, code: n.code, subcode: n.subcode, text });
-  }
-
-  /** Send a NOTIFICATION and drop the session (RFC 4271 §6). */
-  private fail(p: PeerState, n: NotificationMessage, out: Output, reason: string): void {
-    this.sendNotification(p, n, out);
-    this.sessionDown(p, out, reason);
-  }
-
-  /** Close the transport, withdraw everything learned from the peer, and restart if still enabled. */
-  private sessionDown(p: PeerState, out: Output, reason: string): void {
-    if (p.connected || p.state === 'Connect') out.close.push(p.cfg.id);
-    p.connected = false;
-    p.framer = undefined;
-    p.holdAt = undefined;
-    p.keepaliveAt = undefined;
+  /** Everything learned from the peer goes (RFC 4271 §8.2.2 "deletes all routes"), and what we sent is forgotten. */
+  private sessionDown(p: PeerState, out: Output): void {
+    p.session = undefined;
     p.families = new Set();
     p.adjOut.clear();
     p.pending.clear();
@@ -379,33 +394,23 @@ export class Speaker {
       touched.add(prefix);
     }
     p.adjIn.clear();
-    this.setState(p, 'Idle', out, reason);
-    if (p.enabled) {
-      if (p.cfg.passive) this.setState(p, 'Active', out);
-      else p.connectRetryAt = this.now + p.cfg.connectRetry * 1000;
-    } else {
-      p.connectRetryAt = undefined;
-    }
     this.decide(touched, out);
-    this.flushAll(out);
   }
 
   private handle(p: PeerState, d: DecodedMessage, out: Output, touched: Set<string>): void {
     const m = d.message;
-    if (p.state === 'OpenConfirm' || p.state === 'Established') this.restartHold(p);
     switch (m.type) {
       case 'OPEN':
-        if (p.state !== 'OpenSent') return this.fsmError(p, out, 'OPEN');
-        return this.onOpen(p, m, out);
+        return this.fsm(p, { type: 'BGPOpen', open: this.asSeenByUs(p, m) }, out);
       case 'KEEPALIVE':
-        if (p.state === 'OpenConfirm') return this.established(p, out);
-        if (p.state !== 'Established') return this.fsmError(p, out, 'KEEPALIVE');
-        return;
+        return this.fsm(p, { type: 'KeepAliveMsg' }, out);
       case 'UPDATE':
-        if (p.state !== 'Established') return this.fsmError(p, out, 'UPDATE');
-        return this.onUpdate(p, d, out, touched);
+        this.fsm(p, { type: 'UpdateMsg', update: m }, out);
+        if (p.session && p.fsm.state.name === 'Established') this.onUpdate(p, d, out, touched);
+        return;
       case 'ROUTE_REFRESH': {
-        if (p.state !== 'Established') return this.fsmError(p, out, 'ROUTE-REFRESH');
+        // Not an FSM event (RFC 2918 §4); only meaningful once established.
+        if (!p.session) return;
         const family = familyOf(m.afi, m.safi);
         // RFC 2918 §4: a request for a family not negotiated is ignored.
         if (!family || !p.families.has(family) || m.subtype !== 0) return;
@@ -416,8 +421,7 @@ export class Speaker {
       case 'NOTIFICATION': {
         const text = m.code === 6 ? shutdownCommunicationOf(m.data) : undefined;
         out.events.push(text === undefined ? { type: 'notification-received', peer: p.cfg.id, code: m.code, subcode: m.subcode } : { type: 'notification-received', peer: p.cfg.id, code: m.code, subcode: m.subcode, text });
-        this.sessionDown(p, out, `notification received (${m.code}/${m.subcode})`);
-        return;
+        return this.fsm(p, { type: 'NotifMsg', notification: m }, out);
       }
       default: {
         const never: never = m;
@@ -426,46 +430,16 @@ export class Speaker {
     }
   }
 
-  private fsmError(p: PeerState, out: Output, what: string): void {
-    this.fail(p, { type: 'NOTIFICATION', code: 5, subcode: FSM_SUBCODE[p.state] ?? 0, data: new Uint8Array(0) }, out, `unexpected ${what} in ${p.state}`);
+  /** A peer configured as 2-octet (RFC 6793 "OLD") does not understand the four-octet-as capability, so it never sees it. */
+  private asSeenByUs(p: PeerState, open: OpenMessage): OpenMessage {
+    if (p.cfg.fourOctetAs) return open;
+    return { ...open, capabilities: open.capabilities.filter((c) => c.code !== 65) };
   }
 
-  private restartHold(p: PeerState): void {
-    p.holdAt = p.holdTime > 0 ? this.now + p.holdTime * 1000 : undefined;
-  }
-
-  private onOpen(p: PeerState, open: OpenMessage, out: Output): void {
-    try {
-      // A speaker configured as 2-octet (RFC 6793 "OLD") does not read the four-octet-as capability: it checks My Autonomous System (AS_TRANS for a 4-octet peer).
-      checkOpen(open, { ...(p.cfg.fourOctetAs ? { peerAs: p.cfg.remoteAsn } : {}), localBgpIdentifier: this.config.routerId, ibgp: p.cfg.type === 'ibgp', minHoldTime: 3 });
-    } catch (err) {
-      if (err instanceof BgpDecodeError) return this.fail(p, notificationFor(err), out, err.message);
-      throw err;
-    }
-    if (!p.cfg.fourOctetAs && open.myAs !== p.cfg.remoteAsn) {
-      const data = new Uint8Array([open.myAs >> 8, open.myAs & 0xff]);
-      return this.fail(p, { type: 'NOTIFICATION', code: 2, subcode: 2, data }, out, `peer says AS ${open.myAs}, configured AS ${p.cfg.remoteAsn}`);
-    }
-    const caps = open.capabilities;
-    const theirFour = caps.some((c) => c.name === 'four-octet-as');
-    const mp = caps.filter((c): c is Extract<Capability, { name: 'multiprotocol' }> => c.name === 'multiprotocol').map((c) => familyOf(c.afi, c.safi)).filter((f): f is Family => f !== undefined);
-    // RFC 4760 §8: a peer without multiprotocol capabilities speaks IPv4 unicast only.
-    const theirs = caps.some((c) => c.name === 'multiprotocol') ? new Set(mp) : new Set<Family>(['ipv4-unicast']);
-    p.families = new Set(p.cfg.families.filter((f) => theirs.has(f)));
-    p.peerRouterId = open.bgpIdentifier;
-    p.peerRouteRefresh = caps.some((c) => c.name === 'route-refresh');
-    // RFC 6793 §4: 4-octet AS_PATH only when both sides said so; otherwise the codec sends AS_TRANS and AS4_PATH.
-    p.ctx = codecContext({ fourOctetAs: p.cfg.fourOctetAs && theirFour, ibgp: p.cfg.type === 'ibgp' });
-    // RFC 4271 §4.2: the smaller of the two hold times; 0 means no keepalives at all.
-    p.holdTime = Math.min(p.cfg.holdTime, open.holdTime);
-    p.keepaliveAt = p.holdTime > 0 ? this.now : undefined;
-    this.send(p, { type: 'KEEPALIVE' }, out);
-    this.restartHold(p);
-    this.setState(p, 'OpenConfirm', out);
-  }
-
-  private established(p: PeerState, out: Output): void {
-    this.setState(p, 'Established', out);
+  private established(p: PeerState, session: NegotiatedSession): void {
+    p.session = session;
+    p.ctx = sessionCodecContext(session);
+    p.families = new Set(session.families.filter((f) => p.cfg.families.includes(f)));
     // The initial table dump goes out at once (MRAI applies to later changes), followed by End-of-RIB.
     for (const prefix of this.locRib.keys()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
     p.endOfRibDue = true;
@@ -531,7 +505,7 @@ export class Speaker {
     }
     const attributes = result.route.attributes;
     p.adjIn.set(prefix, attributes);
-    entry.candidates.set(p.cfg.id, { from: p.cfg.id, attributes, ebgp: p.cfg.type === 'ebgp', routerId: p.peerRouterId, peerAddress: p.cfg.address });
+    entry.candidates.set(p.cfg.id, { from: p.cfg.id, attributes, ebgp: p.cfg.type === 'ebgp', routerId: p.session?.peerRouterId ?? '0.0.0.0', peerAddress: p.cfg.address });
   }
 
   /** Loop detection and the attributes a received route starts import policy with; undefined when it must be ignored. */
@@ -568,7 +542,7 @@ export class Speaker {
       if (before === e.best) continue;
       if (before && e.best && before.from === e.best.from && attributesKey(before.attributes) === attributesKey(e.best.attributes)) continue;
       out.events.push(e.best ? { type: 'best-path', prefix, best: { from: e.best.from, attributes: e.best.attributes }, ...(before ? { previous: before.from } : {}) } : { type: 'best-path', prefix, ...(before ? { previous: before.from } : {}) });
-      for (const p of this.peers.values()) if (p.state === 'Established' && p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+      for (const p of this.peers.values()) if (p.session && p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
     }
   }
 
@@ -580,7 +554,7 @@ export class Speaker {
 
   /** Send the pending changes to one peer, packed, once its MRAI allows; then End-of-RIB if owed. */
   private flush(p: PeerState, out: Output): void {
-    if (p.state !== 'Established' || this.now < p.mraiNextAt) return;
+    if (!p.session || !p.connected || this.now < p.mraiNextAt) return;
     if (p.pending.size === 0 && !p.endOfRibDue) return;
     const byFamily = new Map<Family, OutgoingChange[]>();
     for (const prefix of p.pending) {
@@ -650,7 +624,7 @@ export class Speaker {
       a.localPref ??= DEFAULT_LOCAL_PREF;
       if (!nextHopByPolicy && (p.cfg.nextHopSelf || best.from === LOCAL || a.nextHop === undefined)) a.nextHop = own;
       if (ibgpToIbgp) {
-        a.originatorId = best.attributes.originatorId ?? src.peerRouterId;
+        a.originatorId = best.attributes.originatorId ?? src.session?.peerRouterId ?? '0.0.0.0';
         a.clusterList = [this.config.clusterId, ...(best.attributes.clusterList ?? [])];
       }
     }

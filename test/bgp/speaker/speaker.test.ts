@@ -95,8 +95,8 @@ describe('two speakers back to back', () => {
     expect(lab.speaker('r2').locRibRoutes()).toHaveLength(0);
     expect(lab.events.get('r2')!.find((e) => e.type === 'notification-received')).toEqual({ type: 'notification-received', peer: 'r1', code: 6, subcode: 2, text: 'maintenance until 10:00' });
     expect(lab.speaker('r1').sessionState('r2')).toBe('Idle');
-    // r2 keeps trying (ConnectRetry); r1 refuses while stopped, then a restart brings everything back.
-    lab.advance(20_000);
+    // r2 restarts on its own after the FSM's idle hold (60 s, BIRD's "error wait time"); r1 refuses while stopped.
+    lab.advance(70_000);
     expect(lab.speaker('r2').sessionState('r1')).not.toBe('Established');
     lab.apply('r1', lab.speaker('r1').startPeer('r2'));
     lab.advance(10_000);
