@@ -12,4 +12,4 @@ import { execVerb } from './exec.js';
 import { hesiodVerb } from './hesiod.js';
 import { hesinfoVerb } from './hesinfo.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, hesiodVerb, hesinfoVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, hesiodVerb, hesinfoVerb];

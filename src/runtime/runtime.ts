@@ -112,6 +112,8 @@ export interface Runtime {
 
   /** Bring the lab up; returns when every node passed its ready check. Idempotent. */
   up(lab: Lab, opts?: CallOptions): Promise<void>;
+  /** Take over a lab an earlier `flatlab up` left running; false when it is not running. */
+  attach(lab: Lab, opts?: CallOptions): Promise<boolean>;
   /** Tear everything down; never throws for things already gone. */
   down(opts?: CallOptions): Promise<void>;
   status(opts?: CallOptions): Promise<LabStatus>;

@@ -33,6 +33,7 @@ export class FakeRuntime implements Runtime {
   }
 
   async up(lab: Lab): Promise<void> { this.record(`up ${lab.name}`); this.up_ = true; }
+  async attach(): Promise<boolean> { return this.up_; }
   async down(): Promise<void> { this.record('down'); this.up_ = false; }
   async status(): Promise<LabStatus> { return { lab: 'x', runtime: this.name, nodes: [] }; }
   async exec(node: string, argv: readonly string[]): Promise<ExecResult> { this.record(`exec ${node} ${argv.join(' ')}`); return this.execResult; }

@@ -18,7 +18,7 @@ import type {
 import { hostCommands, type CommandRunner } from './commands.js';
 import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
-import { readState, writeState, type NetnsState } from './state.js';
+import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 
 export interface NetnsRuntimeOptions {
@@ -60,20 +60,15 @@ export class NetnsRuntime implements Runtime {
   async up(lab: Lab, opts: CallOptions = {}): Promise<void> {
     requireRoot();
     const runDir = this.runDirOf(lab.name);
+    // Idempotent: the lab is already up from this or an earlier invocation.
+    if (await this.attach(lab)) return;
     const previous = await readState(this.stateFile(lab.name));
-    if (previous && (await this.isAlive(previous))) {
-      // Idempotent: the lab is already up from this or an earlier invocation.
-      this.lab = lab;
-      this.state = previous;
-      this.plan = planNetns(lab, { labDir: previous.labDir, runDir });
-      return;
-    }
     if (previous) await this.teardown(previous);
     const labDir = `${runDir}/lab`;
     const plan = planNetns(lab, { labDir, runDir });
     await mkdir(runDir, { recursive: true });
     await writeTree(labDir, labFiles(lab));
-    const state: NetnsState = { lab: lab.name, runtime: 'netns', createdAt: new Date().toISOString(), labDir, namespaces: [...plan.namespaces], processes: [] };
+    const state: NetnsState = { lab: lab.name, runtime: 'netns', createdAt: new Date().toISOString(), labDir, labHash: labHash(lab), namespaces: [...plan.namespaces], processes: [] };
     await writeState(this.stateFile(lab.name), state);
     this.lab = lab;
     this.plan = plan;
@@ -90,6 +85,18 @@ export class NetnsRuntime implements Runtime {
     }
   }
 
+  async attach(lab: Lab): Promise<boolean> {
+    const state = await readState(this.stateFile(lab.name));
+    if (!state || !(await this.isAlive(state))) return false;
+    if (state.labHash !== labHash(lab)) {
+      throw new RuntimeError('netns.lab-changed', `lab ${lab.name} is running with a different topology than ${lab.sourceFile}`, { hint: `run flatlab down ${lab.sourceFile} first` });
+    }
+    this.lab = lab;
+    this.state = state;
+    this.plan = planNetns(lab, { labDir: state.labDir, runDir: this.runDirOf(lab.name) });
+    return true;
+  }
+
   async down(): Promise<void> {
     const state = this.state ?? (this.lab ? await readState(this.stateFile(this.lab.name)) : undefined);
     if (state) await this.teardown(state);
@@ -99,7 +106,7 @@ export class NetnsRuntime implements Runtime {
   /** Remove a lab by name whether or not this process started it (after a crash). */
   async downByName(lab: string): Promise<{ namespaces: string[]; processes: number }> {
     requireRoot();
-    const state = (await readState(this.stateFile(lab))) ?? { lab, runtime: 'netns' as const, createdAt: '', labDir: '', namespaces: [], processes: [] };
+    const state = (await readState(this.stateFile(lab))) ?? { lab, runtime: 'netns' as const, createdAt: '', labDir: '', labHash: '', namespaces: [], processes: [] };
     // Namespaces with the lab's prefix are ours even when the state file is gone.
     const listed = (await this.commands.run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(labNamespacePrefix(lab)));
     const all = { ...state, namespaces: [...new Set([...state.namespaces, ...listed])] };

@@ -2,6 +2,7 @@
  * What a netns run created, on disk, so cleanup works after a crash: the namespaces and the
  * processes (PID plus the kernel's start time, so a recycled PID is never signalled).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../../files/write-file.js';
 
@@ -20,6 +21,8 @@ export interface NetnsState {
   runtime: 'netns';
   createdAt: string;
   labDir: string;
+  /** sha256 of the lab model: `up` of a changed topology over a running lab is refused. */
+  labHash: string;
   namespaces: string[];
   processes: StartedProcess[];
 }
@@ -52,4 +55,8 @@ export async function processStartTime(pid: number): Promise<string | undefined>
 /** True when `p` is still the process we started (same PID and start time). */
 export async function isOurs(p: StartedProcess): Promise<boolean> {
   return (await processStartTime(p.pid)) === p.startTime;
+}
+
+export function labHash(lab: { sourceFile: string }): string {
+  return createHash('sha256').update(JSON.stringify({ ...lab, sourceFile: '' })).digest('hex');
 }

@@ -11,9 +11,13 @@ export function textReport(results: readonly ScenarioResult[]): string {
     for (const s of r.steps) out.push(...stepLines(s));
     if (r.cleanupError) out.push(`  FAIL cleanup: ${r.cleanupError}`);
   }
-  const passed = results.filter((r) => r.status === 'passed').length;
-  out.push(`${passed}/${results.length} scenario${results.length === 1 ? '' : 's'} passed`);
+  out.push(summaryLine(results));
   return `${out.join('\n')}\n`;
+}
+
+export function summaryLine(results: readonly ScenarioResult[]): string {
+  const passed = results.filter((r) => r.status === 'passed').length;
+  return `${passed}/${results.length} scenario${results.length === 1 ? '' : 's'} passed`;
 }
 
 export function stepLines(s: StepResult): string[] {

@@ -1,0 +1,33 @@
+/** The runtimes, by name. Adding one: a directory here plus one line. */
+import { RuntimeError } from './errors.js';
+import { NetnsRuntime } from './netns/netns-runtime.js';
+import { RUNTIME_NAMES, type Runtime, type RuntimeName } from './runtime.js';
+
+export interface RuntimeOptions {
+  /** Seed for the sim runtime's randomness. */
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+const factories: Record<RuntimeName, (opts: RuntimeOptions) => Runtime> = {
+  sim: () => {
+    throw new RuntimeError('runtime.sim-missing', 'the sim runtime is not available in this build yet: it needs the BGP speaker core wired into virtual nodes', { hint: 'use --runtime netns (as root) meanwhile' });
+  },
+  netns: (opts) => new NetnsRuntime(opts.log ? { log: opts.log } : {}),
+  containerlab: () => {
+    throw new RuntimeError('runtime.containerlab-missing', 'the containerlab runtime is not implemented yet', { hint: 'run flatlab generate and deploy labs/<name>/clab.yml with containerlab yourself, or use --runtime netns' });
+  },
+};
+
+export function createRuntime(name: RuntimeName, opts: RuntimeOptions = {}): Runtime {
+  return factories[name](opts);
+}
+
+export function parseRuntimeList(text: string): RuntimeName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(RUNTIME_NAMES as readonly string[]).includes(n));
+  if (bad.length || names.length === 0) {
+    throw new RuntimeError('runtime.unknown', `unknown runtime "${bad[0] ?? text}"`, { hint: `runtimes: ${RUNTIME_NAMES.join(', ')} (several separated by commas to compare)` });
+  }
+  return [...new Set(names)] as RuntimeName[];
+}
