@@ -13,7 +13,7 @@
  * The output validates against containerlab's schema (schemas/vendor/containerlab) and is
  * deterministic: keys in a fixed order, nodes and links in lab order.
  */
-import { getKind, type Kind } from '../kinds/index.js';
+import { getKind } from '../kinds/index.js';
 import { effectiveConfig, expandArgv } from '../kinds/placeholders.js';
 import type { Lab, LabLink, LabNode } from '../topology/lab.js';
 import type { ConfigFile } from './config-file.js';
@@ -97,7 +97,7 @@ function clabNode(lab: Lab, node: LabNode, files: readonly ConfigFile[]): ClabNo
   // A VM owns its addresses: the container only bridges frames to it.
   const exec = kind.vm ? [] : addressCommands(node);
   if (exec.length) out.exec = exec;
-  if (forwards(kind, node)) out.sysctls = { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' };
+  if (!kind.vm && forwards(node)) out.sysctls = { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' };
   if (c.devices?.length) out.devices = [...c.devices];
   if (c.capAdd?.length) out['cap-add'] = [...c.capAdd];
   out.labels = labels;
@@ -105,7 +105,7 @@ function clabNode(lab: Lab, node: LabNode, files: readonly ConfigFile[]): ClabNo
 }
 
 /** Routers forward; a linux node forwards when it says so or is a router. */
-export function forwards(kind: Kind, node: LabNode): boolean {
+export function forwards(node: LabNode): boolean {
   if (typeof node.config.forwarding === 'boolean') return node.config.forwarding;
   return node.role === 'router' || node.role === 'route-reflector';
 }
