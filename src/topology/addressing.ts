@@ -212,32 +212,39 @@ function checkOverrides(links: readonly ResolvedLink[], family: IpFamily, pools:
   return flagged;
 }
 
-/** An address given by hand may land on one assigned by the pools: find any address used twice. */
+/**
+ * An address given by hand may land on one assigned by the pools: find any address used twice.
+ * Pool allocations never collide with each other (and step around explicit subnets), so the
+ * check is needed only when the file gives addresses, which keeps large generated labs fast.
+ */
 function checkConflicts(nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], loopbacks: Map<string, FamilyMap<string>>, linkAddrs: AddressAssignment['links'], ctx: CompileContext): void {
-  const owner = new Map<string, string>();
+  const explicit = nodes.some((n) => n.loopbackOverride.ipv4 || n.loopbackOverride.ipv6) || links.some((l) => l.subnetOverride.ipv4 || l.subnetOverride.ipv6);
+  if (!explicit) return;
+  // Owner codes: -(node index + 1) for a loopback, link index * 65536 + endpoint for a link address.
+  const owner = new Map<string, number>();
+  const describe = (code: number) => (code < 0 ? `the loopback of node "${nodes[-code - 1]!.name}"` : `link ${Math.floor(code / 65536) + 1} (${links.find((l) => l.index === Math.floor(code / 65536))?.endpoints[code % 65536]?.node ?? '?'})`);
   for (const node of nodes) {
     for (const family of FAMILIES) {
       const a = loopbacks.get(node.name)?.[family];
       if (!a) continue;
       const host = hostOf(a);
       const prev = owner.get(host);
-      if (prev) ctx.error('address-conflict', `loopback ${host} of node "${node.name}" is already the loopback of ${prev}`, node.loopbackOverride[family] ? [...node.path, 'loopback', family] : node.path, { hint: 'explicit loopbacks must differ from every other address in the lab' });
-      else owner.set(host, `node "${node.name}"`);
+      if (prev !== undefined) ctx.error('address-conflict', `loopback ${host} of node "${node.name}" is already ${describe(prev)}`, node.loopbackOverride[family] ? [...node.path, 'loopback', family] : node.path, { hint: 'explicit loopbacks must differ from every other address in the lab' });
+      else owner.set(host, -(node.index + 1));
     }
   }
   for (const link of links) {
     const entry = linkAddrs[link.index];
     if (!entry) continue;
     for (const family of FAMILIES) {
-      const subnet = entry.subnet[family];
-      if (!subnet) continue;
+      if (!entry.subnet[family]) continue;
       entry.endpoints.forEach((eps, j) => {
         const a = eps[family];
         if (!a) return;
         const host = hostOf(a);
         const prev = owner.get(host);
-        if (prev) ctx.error('address-conflict', `address ${host} on link ${link.index + 1} is already used by ${prev}`, link.subnetOverride[family] ? [...link.path, family] : link.endpoints[j]!.path, { hint: 'pick a subnet that no other link or loopback uses' });
-        else owner.set(host, `link ${link.index + 1} (${link.endpoints[j]!.node})`);
+        if (prev !== undefined) ctx.error('address-conflict', `address ${host} on link ${link.index + 1} is already used by ${describe(prev)}`, link.subnetOverride[family] ? [...link.path, family] : link.endpoints[j]!.path, { hint: 'pick a subnet that no other link or loopback uses' });
+        else owner.set(host, link.index * 65536 + j);
       });
     }
   }

@@ -32,7 +32,8 @@ function hostOf(cidr: string): string {
 export function loopbackRoutes(nodes: readonly ResolvedNode[], links: readonly ResolvedLink[], addrs: AddressAssignment, sessions: readonly BgpSession[], ctx: CompileContext): Map<string, StaticRoute[]> {
   const out = new Map<string, StaticRoute[]>();
   const needed = new Set<string>();
-  for (const s of sessions) if (s.via === 'loopback') needed.add(`${s.a.node}~${s.b.node}~${s.family}`);
+  // Loopback session ids are exactly `a~b~family` (only link sessions get a suffix).
+  for (const s of sessions) if (s.via === 'loopback') needed.add(s.id);
   for (const members of groupByAsn(nodes).values()) {
     if (members.length < 2) continue;
     const local = new Map(members.map((n, i) => [n.name, i]));

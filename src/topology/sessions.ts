@@ -148,38 +148,35 @@ export function deriveSessions(input: SessionInputs): BgpSession[] {
   const spec = topo.bgp?.sessions ?? 'auto';
   const auto = spec === 'auto' || (Array.isArray(spec) && spec.includes('auto'));
   const nextHopSelf = topo.bgp?.['next-hop-self'] ?? true;
-  const byKey = new Map<string, BgpSession[]>();
-  const add = (s: BgpSession) => {
-    const key = `${s.a.node}~${s.b.node}~${s.family}`;
-    const list = byKey.get(key) ?? [];
-    list.push(s);
-    byKey.set(key, list);
-  };
+  const made: BgpSession[] = [];
 
   if (auto) {
-    for (const link of input.links) for (const s of linkSessions(link, input, nextHopSelf)) add(s);
+    for (const link of input.links) linkSessions(link, input, nextHopSelf, made);
     for (const members of groupByAsn(nodes.values()).values()) {
-      for (const [x, y] of ibgpPairs(members)) for (const s of loopbackSessions(x, y, input, nextHopSelf)) add(s);
+      for (const [x, y] of ibgpPairs(members)) loopbackSessions(x, y, input, nextHopSelf, made);
     }
   }
   if (Array.isArray(spec)) {
+    // An explicit session replaces whatever was derived for the same pair and family.
+    const explicit: BgpSession[] = [];
     spec.forEach((s, i) => {
-      if (s === 'auto') return;
-      const made = explicitSessions(s, i, input, nextHopSelf);
-      // An explicit session replaces whatever was derived for the same pair and family.
-      for (const m of made) byKey.delete(`${m.a.node}~${m.b.node}~${m.family}`);
-      for (const m of made) add(m);
+      if (s !== 'auto') explicit.push(...explicitSessions(s, i, input, nextHopSelf));
     });
+    if (explicit.length > 0) {
+      const replaced = new Set(explicit.map((m) => m.id));
+      const kept = made.filter((m) => !replaced.has(m.id));
+      made.length = 0;
+      made.push(...kept, ...explicit);
+    }
   }
 
-  const out: BgpSession[] = [];
-  for (const list of byKey.values()) {
-    list.forEach((s, i) => {
-      if (i > 0 && s.via !== 'loopback') s.id = `${s.id}~link${s.via.link + 1}`;
-      out.push(s);
-    });
+  // Parallel sessions (same pair and family over several links) are told apart by link.
+  const seen = new Set<string>();
+  for (const s of made) {
+    if (seen.has(s.id) && s.via !== 'loopback') s.id = `${s.id}~link${s.via.link + 1}`;
+    else seen.add(s.id);
   }
-  return out.sort((p, q) => cmp(p.a.node, q.a.node) || cmp(p.b.node, q.b.node) || cmp(p.family, q.family) || cmp(p.id, q.id));
+  return made.sort((p, q) => cmp(p.a.node, q.a.node) || cmp(p.b.node, q.b.node) || cmp(p.family, q.family) || cmp(p.id, q.id));
 }
 
 function cmp(a: string, b: string): number {
@@ -239,9 +236,8 @@ function makeSession(x: ResolvedNode, xAddr: string, y: ResolvedNode, yAddr: str
   return { id: `${a.node}~${b.node}~${family}`, type: ibgp ? 'ibgp' : 'ebgp', family, via, a, b };
 }
 
-function linkSessions(link: ResolvedLink, input: SessionInputs, nextHopSelf: boolean, only?: { pair: [string, string]; family?: IpFamily; override: ExplicitSession }): BgpSession[] {
-  if (!link.usable) return [];
-  const out: BgpSession[] = [];
+function linkSessions(link: ResolvedLink, input: SessionInputs, nextHopSelf: boolean, out: BgpSession[], only?: { pair: [string, string]; family?: IpFamily; override: ExplicitSession }): BgpSession[] {
+  if (!link.usable) return out;
   const addrs = input.addrs.links[link.index];
   if (!addrs) return out;
   const eps = link.endpoints;
@@ -265,8 +261,7 @@ function linkSessions(link: ResolvedLink, input: SessionInputs, nextHopSelf: boo
   return out;
 }
 
-function loopbackSessions(x: ResolvedNode, y: ResolvedNode, input: SessionInputs, nextHopSelf: boolean, override?: ExplicitSession): BgpSession[] {
-  const out: BgpSession[] = [];
+function loopbackSessions(x: ResolvedNode, y: ResolvedNode, input: SessionInputs, nextHopSelf: boolean, out: BgpSession[], override?: ExplicitSession): BgpSession[] {
   for (const family of FAMILIES) {
     if (override?.family && override.family !== family) continue;
     const xa = input.addrs.loopbacks.get(x.name)?.[family];
@@ -284,11 +279,11 @@ function explicitSessions(s: ExplicitSession, i: number, input: SessionInputs, n
   const path: DataPath = ['bgp', 'sessions', i];
   let made: BgpSession[];
   if (x.asn === y.asn) {
-    made = loopbackSessions(x, y, input, nextHopSelf, s);
+    made = loopbackSessions(x, y, input, nextHopSelf, [], s);
   } else {
     const shared = x.linkSlots.map((slot) => input.links[slot.link]!).find((l) => l.usable && l.endpoints.some((e) => e.node === y.name));
     if (!shared) return []; // reported by checkBgp
-    made = linkSessions(shared, input, nextHopSelf, { pair: [x.name, y.name], ...(s.family ? { family: s.family } : {}), override: s });
+    made = linkSessions(shared, input, nextHopSelf, [], { pair: [x.name, y.name], ...(s.family ? { family: s.family } : {}), override: s });
   }
   if (made.length === 0) {
     input.ctx.error('session-no-address', `session ${i + 1} between "${x.name}" and "${y.name}" has no ${s.family ?? 'address family'} both ends have ${x.asn === y.asn ? 'loopbacks' : 'addresses'} in`, [...path, 'between'], { hint: 'check the addressing pools and link subnets' });
