@@ -22,7 +22,7 @@ const text = fc.string({ unit: 'grapheme', maxLength: 20 }).filter((s) => Buffer
 
 interface RecordShape {
   type: string;
-  /** Owner must be a host name (check-names for IN A/AAAA/MX). */
+  /** Owner must be a host name (check-names for IN A/AAAA and for MX in any class). */
   hostOwner: boolean;
   data: fc.Arbitrary<unknown>;
 }
@@ -34,12 +34,12 @@ function shapes(cls: RecordClass): RecordShape[] {
     { type: 'NS', hostOwner: false, data: outOfZoneHost },
     { type: 'CNAME', hostOwner: false, data: fc.oneof(outOfZoneHost, anyLabel.map((l) => `${l}.elsewhere.test`)) },
     { type: 'PTR', hostOwner: false, data: anyLabel.map((l) => `${l}.ptr.test`) },
-    { type: 'MX', hostOwner: cls === 'IN', data: fc.record({ preference: u16, exchange: outOfZoneHost }) },
+    { type: 'MX', hostOwner: true, data: fc.record({ preference: u16, exchange: outOfZoneHost }) },
     { type: 'TXT', hostOwner: false, data: fc.array(charString, { minLength: 1, maxLength: 4 }) },
     { type: 'SRV', hostOwner: false, data: fc.record({ priority: u16, weight: u16, port: u16, target: outOfZoneHost }) },
     { type: 'HINFO', hostOwner: false, data: fc.record({ cpu: text, os: text }) },
     { type: 'UNKNOWN_65280', hostOwner: false, data: fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)) },
-    { type: 'LOC', hostOwner: false, data: fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)) },
+    { type: 'UNKNOWN_1000', hostOwner: false, data: fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)) },
   ];
 }
 
