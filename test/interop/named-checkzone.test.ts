@@ -8,10 +8,15 @@
  * directory so that `$INCLUDE` paths resolve as ours do (relative to the including file).
  */
 import { execa } from 'execa';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../../src/config/diagnostics.js';
-import { loadZoneFile } from '../../src/dns/zone/model.js';
+import { loadHesiodMapFile } from '../../src/dns/hesiod/map.js';
+import { loadZoneFile, printZone, type Zone } from '../../src/dns/zone/model.js';
+import { zoneArbitrary } from '../dns/zone/arbitraries.js';
 import type { RecordClass } from '../../src/dns/zone/model.js';
 import { needTools } from '../support/need-tools.js';
 
@@ -33,6 +38,7 @@ const cases: Case[] = [
   { file: 'include-missing.zone', expect: 'reject' },
   { file: 'generic-rdata.zone', expect: 'accept' },
   { file: 'generic-bad-length.zone', expect: 'reject' },
+  { file: 'generic-assigned-bad.zone', expect: 'reject' },
   { file: 'ttl-class-order.zone', expect: 'accept' },
   { file: 'no-ttl-soa-minimum.zone', expect: 'accept' },
   { file: 'no-ttl.zone', expect: 'reject' },
@@ -103,4 +109,33 @@ describe.skipIf(reason)('named-checkzone and flatlab agree', () => {
     expect({ bind: bind.verdict, why: bind.output }).toMatchObject({ bind: c.expect });
     expect({ ours: ours.verdict, why: ours.output }).toMatchObject({ ours: c.expect });
   });
+});
+
+/** Our printed zones must be zones BIND accepts too. */
+async function bindAccepts(zone: Zone): Promise<string | undefined> {
+  const tmp = mkdtempSync(join(tmpdir(), 'flatlab-checkzone-'));
+  try {
+    const file = join(tmp, 'z.zone');
+    writeFileSync(file, printZone(zone));
+    const r = await execa('named-checkzone', ['-c', zone.class, '-k', 'fail', '-n', 'fail', '-i', 'local', zone.origin, file], { reject: false, timeout: 20_000 });
+    return r.exitCode === 0 ? undefined : `${r.stdout}${r.stderr}\n${printZone(zone)}`;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(reason)('named-checkzone accepts the zones we print', () => {
+  test('the zone generated from the example Hesiod map', async () => {
+    const zone = await loadHesiodMapFile('test/fixtures/dns/hesiod/site.yml');
+    expect(await bindAccepts(zone)).toBeUndefined();
+  });
+
+  test('random zones (every type, IN and HS, arbitrary TXT bytes and label characters)', async () => {
+    await fc.assert(
+      fc.asyncProperty(zoneArbitrary, async (zone) => {
+        expect(await bindAccepts(zone)).toBeUndefined();
+      }),
+      { numRuns: 12 },
+    );
+  }, 180_000);
 });

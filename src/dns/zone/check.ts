@@ -4,7 +4,7 @@
  *
  * - exactly one SOA, at the apex; NS records at the apex;
  * - no CNAME beside other data, at most one CNAME per name;
- * - check-names (RFC 952/1123 host names): owners of IN A/AAAA/MX records, targets of
+ * - check-names (RFC 952/1123 host names): owners of IN A/AAAA and of MX records, targets of
  *   NS/MX/SRV, the SOA MNAME (and RNAME as a mailbox), PTR targets in reverse trees;
  * - class IN integrity: an in-zone apex NS target needs an address record and no NS
  *   target may be a CNAME (errors); missing glue under a delegation, and MX/SRV targets
@@ -151,7 +151,8 @@ const REVERSE_TREES = ['in-addr.arpa', 'ip6.arpa', 'ip6.int'];
 
 function checkNames(p: PositionedRecord, zoneClass: RecordClass, fail: (code: string, message: string) => void): void {
   const r = p.record;
-  if (zoneClass === 'IN' && (r.type === 'A' || r.type === 'AAAA' || r.type === 'MX') && !isHostname(r.name, true)) {
+  // BIND checks A/AAAA owners in class IN only (HS A has no owner check), MX owners in every class.
+  if (((zoneClass === 'IN' && (r.type === 'A' || r.type === 'AAAA')) || r.type === 'MX') && !isHostname(r.name, true)) {
     fail('bad-owner-name', `${r.name}: bad owner name for ${r.type} (check-names)`);
   }
   const target = (n: string, what: string) => {

@@ -308,6 +308,7 @@ function recordData(typeToken: Token, rdata: Token[], recordClass: RecordClass, 
     try {
       return decodeGenericRdata(num, bytes);
     } catch (err) {
+      if (err instanceof FieldError) throw error(err.code, err.message, err.token ?? typeToken, err.hint);
       throw error('zone.bad-generic-rdata', `generic rdata is not valid ${typeName(num)} data: ${(err as Error).message}`, first, 'check the hex against the type\'s wire format');
     }
   }
@@ -315,7 +316,7 @@ function recordData(typeToken: Token, rdata: Token[], recordClass: RecordClass, 
   const codec = rdataCodecs[type];
   if (!codec) {
     if (/^TYPE[0-9]+$/.test(typeText)) throw error('zone.generic-rdata-required', `${typeText} needs its data in generic form`, typeToken, `write ${typeText} \\# LEN HEX (RFC 3597 §5)`);
-    throw error('zone.unsupported-type', `record type ${type} is not supported in text form`, typeToken, `write it as TYPE${num} \\# LEN HEX (RFC 3597 §5), or use one of ${Object.keys(rdataCodecs).join(', ')}`);
+    throw error('zone.unsupported-type', `record type ${type} is not supported`, typeToken, `flatlab zones hold ${Object.keys(rdataCodecs).join(', ')}, and unassigned or private types (65280-65534) in generic form TYPEnnn \\# LEN HEX`);
   }
   if (codec.classes && !codec.classes.includes(recordClass)) throw error('zone.type-not-in-class', `${type} records are not defined in class ${recordClass}`, typeToken, `${type} is defined for class ${codec.classes.join('/')}; BIND rejects it elsewhere (the generic form TYPE${num} \\# … is accepted)`);
   return { type, data: codec.parse(reader, { origin, class: recordClass }) };

@@ -292,23 +292,36 @@ export function parseGenericRdata(r: TokenReader): Buffer {
 }
 
 /**
+ * RR types in IANA's registry (as of 2024). BIND checks generic rdata of the types it knows
+ * against their wire format (`LOC \# 0` is refused), and we cannot check the ones we do
+ * not model, so generic rdata is accepted as raw bytes only for unassigned and private-use
+ * types, which no one can check.
+ */
+function isAssignedType(n: number): boolean {
+  return (n >= 1 && n <= 69) || (n >= 99 && n <= 109) || (n >= 249 && n <= 260) || n === 32768 || n === 32769 || n === 65535;
+}
+
+/**
  * Generic rdata of `type` → the model's data. Types we model are decoded with dns-packet and
- * must use the whole rdata; others keep dns-packet's decoding (or the bytes) under its name.
+ * must use exactly the whole rdata; unassigned types keep the bytes under dns-packet's name
+ * (`UNKNOWN_nnn`); other assigned types are refused (FieldError without a token).
  */
 export function decodeGenericRdata(typeNum: number, rdata: Buffer): { type: string; data: unknown } {
   const name = typeName(typeNum);
-  const codec = wireCodec(name);
-  const framed = Buffer.alloc(rdata.length + 2);
-  framed.writeUInt16BE(rdata.length, 0);
-  rdata.copy(framed, 2);
-  const data = codec.decode(framed, 0);
-  if (codec.decode.bytes !== framed.length) throw new Error(`${name} rdata is ${rdata.length} bytes but its fields use ${codec.decode.bytes - 2}`);
-  if (name === 'TXT' || name in rdataCodecs) {
+  if (name in rdataCodecs) {
+    const codec = wireCodec(name);
+    const framed = Buffer.alloc(rdata.length + 2);
+    framed.writeUInt16BE(rdata.length, 0);
+    rdata.copy(framed, 2);
+    const data = codec.decode(framed, 0);
+    if (codec.decode.bytes !== framed.length) throw new Error(`${name} rdata is ${rdata.length} bytes but its fields use ${codec.decode.bytes - 2}`);
     // dns-packet decodes TXT as Buffer[], A/AAAA/names as strings: already the model's shape.
-    if (name === 'AAAA') return { type: name, data: normaliseIpv6(data as string) ?? data };
-    return { type: name, data };
+    return { type: name, data: name === 'AAAA' ? (normaliseIpv6(data as string) ?? data) : data };
   }
-  return { type: name, data: Buffer.isBuffer(data) ? Buffer.from(data) : data };
+  if (isAssignedType(typeNum)) {
+    throw new FieldError('zone.unsupported-type', `record type ${name === `UNKNOWN_${typeNum}` ? `TYPE${typeNum}` : name} (${typeNum}) is not supported, not even in generic form`, undefined, `flatlab cannot check its data as BIND does; supported: ${Object.keys(rdataCodecs).join(', ')}, and unassigned or private types (65280-65534) in generic form`);
+  }
+  return { type: name, data: Buffer.from(rdata) };
 }
 
 /** The model's data → rdata bytes, via dns-packet (for generic-form printing). */
