@@ -47,10 +47,10 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     kind = ctx.kinds.get(kindName);
   }
   const config = node.config ?? {};
-  const speaksBgp = kind ? kind.speaksBgp || (kind.speaksBgpWith?.(config) ?? false) : false;
+  const speaksBgp = kind ? kind.speaksBgp || kindSpeaksBgpWith(kind, config) : false;
   const role = node.role ?? kind?.defaultRole ?? 'router';
-  if (role === 'route-reflector' && kind && !kind.speaksBgp) {
-    ctx.error('role', `node "${name}" is a route reflector but kind "${kind.name}" does not speak BGP`, [...path, 'role'], { hint: 'use a BGP-speaking kind (bird, frr, gobgp, flatlab-bgpd) or another role' });
+  if (role === 'route-reflector' && kind && !speaksBgp) {
+    ctx.error('role', `node "${name}" is a route reflector but kind "${kind.name}" does not speak BGP${kind.speaksBgpWith ? ' with this config' : ''}`, [...path, 'role'], { hint: 'use a BGP-speaking kind (bird, frr, gobgp, flatlab-bgpd) or another role' });
   }
 
   let asn: number | undefined;
@@ -84,7 +84,8 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     else if (role !== 'route-reflector') ctx.error('cluster-id', `node "${name}" has a cluster id but is not a route reflector`, [...path, 'cluster-id'], { key: true, hint: 'add "role: route-reflector" or remove cluster-id' });
   }
 
-  const originate = checkOriginate(node, path, speaksBgp, ctx);
+  // With an unknown kind, whether the node speaks BGP is unknown too: say nothing more.
+  const originate = checkOriginate(node, path, speaksBgp || !kind, ctx);
   const routes = checkRoutes(node, path, ctx);
 
   if (kind?.validateConfig) {
@@ -122,6 +123,14 @@ function validateKindConfig(kind: KindInfo, config: Record<string, unknown>): Ki
     return kind.validateConfig?.(config) ?? [];
   } catch (err) {
     return [{ path: [], message: `could not check the config: ${(err as Error).message}`, hint: 'this is a bug in the kind\'s validator; please report it' }];
+  }
+}
+
+function kindSpeaksBgpWith(kind: KindInfo, config: Record<string, unknown>): boolean {
+  try {
+    return kind.speaksBgpWith?.(config) ?? false;
+  } catch {
+    return false; // the config is malformed; validateKindConfig reports it
   }
 }
 
