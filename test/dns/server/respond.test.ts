@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTransferAcl } from '../../../src/dns/server/access.js';
 import { answer, respond, type AnswerContext } from '../../../src/dns/server/respond.js';
 import { buildZoneIndex } from '../../../src/dns/server/zone-index.js';
+import { decodeResponse, type LooseMessage } from './decoded.js';
 import { hesiodZone, JDOE_PASSWD, ORIGIN } from './zone-fixture.js';
 
 const index = buildZoneIndex([hesiodZone()]);
@@ -15,10 +16,10 @@ function query(name: string, type: string, klass = 'HS', extra: Partial<Packet> 
 function ask(name: string, type: string, klass = 'HS', extra: Partial<Packet> = {}, c: AnswerContext = ctx) {
   const out = answer(query(name, type, klass, extra), c);
   if (!out) throw new Error('no response');
-  return packet.decode(out);
+  return decodeResponse(out);
 }
 
-const txtOf = (p: Packet) => p.answers?.flatMap((a) => (a.type === 'TXT' ? (a.data as Buffer[]).map((b) => b.toString()) : [])) ?? [];
+const txtOf = (p: LooseMessage) => p.answers?.flatMap((a) => (a.type === 'TXT' ? (a.data as Buffer[]).map((b) => b.toString()) : [])) ?? [];
 
 describe('answers from the Hesiod zone', () => {
   const table: Array<{ q: [string, string, string?]; rcode: string; aa: boolean; answers: number; authority?: string[] }> = [
@@ -88,7 +89,7 @@ describe('RFC 8906 behaviour', () => {
   it('NOTIMP for an unknown opcode, question echoed', () => {
     const q = query(`jdoe.passwd.${ORIGIN}`, 'TXT');
     q.writeUInt16BE((q.readUInt16BE(2) & ~0x7800) | (3 << 11), 2);
-    const r = packet.decode(answer(q, ctx) as Buffer);
+    const r = decodeResponse(answer(q, ctx) as Buffer);
     expect(r.rcode).toBe('NOTIMP');
     expect(r.opcode).toBe('OPCODE_3');
     expect(r.questions).toHaveLength(1);
@@ -96,15 +97,15 @@ describe('RFC 8906 behaviour', () => {
 
   it('FORMERR for QDCOUNT 0 and 2', () => {
     const none = packet.encode({ id: 1, type: 'query', questions: [] });
-    expect(packet.decode(answer(none, ctx) as Buffer).rcode).toBe('FORMERR');
+    expect(decodeResponse(answer(none, ctx) as Buffer).rcode).toBe('FORMERR');
     const two = packet.encode({ id: 1, type: 'query', questions: [{ name: 'a', type: 'A' }, { name: 'b', type: 'A' }] });
-    expect(packet.decode(answer(two, ctx) as Buffer).rcode).toBe('FORMERR');
+    expect(decodeResponse(answer(two, ctx) as Buffer).rcode).toBe('FORMERR');
   });
 
   it('FORMERR when the header parses but the body does not; silence when the header does not', () => {
     const q = query(`jdoe.passwd.${ORIGIN}`, 'TXT');
     const cut = q.subarray(0, q.length - 3);
-    const r = packet.decode(answer(cut, ctx) as Buffer);
+    const r = decodeResponse(answer(cut, ctx) as Buffer);
     expect(r.rcode).toBe('FORMERR');
     expect(r.id).toBe(4242);
     expect(answer(q.subarray(0, 11), ctx)).toBeNull();
@@ -150,29 +151,29 @@ describe('EDNS and truncation', () => {
   it('answers in full over TCP', () => {
     const out = respond(query(big, 'TXT'), { ...ctx, transport: 'tcp' }).messages;
     expect(out).toHaveLength(1);
-    expect(txtOf(packet.decode(out[0] as Buffer))).toHaveLength(40);
+    expect(txtOf(decodeResponse(out[0] as Buffer))).toHaveLength(40);
   });
 });
 
 describe('AXFR', () => {
   it('is refused without ACL or key', () => {
     const r = respond(query(ORIGIN, 'AXFR'), { ...ctx, transport: 'tcp' });
-    expect(packet.decode(r.messages[0] as Buffer).rcode).toBe('REFUSED');
+    expect(decodeResponse(r.messages[0] as Buffer).rcode).toBe('REFUSED');
   });
   it('sends SOA first and last to an allowed address, every record once', () => {
     const r = respond(query(ORIGIN, 'AXFR'), { ...ctx, transport: 'tcp', transferAcl: parseTransferAcl(['127.0.0.0/8']) });
-    const records = r.messages.flatMap((m) => packet.decode(m).answers ?? []);
+    const records = r.messages.flatMap((m) => decodeResponse(m).answers ?? []);
     expect(records[0]?.type).toBe('SOA');
     expect(records[records.length - 1]?.type).toBe('SOA');
     expect(records).toHaveLength(hesiodZone().records.length + 1);
   });
   it('is FORMERR over UDP and NOTAUTH for a name that is not a zone apex', () => {
     const acl = parseTransferAcl(['127.0.0.1']);
-    expect(packet.decode(answer(query(ORIGIN, 'AXFR'), { ...ctx, transferAcl: acl }) as Buffer).rcode).toBe('FORMERR');
-    expect(packet.decode(respond(query(`passwd.${ORIGIN}`, 'AXFR'), { ...ctx, transport: 'tcp', transferAcl: acl }).messages[0] as Buffer).rcode).toBe('NOTAUTH');
+    expect(decodeResponse(answer(query(ORIGIN, 'AXFR'), { ...ctx, transferAcl: acl }) as Buffer).rcode).toBe('FORMERR');
+    expect(decodeResponse(respond(query(`passwd.${ORIGIN}`, 'AXFR'), { ...ctx, transport: 'tcp', transferAcl: acl }).messages[0] as Buffer).rcode).toBe('NOTAUTH');
   });
   it('does not allow an address outside the ACL', () => {
     const r = respond(query(ORIGIN, 'AXFR'), { ...ctx, transport: 'tcp', client: '10.1.2.3', transferAcl: parseTransferAcl(['127.0.0.0/8', '::1']) });
-    expect(packet.decode(r.messages[0] as Buffer).rcode).toBe('REFUSED');
+    expect(decodeResponse(r.messages[0] as Buffer).rcode).toBe('REFUSED');
   });
 });

@@ -45,7 +45,7 @@ describe('MessageWriter compression', () => {
         for (const rr of rrs) expect(w.record('answer', rr)).toBe(true);
         const out = w.finish();
         const d = packet.decode(out);
-        expect(d.answers?.map((a) => [a.name, a.data])).toEqual(rrs.map((r) => [r.name, r.data]));
+        expect(d.answers?.map((a) => [a.name, (a as { data?: unknown }).data])).toEqual(rrs.map((r) => [r.name, r.data]));
         const plain = packet.encode({ id: 9, type: 'response', questions: [{ name: `q.${pairs[0]![1]}`, type: 'TXT', class: 'HS' }], answers: rrs.map((r) => ({ ...r, class: 'HS' as const, type: 'CNAME' as const })) });
         expect(out.length).toBeLessThanOrEqual(plain.length);
         decodeMessage(out);

@@ -123,3 +123,29 @@ describe('names are case-insensitive, case preserved', () => {
     );
   });
 });
+
+describe('parseZoneText on arbitrary input', () => {
+  const pieces = fc.constantFrom('$TTL', '$ORIGIN', '$INCLUDE', '$GENERATE', '@', '(', ')', '"', '\\', '\\#', ';', '\n', ' ', '\t', 'IN', 'HS', 'CH', 'CLASS4', 'A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'SRV', 'PTR', 'CNAME', 'HINFO', 'TYPE65534', 'TYPE1', 'TYPE16', '1.2.3.4', '::1', '300', '1h', 'www', 'a.b.', '.', '..', '\\255', '\\999', '\\.', 'é', '0', '65536', '4294967296', 'ff');
+  const text = fc.oneof(fc.array(pieces, { maxLength: 60 }).map((ps) => ps.join(' ')), fc.string({ maxLength: 200 }), fc.array(pieces, { maxLength: 60 }).map((ps) => ps.join('')));
+
+  test('returns a zone or throws a ValidationError with positioned diagnostics, never anything else', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        try {
+          parseZoneText(head + t, { origin: 'example.org', file: 'fuzz.zone', readInclude: () => t });
+        } catch (err) {
+          expect(err).toBeInstanceOf(ValidationError);
+          for (const d of (err as ValidationError).diagnostics) expect(d.position).toBeDefined();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+test('$INCLUDE fan-out is bounded (each file including two others, 16 deep)', () => {
+  const readInclude = (p: string) => `x${p.length} IN TXT "x"\n$INCLUDE a${p.length}.inc\n$INCLUDE b${p.length}.inc\n`;
+  const started = Date.now();
+  expect(() => parseZoneText(`${head}$INCLUDE a.inc\n`, { origin: 'example.org', file: 'z.zone', readInclude })).toThrow(ValidationError);
+  expect(Date.now() - started).toBeLessThan(5000);
+});
