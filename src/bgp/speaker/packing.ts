@@ -14,8 +14,14 @@ export interface OutgoingChange {
 
 /** A canonical text of an attribute set: equal attributes give equal keys whatever the key order. */
 export function attributesKey(a: PathAttributes): string {
-  return JSON.stringify(canonical(a));
+  // Attribute sets are frozen and shared by many prefixes: compute each one's key once.
+  if (!Object.isFrozen(a)) return JSON.stringify(canonical(a));
+  let key = keyCache.get(a);
+  if (key === undefined) keyCache.set(a, (key = JSON.stringify(canonical(a))));
+  return key;
 }
+
+const keyCache = new WeakMap<PathAttributes, string>();
 
 function canonical(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');

@@ -68,6 +68,8 @@ interface PeerState {
   adjIn: Map<string, PathAttributes>;
   adjOut: Map<string, { attributes: PathAttributes; key: string }>;
   pending: Set<string>;
+  /** exportFor results by Loc-RIB attribute object, then "source|family" (null: not exported). Cleared with the session. */
+  exportCache: WeakMap<PathAttributes, Map<string, PathAttributes | null>>;
   /** End-of-RIB still owed after the initial table dump (RFC 4724 §2). */
   endOfRibDue: boolean;
 }
@@ -102,6 +104,7 @@ export class Speaker {
   private readonly config: NormalisedConfig;
   private readonly peers = new Map<string, PeerState>();
   private readonly locRib = new Map<string, LocRibEntry>();
+  private readonly localAttributes = new Map<string, PathAttributes>();
   /** Milliseconds; the FSM's timers run in seconds of the same clock. */
   private now: number;
 
@@ -208,11 +211,19 @@ export class Speaker {
     const out = emptyOutput();
     const parsed = parsePrefix(prefix);
     if (!parsed || parseAddress(prefix.slice(0, prefix.indexOf('/')))?.value !== parsed.value) throw new SpeakerInputError('bad-prefix', `"${prefix}" is not a prefix with its host bits zero`, 'write NETWORK/LENGTH, e.g. 203.0.113.0/24');
-    const attrs: PathAttributes = { origin: 0, asPath: [], ...attributes };
+    const attrs = this.internLocal({ origin: 0, asPath: [], ...attributes });
     this.entry(prefix).candidates.set(LOCAL, { from: LOCAL, attributes: attrs, ebgp: false, routerId: this.config.routerId, peerAddress: '0.0.0.0' });
     this.decide(new Set([prefix]), out);
     this.flushAll(out);
     return out;
+  }
+
+  /** Originated routes with equal attributes share one frozen object (what the export cache and packing key on). */
+  private internLocal(a: PathAttributes): PathAttributes {
+    const key = attributesKey(a);
+    let hit = this.localAttributes.get(key);
+    if (!hit) this.localAttributes.set(key, (hit = Object.freeze(a)));
+    return hit;
   }
 
   withdrawOriginated(prefix: string): Output {
@@ -306,6 +317,7 @@ export class Speaker {
       adjIn: new Map(),
       adjOut: new Map(),
       pending: new Set(),
+      exportCache: new WeakMap(),
       endOfRibDue: false,
     };
   }
@@ -386,6 +398,7 @@ export class Speaker {
     p.families = new Set();
     p.adjOut.clear();
     p.pending.clear();
+    p.exportCache = new WeakMap();
     p.endOfRibDue = false;
     p.adjInPre.clear();
     const touched = new Set<string>();
@@ -466,27 +479,29 @@ export class Speaker {
     const { mpReach, mpUnreach, ...common } = u.attributes;
     const withdraw = (ps: readonly Prefix[], family: Family | undefined) => {
       if (!family || !p.families.has(family)) return;
-      for (const x of ps) this.learn(p, x.prefix, undefined, touched);
+      for (const x of ps) this.learn(p, x.prefix, undefined, undefined, touched);
     };
     withdraw(u.withdrawn, 'ipv4-unicast');
     if (mpUnreach) withdraw(mpUnreach.withdrawn, familyOf(mpUnreach.afi, mpUnreach.safi));
     if (d.otherWithdrawn) withdraw(d.otherWithdrawn.withdrawn, familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi));
     if (u.nlri.length > 0 && p.families.has('ipv4-unicast')) {
       const attrs = Object.freeze({ ...common });
-      for (const x of u.nlri) this.learn(p, x.prefix, attrs, touched);
+      const eligible = this.importable(p, attrs);
+      for (const x of u.nlri) this.learn(p, x.prefix, attrs, eligible, touched);
     }
     if (mpReach) {
       const family = familyOf(mpReach.afi, mpReach.safi);
       if (family && p.families.has(family)) {
         // The engine and the RIB keep every family's next hop in `nextHop` (see policy/evaluate.ts).
         const attrs = Object.freeze({ ...common, nextHop: mpReach.nextHop });
-        for (const x of mpReach.nlri) this.learn(p, x.prefix, attrs, touched);
+        const eligible = this.importable(p, attrs);
+        for (const x of mpReach.nlri) this.learn(p, x.prefix, attrs, eligible, touched);
       }
     }
   }
 
   /** One prefix from one peer: Adj-RIB-In pre-policy, loop checks, import policy, Loc-RIB candidate. */
-  private learn(p: PeerState, prefix: string, received: PathAttributes | undefined, touched: Set<string>): void {
+  private learn(p: PeerState, prefix: string, received: PathAttributes | undefined, eligible: PathAttributes | undefined, touched: Set<string>): void {
     touched.add(prefix);
     const entry = this.entry(prefix);
     if (received === undefined) {
@@ -496,7 +511,6 @@ export class Speaker {
       return;
     }
     p.adjInPre.set(prefix, received);
-    const eligible = this.importable(p, received);
     const result = eligible ? applyPolicyChain(p.cfg.import, { prefix, attributes: eligible }, { localAsn: this.config.localAsn, sessionAddress: p.cfg.localAddress }) : undefined;
     if (!result || result.verdict === 'reject') {
       p.adjIn.delete(prefix);
@@ -515,12 +529,12 @@ export class Speaker {
       for (const s of a.asPath ?? []) if (s.asns.includes(this.config.localAsn)) return undefined;
       // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored; BIRD and FRR start from 100.
       const { originatorId: _o, clusterList: _c, ...rest } = a;
-      return { ...rest, localPref: DEFAULT_LOCAL_PREF };
+      return Object.freeze({ ...rest, localPref: DEFAULT_LOCAL_PREF });
     }
     // RFC 4456 §8: our own ORIGINATOR_ID or CLUSTER_ID in the route means a reflection loop.
     if (a.originatorId === this.config.routerId) return undefined;
     if (a.clusterList?.includes(this.config.clusterId)) return undefined;
-    return a.localPref === undefined ? { ...a, localPref: DEFAULT_LOCAL_PREF } : a;
+    return a.localPref === undefined ? Object.freeze({ ...a, localPref: DEFAULT_LOCAL_PREF }) : a;
   }
 
   private entry(prefix: string): LocRibEntry {
@@ -609,6 +623,24 @@ export class Speaker {
     const policy = applyPolicyChain(p.cfg.export, { prefix, attributes: best.attributes }, { localAsn: this.config.localAsn, ...(own ? { sessionAddress: own } : {}) });
     if (policy.verdict === 'reject') return undefined;
     const set = policy.route.attributes;
+    // Unchanged by policy, the result depends only on the shared attribute object, the source and the family:
+    // reuse it, so a table of a million routes with a few thousand attribute sets builds a few thousand outputs.
+    const cacheable = set === best.attributes;
+    const cacheKey = `${best.from}|${family}`;
+    if (cacheable) {
+      const hit = p.exportCache.get(set)?.get(cacheKey);
+      if (hit !== undefined) return hit ?? undefined;
+    }
+    const result = this.exportAttributes(p, best, src, set, own, ibgpToIbgp);
+    if (cacheable) {
+      let m = p.exportCache.get(set);
+      if (!m) p.exportCache.set(set, (m = new Map()));
+      m.set(cacheKey, result ?? null);
+    }
+    return result;
+  }
+
+  private exportAttributes(p: PeerState, best: Candidate, src: PeerState | undefined, set: PathAttributes, own: string | undefined, ibgpToIbgp: boolean): PathAttributes | undefined {
     const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
     const nextHopByPolicy = set.nextHop !== best.attributes.nextHop;
     if (p.cfg.type === 'ebgp') {
@@ -623,7 +655,7 @@ export class Speaker {
     } else {
       a.localPref ??= DEFAULT_LOCAL_PREF;
       if (!nextHopByPolicy && (p.cfg.nextHopSelf || best.from === LOCAL || a.nextHop === undefined)) a.nextHop = own;
-      if (ibgpToIbgp) {
+      if (ibgpToIbgp && src) {
         a.originatorId = best.attributes.originatorId ?? src.session?.peerRouterId ?? '0.0.0.0';
         a.clusterList = [this.config.clusterId, ...(best.attributes.clusterList ?? [])];
       }
