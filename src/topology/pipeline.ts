@@ -70,7 +70,13 @@ export function compileTopology(source: YamlSource, opts: CompileOptions): Compi
 function parseShape(source: YamlSource, diagnostics: Diagnostic[], broken: BrokenPaths): Topology | undefined {
   let result = topologySchema.safeParse(source.data);
   if (result.success) return result.data;
-  for (const d of schemaDiagnostics(result.error.issues, source, 'topology', topologySchema)) diagnostics.push(d.hint ? d : { ...d, hint: referenceHint(d.key) });
+  // One shape error per value: a union reports each branch's complaint, and the first is the one a reader needs.
+  const said = new Set<string>();
+  for (const d of schemaDiagnostics(result.error.issues, source, 'topology', topologySchema)) {
+    if (d.key !== undefined && said.has(d.key)) continue;
+    if (d.key !== undefined) said.add(d.key);
+    diagnostics.push(d.hint ? d : { ...d, hint: referenceHint(d.key) });
+  }
   let data: unknown = source.data;
   for (let attempt = 0; attempt < 4 && !result.success; attempt++) {
     data = repairData(data, result.error.issues, broken);

@@ -36,7 +36,6 @@ describe('repair after schema errors', () => {
     // links[1] is broken (a string endpoint list): no unknown-node error for it, but links[2] is still checked.
     expect(errorsOf('name: t\ndefaults: { kind: bird, asn: 1 }\nnodes: { a: {}, b: {} }\nlinks:\n  - [a, b]\n  - { endpoints: a }\n  - [a, c]\n')).toEqual([
       'topology.wrong-type@6:18',
-      'topology.too-small@6:18',
       'topology.unknown-node@7:9',
     ]);
     // a broken defaults.kind does not make every node "kind-less".
