@@ -1,6 +1,7 @@
 /** The runtimes, by name. Adding one: a directory here plus one line. */
 import { RuntimeError } from './errors.js';
 import { NetnsRuntime } from './netns/netns-runtime.js';
+import { SimRuntime } from './sim/sim-runtime.js';
 import { RUNTIME_NAMES, type Runtime, type RuntimeName } from './runtime.js';
 
 export interface RuntimeOptions {
@@ -10,9 +11,7 @@ export interface RuntimeOptions {
 }
 
 const factories: Record<RuntimeName, (opts: RuntimeOptions) => Runtime> = {
-  sim: () => {
-    throw new RuntimeError('runtime.sim-missing', 'the sim runtime is not available in this build yet: it needs the BGP speaker core wired into virtual nodes', { hint: 'use --runtime netns (as root) meanwhile' });
-  },
+  sim: (opts) => new SimRuntime({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.log ? { log: opts.log } : {}) }),
   netns: (opts) => new NetnsRuntime(opts.log ? { log: opts.log } : {}),
   containerlab: () => {
     throw new RuntimeError('runtime.containerlab-missing', 'the containerlab runtime is not implemented yet', { hint: 'run flatlab generate and deploy labs/<name>/clab.yml with containerlab yourself, or use --runtime netns' });

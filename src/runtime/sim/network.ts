@@ -90,10 +90,10 @@ export class SimNetwork {
     this.netem[index] = netem;
   }
 
+  /** Whether the node's daemons run (forwarding does not depend on it). */
   setRunning(node: string, running: boolean): void {
     if (running) this.running.add(node);
     else this.running.delete(node);
-    this.version++;
   }
 
   isRunning(node: string): boolean {
@@ -111,12 +111,13 @@ export class SimNetwork {
 
   /**
    * How a packet from `from` reaches `address` now, or undefined when it cannot (a link
-   * down, a node stopped, no route). Forwarding at each hop: own address, connected
+   * down, no route). A node whose daemons are stopped still forwards: its kernel does, as in
+   * the netns runtime, where `stop` ends the daemons and keeps the namespace. Forwarding at each hop: own address, connected
    * subnet, then the longest matching static route.
    */
   path(from: string, address: string): Path | undefined {
     const dest = parseIp(address);
-    if (!dest || !this.running.has(from)) return undefined;
+    if (!dest) return undefined;
     const links: number[] = [];
     let at = from;
     for (let hop = 0; hop <= MAX_HOPS; hop++) {
@@ -129,7 +130,7 @@ export class SimNetwork {
         if (!route) return undefined;
         next = this.connectedTo(at, route.via);
       }
-      if (!next || !this.linkUp[next.link] || !this.running.has(next.node)) return undefined;
+      if (!next || !this.linkUp[next.link]) return undefined;
       links.push(next.link);
       at = next.node;
     }

@@ -1,0 +1,308 @@
+/**
+ * The sim runtime: the whole lab in this process on a virtual clock. BGP nodes run the
+ * speaker core whatever their kind (the topology's BGP intent is kind-neutral); each session
+ * is one reliable, in-order virtual TCP connection whose segments cross the links the lab's
+ * forwarding would use, with their delay and loss. Deterministic for a given seed.
+ *
+ * Failure semantics follow the real daemons: a link going down resets the eBGP sessions that
+ * run directly over it at once (BIRD drops a direct neighbour whose interface goes away, FRR
+ * has fast-external-failover on by default); a multihop session stalls until its hold timer
+ * expires or the path returns; a stopped node's peers see the connection reset.
+ */
+import { getKind } from '../../kinds/index.js';
+import type { Output } from '../../bgp/speaker/index.js';
+import type { Lab, Netem } from '../../topology/lab.js';
+import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
+import type {
+  CallOptions, DnsObservation, ExecResult, LabStatus, LinkRef, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
+} from '../runtime.js';
+import { SimBgpNode } from './bgp-node.js';
+import { EventQueue, type ScheduledEvent } from './event-queue.js';
+import { SimNetwork } from './network.js';
+import { seededRandom } from './random.js';
+
+interface End {
+  node: string;
+  peerId: string;
+  address: string;
+}
+
+interface Connection {
+  sessionId: string;
+  /** Generation: events scheduled for an older incarnation of the connection are ignored. */
+  gen: number;
+  state: 'opening' | 'open';
+  ends: [End, End];
+  /** Delivery time of the last segment per direction (index of the sending end): TCP keeps order. */
+  lastDelivery: [number, number];
+  /** Segments waiting for a path, per direction. */
+  stalled: [Uint8Array[], Uint8Array[]];
+}
+
+export interface SimRuntimeOptions {
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export class SimRuntime implements Runtime {
+  readonly name = 'sim' as const;
+  readonly capabilities: ReadonlySet<RuntimeCapability> = new Set(RUNTIME_CAPABILITIES.sim);
+  private readonly queue = new EventQueue();
+  private readonly seed: number;
+  private readonly log: (line: string) => void;
+  private lab: Lab | undefined;
+  private network: SimNetwork | undefined;
+  private readonly bgp = new Map<string, SimBgpNode>();
+  private readonly wakeups = new Map<string, ScheduledEvent>();
+  private readonly connections = new Map<string, Connection>();
+  private generation = 0;
+
+  constructor(opts: SimRuntimeOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.log = opts.log ?? (() => {});
+  }
+
+  async up(lab: Lab): Promise<void> {
+    if (this.lab) return;
+    const unsupported = lab.nodes.flatMap((n) => {
+      const sim = getKind(n.kind).sim;
+      return typeof sim === 'object' ? [`${n.name} (${n.kind}): ${sim.unsupported}`] : [];
+    });
+    if (unsupported.length) throw new RuntimeError('sim.unsupported-kind', `these nodes cannot run in the sim runtime: ${unsupported.join('; ')}`, { hint: 'use --runtime netns for this lab' });
+    this.lab = lab;
+    this.network = new SimNetwork(lab, seededRandom(this.seed));
+    for (const node of lab.nodes) if (node.bgp && getKind(node.kind).sim === 'bgp-speaker') this.startBgp(node.name);
+  }
+
+  async attach(): Promise<boolean> {
+    return this.lab !== undefined;
+  }
+
+  async down(): Promise<void> {
+    for (const ev of this.wakeups.values()) this.queue.cancel(ev);
+    this.wakeups.clear();
+    this.connections.clear();
+    this.bgp.clear();
+    this.lab = undefined;
+    this.network = undefined;
+  }
+
+  async status(): Promise<LabStatus> {
+    const lab = this.requireLab();
+    return { lab: lab.name, runtime: 'sim', nodes: lab.nodes.map((n) => ({ name: n.name, kind: n.kind, state: this.net().isRunning(n.name) ? 'running' : 'stopped' })) };
+  }
+
+  async exec(): Promise<ExecResult> {
+    throw new RuntimeError('sim.exec', 'exec needs real processes', { hint: 'use --runtime netns' });
+  }
+
+  async setLinkState(link: LinkRef, state: 'up' | 'down'): Promise<void> {
+    const net = this.net();
+    net.setLinkUp(link.index, state === 'up');
+    if (state === 'down') {
+      // Directly connected sessions notice the interface going down at once.
+      for (const c of [...this.connections.values()]) {
+        const s = this.requireLab().sessions.find((x) => x.id === c.sessionId);
+        if (s && s.via !== 'loopback' && s.via.link === link.index) this.reset(c);
+      }
+    } else {
+      for (const c of this.connections.values()) for (const dir of [0, 1] as const) this.flushStalled(c, dir);
+    }
+  }
+
+  async setNetem(link: LinkRef, netem: Netem | undefined): Promise<void> {
+    this.net().setNetem(link.index, netem);
+  }
+
+  async stopNode(node: string): Promise<void> {
+    this.net().setRunning(node, false);
+    for (const c of [...this.connections.values()]) {
+      const i = c.ends.findIndex((e) => e.node === node);
+      if (i < 0) continue;
+      this.connections.delete(c.sessionId);
+      // The kernel resets the dead process's connections: the far end hears it if a path exists.
+      const other = c.ends[1 - i]!;
+      const path = this.net().path(other.node, c.ends[i]!.address);
+      if (path) this.queue.schedule(this.net().transitDelay(path.links), () => this.feed(other.node, (n) => n.speaker.connectionDown(other.peerId)));
+    }
+    const ev = this.wakeups.get(node);
+    this.queue.cancel(ev);
+    this.wakeups.delete(node);
+    this.bgp.delete(node);
+  }
+
+  async startNode(node: string): Promise<void> {
+    if (this.net().isRunning(node)) return;
+    this.net().setRunning(node, true);
+    const labNode = this.requireLab().nodes.find((n) => n.name === node);
+    if (labNode?.bgp && getKind(labNode.kind).sim === 'bgp-speaker') this.startBgp(node);
+  }
+
+  async bgpSessions(node: string): Promise<SessionObservation[]> {
+    return this.bgpNode(node)?.sessions() ?? [];
+  }
+
+  async bgpRoutes(node: string, prefix: string | undefined): Promise<RouteObservation[]> {
+    return this.bgpNode(node)?.routes(prefix) ?? [];
+  }
+
+  async dnsQuery(): Promise<DnsObservation> {
+    throw new RuntimeError('sim.dns', 'DNS queries are not wired into the sim runtime yet', { hint: 'use --runtime netns' });
+  }
+
+  async reach(): Promise<ReachObservation> {
+    throw new RuntimeError('sim.reach', 'reachability needs real packets', { hint: 'use --runtime netns' });
+  }
+
+  now(): number {
+    return this.queue.now();
+  }
+
+  async sleep(ms: number, opts: CallOptions = {}): Promise<void> {
+    // Run in slices so a long virtual wait still yields to the event loop (Ctrl-C, timeouts).
+    const until = this.queue.now() + ms;
+    while (this.queue.now() < until) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      this.queue.runUntil(Math.min(until, this.queue.now() + 1000));
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  // ---------------------------------------------------------------- BGP nodes and transport
+
+  private startBgp(node: string): void {
+    const labNode = this.requireLab().nodes.find((n) => n.name === node)!;
+    const b = new SimBgpNode(this.requireLab(), labNode, this.queue.now());
+    this.bgp.set(node, b);
+    for (const out of b.start()) this.handle(node, out);
+    this.rewake(node);
+  }
+
+  private bgpNode(node: string): SimBgpNode | undefined {
+    if (!this.requireLab().nodes.some((n) => n.name === node)) throw new RuntimeError('sim.unknown-node', `no node "${node}" in the lab`);
+    return this.bgp.get(node);
+  }
+
+  /** Give a node's speaker the time, then an input; handle everything it asks for. */
+  private feed(node: string, input: (n: SimBgpNode) => Output): void {
+    const b = this.bgp.get(node);
+    if (!b) return;
+    this.handle(node, b.speaker.tick(this.queue.now()));
+    this.handle(node, input(b));
+    this.rewake(node);
+  }
+
+  private rewake(node: string): void {
+    const b = this.bgp.get(node);
+    if (!b) return;
+    const at = b.speaker.nextDeadline();
+    const existing = this.wakeups.get(node);
+    if (existing && !existing.cancelled && at !== undefined && existing.at <= at && existing.at >= this.queue.now()) return;
+    this.queue.cancel(existing);
+    if (at === undefined) return void this.wakeups.delete(node);
+    this.wakeups.set(node, this.queue.schedule(Math.max(0, at - this.queue.now()), () => {
+      this.wakeups.delete(node);
+      this.feed(node, (n) => n.speaker.tick(this.queue.now()));
+    }));
+  }
+
+  private handle(node: string, out: Output): void {
+    for (const e of out.events) if (e.type === 'session') this.log(`${this.queue.now().toFixed(1)}ms ${node} → ${e.peer}: ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`);
+    for (const s of out.send) this.send(node, s.peer, s.bytes);
+    for (const peerId of out.connect) this.connect(node, peerId);
+    for (const peerId of out.close) this.close(node, peerId);
+  }
+
+  private endsFor(node: string, peerId: string): { conn?: Connection; me: End; them: End; sessionId: string } | undefined {
+    const peer = this.bgp.get(node)?.peerById(peerId);
+    if (!peer) return undefined;
+    const far = this.bgp.get(peer.peerNode)?.peers.find((p) => p.session.id === peer.session.id);
+    const me: End = { node, peerId, address: peer.localAddress };
+    const them: End = { node: peer.peerNode, peerId: far?.id ?? '', address: peer.peerAddress };
+    return { conn: this.connections.get(peer.session.id), me, them, sessionId: peer.session.id };
+  }
+
+  private connect(node: string, peerId: string): void {
+    const e = this.endsFor(node, peerId);
+    if (!e || e.conn) return; // one transport per session: the far end's attempt is already under way
+    if (!this.bgp.has(e.them.node) || !e.them.peerId) return; // nothing listens: the connect retry timer tries again
+    const path = this.net().path(node, e.them.address);
+    if (!path) return;
+    const conn: Connection = { sessionId: e.sessionId, gen: ++this.generation, state: 'opening', ends: [e.me, e.them], lastDelivery: [0, 0], stalled: [[], []] };
+    this.connections.set(e.sessionId, conn);
+    const rtt = 2 * this.net().transitDelay(path.links);
+    this.queue.schedule(rtt, () => {
+      if (this.connections.get(e.sessionId)?.gen !== conn.gen) return;
+      if (!this.bgp.has(e.them.node) || !this.net().path(node, e.them.address)) {
+        this.connections.delete(e.sessionId);
+        return;
+      }
+      conn.state = 'open';
+      this.feed(node, (n) => n.speaker.connectionUp(peerId, { initiatedLocally: true }));
+      if (this.connections.get(e.sessionId)?.gen === conn.gen) this.feed(e.them.node, (n) => n.speaker.connectionUp(e.them.peerId, { initiatedLocally: false }));
+    });
+  }
+
+  private send(node: string, peerId: string, bytes: Uint8Array): void {
+    const e = this.endsFor(node, peerId);
+    const conn = e?.conn;
+    if (!conn || conn.state !== 'open') return;
+    const dir = conn.ends[0].node === node ? 0 : 1;
+    if (conn.stalled[dir].length) conn.stalled[dir].push(bytes);
+    else this.transmit(conn, dir, bytes);
+  }
+
+  /** Schedule one segment along the current path, after the previous one (TCP order), or stall it. */
+  private transmit(conn: Connection, dir: 0 | 1, bytes: Uint8Array): void {
+    const from = conn.ends[dir];
+    const to = conn.ends[1 - dir]!;
+    const path = this.net().path(from.node, to.address);
+    if (!path) {
+      conn.stalled[dir].push(bytes);
+      return;
+    }
+    const at = Math.max(conn.lastDelivery[dir], this.queue.now() + this.net().transitDelay(path.links));
+    conn.lastDelivery[dir] = at;
+    const gen = conn.gen;
+    this.queue.schedule(at - this.queue.now(), () => {
+      if (this.connections.get(conn.sessionId)?.gen !== gen) return;
+      this.feed(to.node, (n) => n.speaker.receive(to.peerId, bytes));
+    });
+  }
+
+  private flushStalled(conn: Connection, dir: 0 | 1): void {
+    const waiting = conn.stalled[dir].splice(0);
+    for (const bytes of waiting) this.transmit(conn, dir, bytes);
+  }
+
+  /** Our side closed: the far end hears it after what was already sent. */
+  private close(node: string, peerId: string): void {
+    const e = this.endsFor(node, peerId);
+    const conn = e?.conn;
+    if (!conn) return;
+    this.connections.delete(conn.sessionId);
+    const dir = conn.ends[0].node === node ? 0 : 1;
+    const other = conn.ends[1 - dir]!;
+    const path = this.net().path(node, other.address);
+    if (conn.state !== 'open' || !path) return;
+    const at = Math.max(conn.lastDelivery[dir], this.queue.now() + this.net().transitDelay(path.links));
+    this.queue.schedule(at - this.queue.now(), () => this.feed(other.node, (n) => n.speaker.connectionDown(other.peerId)));
+  }
+
+  /** Both ends lose the connection now (interface down under a direct session). */
+  private reset(conn: Connection): void {
+    this.connections.delete(conn.sessionId);
+    if (conn.state !== 'open') return;
+    for (const end of conn.ends) this.feed(end.node, (n) => n.speaker.connectionDown(end.peerId));
+  }
+
+  private requireLab(): Lab {
+    if (!this.lab) throw new RuntimeError('sim.not-up', 'the lab is not up', { hint: 'start the scenario with the up step' });
+    return this.lab;
+  }
+
+  private net(): SimNetwork {
+    this.requireLab();
+    return this.network!;
+  }
+}
