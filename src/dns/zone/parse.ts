@@ -27,6 +27,8 @@ export interface ParseZoneOptions {
 /** RFC 2181 §8: TTLs above 2^31-1 are treated as 0; BIND warns and does so. */
 const MAX_TTL = 0x7fffffff;
 const MAX_INCLUDE_DEPTH = 16;
+/** Bounds the work a file can cause: includes nested 16 deep could otherwise fan out exponentially. */
+const MAX_INCLUDES = 256;
 const CLASSES: readonly RecordClass[] = ['IN', 'HS', 'CH'];
 /** Query-only types (RFC 6895 §3.1) that cannot appear in a zone. */
 const META_TYPES = new Set([41, 249, 250, 251, 252, 253, 254, 255]);
@@ -41,6 +43,7 @@ interface ParserState {
   diagnostics: Diagnostic[];
   readInclude: ((path: string) => string) | undefined;
   includeStack: string[];
+  includeCount: number;
 }
 
 export function parseZoneText(text: string, opts: ParseZoneOptions): Zone {
@@ -55,6 +58,7 @@ export function parseZoneText(text: string, opts: ParseZoneOptions): Zone {
     diagnostics: [],
     readInclude: opts.readInclude,
     includeStack: [opts.file],
+    includeCount: 0,
   };
   parseText(state, text, opts.file, origin);
   const zoneClass = state.zoneClass ?? 'IN';
@@ -81,6 +85,7 @@ export function parseRecordLines(text: string, opts: { origin: string; file: str
     diagnostics: [],
     readInclude: undefined,
     includeStack: [opts.file],
+    includeCount: 0,
   };
   parseText(state, text, opts.file, origin);
   return { records: state.records, diagnostics: state.diagnostics };
@@ -181,6 +186,7 @@ function include(state: ParserState, pathToken: Token, file: string, origin: str
   const path = isAbsolute(pathToken.text) ? pathToken.text : join(dirname(file), pathToken.text);
   if (state.includeStack.includes(path)) throw error('zone.include-cycle', `$INCLUDE ${pathToken.text} includes itself (${[...state.includeStack, path].join(' → ')})`, pathToken, 'remove the cycle');
   if (state.includeStack.length > MAX_INCLUDE_DEPTH) throw error('zone.include-depth', `$INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep`, pathToken, 'flatten the includes');
+  if (++state.includeCount > MAX_INCLUDES) throw error('zone.include-count', `more than ${MAX_INCLUDES} $INCLUDEs in one zone`, pathToken, 'merge the included files');
   let text: string;
   try {
     text = state.readInclude(path);

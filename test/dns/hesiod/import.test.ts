@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, ValidationError } from '../../../src/config/diagnostics.js';
 import { addAccountsToMap, importAccounts, loadAccountFiles } from '../../../src/dns/hesiod/import.js';
+import { loadHesiodZone } from '../../../src/dns/hesiod/load.js';
 import { hesiodMapSchema, hesiodMapToZone } from '../../../src/dns/hesiod/map.js';
 
 const dir = 'test/fixtures/dns/hesiod';
@@ -54,5 +55,14 @@ describe('passwd/group importer', () => {
       'test/fixtures/dns/hesiod/bad-passwd:5:1: user jdoe appears twice [hesiod.import.duplicate-user]',
       'test/fixtures/dns/hesiod/bad-passwd:6:1: warning: NIS compat line "+nisuser" skipped [hesiod.import.nis-line]',
     ]);
+  });
+});
+
+describe('loadHesiodZone', () => {
+  test('map naming plus imported accounts; map users win', async () => {
+    const zone = await loadHesiodZone({ map: `${dir}/site.yml`, passwd: `${dir}/passwd`, group: `${dir}/group`, minUid: 1000 });
+    expect(txt(zone, 'jdoe.passwd.ns.example.org')).toEqual(['jdoe:*:1000:1000:Jane Doe,Room 42:/home/jdoe:/bin/bash']);
+    expect(txt(zone, 'john.smith.passwd.ns.example.org')).toEqual(['john.smith:*:1002:100::/home/john.smith:']);
+    expect(zone.warnings?.map((w) => w.code)).toEqual(['hesiod.import.overridden', 'hesiod.import.overridden', 'hesiod.import.overridden', 'hesiod.import.overridden', 'hesiod.import.overridden']);
   });
 });
