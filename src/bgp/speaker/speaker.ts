@@ -566,11 +566,18 @@ export class Speaker {
     for (const p of this.peers.values()) this.flush(p, out);
   }
 
-  /** Send the pending changes to one peer, packed, once its MRAI allows; then End-of-RIB if owed. */
+  /**
+   * Send the pending changes to one peer, packed; then End-of-RIB if owed. While the peer's
+   * MRAI runs only withdrawals go out: RFC 4271 §9.2.1.1 rate-limits advertisements, not
+   * withdrawals; the announcements stay pending until the timer allows them.
+   */
   private flush(p: PeerState, out: Output): void {
-    if (!p.session || !p.connected || this.now < p.mraiNextAt) return;
+    if (!p.session || !p.connected) return;
     if (p.pending.size === 0 && !p.endOfRibDue) return;
+    const limited = this.now < p.mraiNextAt;
     const byFamily = new Map<Family, OutgoingChange[]>();
+    const held: string[] = [];
+    let announced = false;
     for (const prefix of p.pending) {
       const family = familyOfPrefix(prefix);
       if (!p.families.has(family)) continue;
@@ -579,25 +586,30 @@ export class Speaker {
       if (!next && !prev) continue;
       const key = next ? attributesKey(next) : undefined;
       if (prev && key === prev.key) continue;
-      if (next) p.adjOut.set(prefix, { attributes: next, key: key! });
-      else p.adjOut.delete(prefix);
+      if (next && limited) {
+        held.push(prefix);
+        continue;
+      }
+      if (next) {
+        p.adjOut.set(prefix, { attributes: next, key: key! });
+        announced = true;
+      } else {
+        p.adjOut.delete(prefix);
+      }
       let list = byFamily.get(family);
       if (!list) byFamily.set(family, (list = []));
       list.push(next ? { prefix, attributes: next } : { prefix });
     }
-    p.pending.clear();
-    let sent = false;
+    p.pending = new Set(held);
     for (const family of p.cfg.families) {
       const changes = byFamily.get(family);
-      if (!changes) continue;
-      for (const u of packUpdates(family, changes, p.ctx)) this.send(p, u, out);
-      sent = true;
+      if (changes) for (const u of packUpdates(family, changes, p.ctx)) this.send(p, u, out);
     }
-    if (p.endOfRibDue) {
+    if (p.endOfRibDue && !limited) {
       p.endOfRibDue = false;
       for (const family of p.cfg.families) if (p.families.has(family)) this.send(p, endOfRib(FAMILY_AFI[family], 1), out);
     }
-    if (sent && p.cfg.mrai > 0) p.mraiNextAt = this.now + p.cfg.mrai * 1000;
+    if (announced && p.cfg.mrai > 0) p.mraiNextAt = this.now + p.cfg.mrai * 1000;
   }
 
   /** Our address for a family's NEXT_HOP on this session, if we have one. */

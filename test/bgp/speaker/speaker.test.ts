@@ -130,6 +130,9 @@ describe('two speakers back to back', () => {
     expect(lab.speaker('r2').bestRoute('198.51.100.0/24')).toBeDefined();
     const last = updates(lab.messages('r1', 'r2')).at(-1)!;
     expect(last.nlri.map((p) => p.prefix).sort()).toEqual(['192.0.2.0/24', '198.51.100.0/24']);
+    // Withdrawals are not rate-limited (RFC 4271 §9.2.1.1): this one goes out while the timer runs.
+    lab.apply('r1', lab.speaker('r1').withdrawOriginated('203.0.113.0/24'));
+    expect(lab.speaker('r2').bestRoute('203.0.113.0/24')).toBeUndefined();
   });
 
   test('route refresh: the peer sends its Adj-RIB-Out again', () => {
