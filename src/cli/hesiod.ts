@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { InputError } from '../config/diagnostics.js';
 import { parseTransferAcl } from '../dns/server/access.js';
 import { parseEndpoint, formatEndpoint, type Endpoint } from '../dns/server/endpoint.js';
+import { forkWorkers, isClusterWorker, serveAsWorker } from '../dns/server/cluster.js';
 import { hesiodManifest, startHesiodDaemon, type HesiodDaemon, type HesiodDaemonConfig, type ZoneSource } from '../dns/server/hesiod-daemon.js';
 import { parseTsigKeySpec } from '../dns/wire/tsig.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -36,6 +37,7 @@ export interface HesiodCliOptions {
   maxTcpConnections?: string;
   maxQueriesPerConnection?: string;
   manifest?: boolean;
+  workers?: string;
 }
 
 export interface HesiodRunDeps {
@@ -97,15 +99,34 @@ export async function runHesiod(o: HesiodCliOptions, io: CliIO, deps: HesiodRunD
     return EXIT_OK;
   }
   let daemon: HesiodDaemon;
-  const logger = pino({ base: { module: 'flatlab-hesiod' } }, { write: (s: string) => io.stderr(s) });
+  const logger = pino({ base: { module: 'flatlab-hesiod', ...(isClusterWorker() ? { worker: process.pid } : {}) } }, { write: (s: string) => io.stderr(s) });
+  const now = deps.now ?? (() => new Date());
+  let cluster: ReturnType<typeof forkWorkers> | undefined;
   try {
     const cfg = await buildHesiodConfig(o);
-    daemon = await startHesiodDaemon(cfg, { logger, now: deps.now ?? (() => new Date()) });
+    const workers = o.workers ? intOption(o.workers, '--workers', 1, 64) : 1;
+    if (isClusterWorker()) {
+      const { http: _primaryOnly, ...workerCfg } = cfg;
+      daemon = await startHesiodDaemon({ ...workerCfg, shareSockets: true }, { logger, now });
+      await serveAsWorker(daemon);
+      return EXIT_OK;
+    }
+    if (workers > 1) {
+      if (cfg.listen.some((e) => e.port === 0)) throw new InputError('hesiod.cluster-port-0', '--workers needs fixed --listen ports', { hint: 'give every --listen an explicit port, e.g. 127.0.0.1:5353' });
+      cluster = forkWorkers(workers, (code) => logger.error({ code }, 'a worker exited; the others keep serving'));
+      await cluster.ready;
+      daemon = await startHesiodDaemon(cfg, { logger, now, peers: cluster.peers, serveDns: false });
+    } else {
+      daemon = await startHesiodDaemon(cfg, { logger, now });
+    }
   } catch (err) {
+    await cluster?.stop();
     reportError(io, err);
     return EXIT_USAGE;
   }
-  for (const a of daemon.dns.udp) io.stdout(`listening dns udp+tcp ${formatEndpoint({ host: a.address, port: a.port })}\n`);
+  const workersRunning = cluster;
+  for (const a of workersRunning ? daemon.health().listen : daemon.dns.udp.map((u) => formatEndpoint({ host: u.address, port: u.port }))) io.stdout(`listening dns udp+tcp ${a}\n`);
+  if (workersRunning) io.stdout(`workers ${workersRunning.workers.map((w) => w.process.pid).join(' ')}\n`);
   if (daemon.http) io.stdout(`listening http ${formatEndpoint({ host: daemon.http.address().address, port: daemon.http.address().port })}\n`);
   io.stdout(`serving ${daemon.store.served().map((z) => `${z.origin}/${z.class} serial ${z.serial}`).join(', ')}\n`);
   deps.onReady?.(daemon);
@@ -116,7 +137,7 @@ export async function runHesiod(o: HesiodCliOptions, io: CliIO, deps: HesiodRunD
       deps.signals.off('SIGINT', onStop);
       deps.signals.off('SIGTERM', onStop);
       logger.info({ signal: sig }, 'shutting down');
-      void daemon.close().then(() => resolve(EXIT_OK));
+      void Promise.all([daemon.close(), workersRunning?.stop()]).then(() => resolve(EXIT_OK));
     };
     deps.signals.on('SIGHUP', onHup);
     deps.signals.on('SIGINT', onStop);
@@ -153,6 +174,7 @@ export const hesiodVerb: Verb = {
       .option('--tcp-idle-timeout <ms>', 'close idle TCP connections after this long (default 10000)')
       .option('--max-tcp-connections <n>', 'open TCP connections at most (default 512)')
       .option('--max-queries-per-connection <n>', 'queries per TCP connection before closing it (default 10000)')
+      .option('--workers <n>', 'processes serving DNS (node:cluster, sharing the sockets; default 1)')
       .option('--manifest', 'print the FlatRacoon module manifest as JSON and exit')
       .action(async (opts: HesiodCliOptions) => {
         done(await runHesiod(opts, io, { signals: process }));

@@ -47,8 +47,6 @@ export interface HesiodDaemon {
   metrics: DnsMetrics;
   reload(): Promise<ReloadResult>;
   health(): HealthDocument;
-  /** Snapshots from other processes serving the same sockets (cluster workers). */
-  setPeerMetrics(get: () => Promise<DnsMetricsSnapshot[]>): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +78,21 @@ export async function loadZoneSources(sources: readonly ZoneSource[]): Promise<Z
   return zones;
 }
 
-export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger: Logger; now: () => Date }): Promise<HesiodDaemon> {
+/** Other processes serving the same sockets (cluster workers), seen from the primary. */
+export interface DaemonPeers {
+  metrics(): Promise<DnsMetricsSnapshot[]>;
+  reload(): Promise<ReloadResult[]>;
+}
+
+export interface HesiodDaemonDeps {
+  logger: Logger;
+  now: () => Date;
+  peers?: DaemonPeers;
+  /** Serve DNS here; false in a cluster primary, whose workers hold the sockets. */
+  serveDns?: boolean;
+}
+
+export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDaemonDeps): Promise<HesiodDaemon> {
   const zones = await loadZoneSources(cfg.sources);
   for (const z of zones) for (const w of z.warnings ?? []) deps.logger.warn({ zone: z.origin, code: w.code }, w.message);
   const store = new ZoneStore(zones, { hsAlsoIn: cfg.hsAlsoIn, now: deps.now });
@@ -103,7 +115,7 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger:
         )
     : undefined;
   const dns = await startDnsServer({
-    listen: cfg.listen,
+    listen: deps.serveDns === false ? [] : cfg.listen,
     store,
     metrics,
     tsigKeys: cfg.tsigKeys,
@@ -117,14 +129,17 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger:
     onError: (err) => deps.logger.error({ err }, 'error while answering a query (query dropped)'),
     exclusive: !cfg.shareSockets,
   });
-  let peers: () => Promise<DnsMetricsSnapshot[]> = async () => [];
   const reload = async (): Promise<ReloadResult> => {
-    const r = await store.reload(() => loadZoneSources(cfg.sources));
+    let r = await store.reload(() => loadZoneSources(cfg.sources));
+    if (r.ok && deps.peers) {
+      const failed = (await deps.peers.reload()).filter((p) => !p.ok);
+      if (failed.length > 0) r = { ...r, ok: false, error: `${failed.length} worker(s) kept their old zones: ${failed[0]?.error ?? ''}` };
+    }
     if (r.ok) deps.logger.info({ zones: r.zones }, 'zones reloaded');
     else deps.logger.error({ error: r.error }, 'reload failed; still serving the previous zones');
     return r;
   };
-  const listen = dns.udp.map((a) => formatEndpoint({ host: a.address, port: a.port }));
+  const listen = deps.serveDns === false ? cfg.listen.map(formatEndpoint) : dns.udp.map((a) => formatEndpoint({ host: a.address, port: a.port }));
   const health = (): HealthDocument => ({
     status: store.lastReload.ok ? 'ok' : 'degraded',
     module: MODULE_NAME,
@@ -139,7 +154,7 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger:
     try {
       http = await startObserveServer(cfg.http.host, cfg.http.port, {
         health: () => ({ ...health() }),
-        metrics: async () => renderDnsMetrics([metrics.snapshot(), ...(await peers())], { zones: store.served(), reloads: store.reloadCounts }),
+        metrics: async () => renderDnsMetrics([metrics.snapshot(), ...((await deps.peers?.metrics()) ?? [])], { zones: store.served(), reloads: store.reloadCounts }),
         manifest: () => hesiodManifest(cfg.version, cfg.http),
         control: [
           {
@@ -165,9 +180,6 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: { logger:
     metrics,
     reload,
     health,
-    setPeerMetrics(get) {
-      peers = get;
-    },
     async close() {
       await Promise.all([dns.close(), http?.close()]);
     },
