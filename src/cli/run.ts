@@ -60,7 +60,8 @@ export async function runRun(args: readonly string[], opts: RunOptions, io: CliI
     let invalid = false;
     for (const file of await scenarioFiles(io, args)) {
       const shown = relative(io.cwd, file) || file;
-      const r = await loadScenarioFile(file, { kinds: kindCatalog });
+      // Positions in reports read best relative to where the user is.
+      const r = await loadScenarioFile(relative(process.cwd(), file) || file, { kinds: kindCatalog });
       for (const d of sortDiagnostics(r.diagnostics)) io.stderr(`${formatDiagnostic(d)}\n`);
       if (!r.scenario) {
         io.stderr(`${shown}: invalid scenario; nothing was run\n`);

@@ -44,7 +44,8 @@ describe('SimRuntime', () => {
     expect(await rt.bgpRoutes('r3', '203.0.113.0/24')).toEqual([]);
     expect((await rt.bgpSessions('r2')).find((s) => s.peer === 'r1')?.state).not.toBe('established');
     await rt.startNode('r1');
-    await rt.sleep(30_000);
+    // The peers restart their sessions after the idle hold time (60 s, like BIRD's error wait time).
+    await rt.sleep(90_000);
     expect((await rt.bgpRoutes('r3', '203.0.113.0/24'))[0]).toMatchObject({ asPath: [65001] });
   });
 

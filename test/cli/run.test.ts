@@ -1,0 +1,59 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+
+const root = join(import.meta.dirname, '../..');
+
+async function cli(...argv: string[]) {
+  const io = memoryIO(root);
+  const code = await main(argv, io);
+  return { code, ...io.text() };
+}
+
+describe('flatlab run (sim)', () => {
+  it('passes the backbone scenarios and writes JUnit XML', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'flatlab-junit-')), 'report.xml');
+    const r = await cli('run', 'scenarios/bgp-backbone', '--junit', junit);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/(\d+)\/\1 scenarios passed/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="flatlab" tests="\d+" failures="0" errors="0"/);
+    expect(xml).toContain('file="scenarios/bgp-backbone/01-baseline.yml"');
+  });
+
+  it('fails a wrong expectation saying what was expected, what was seen and for how long', async () => {
+    const r = await cli('run', 'test/cli/fixtures/wrong/wrong-path.yml');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('expected: best route for 203.0.113.0/24 with as-path [65000 65002 65001]');
+    expect(r.stdout).toContain('observed: as-path [65000 65001], next-hop');
+    expect(r.stdout).toContain('(differs in as-path)');
+    expect(r.stdout).toMatch(/tried: +\d+ times over 30s/);
+    expect(r.stdout).toContain('at test/cli/fixtures/wrong/wrong-path.yml:5:5');
+  });
+
+  it('prints machine-readable results with --json and nothing else on stdout', async () => {
+    const r = await cli('run', 'scenarios/bgp-backbone/02-leak-filter.yml', '--json');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.passed).toBe(true);
+    expect(doc.scenarios[0].steps.every((s: { status: string }) => s.status === 'passed')).toBe(true);
+  });
+
+  it('exits 2 without running anything for an invalid scenario or a bad flag', async () => {
+    expect((await cli('run', 'test/scenario/fixtures/broken.yml')).code).toBe(2);
+    const bad = await cli('run', 'scenarios/bgp-backbone', '--runtime', 'qemu');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown runtime "qemu"');
+    expect((await cli('run', 'no/such/dir')).code).toBe(2);
+  });
+
+  it('names the runtime that can run a step the chosen one cannot', async () => {
+    const r = await cli('run', 'test/cli/fixtures/pair-ping.yml', '--runtime', 'sim');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('cannot run on the sim runtime');
+    expect(r.stdout).toContain('hint:     run this scenario with --runtime netns or --runtime containerlab');
+  });
+});
