@@ -59,25 +59,30 @@ export const DECISION_STEPS: readonly Step[] = [
   },
 ];
 
-export function compareCandidates(a: Candidate, b: Candidate): { winner: Candidate; reason: string } {
-  for (const step of DECISION_STEPS) {
-    const c = step.compare(a, b);
-    if (c !== 0) return { winner: c < 0 ? a : b, reason: step.name };
+/** Which step decides between two candidates (index into DECISION_STEPS; the length when only the final tie-break does). */
+function decidingStep(a: Candidate, b: Candidate): { winner: Candidate; step: number } {
+  for (let i = 0; i < DECISION_STEPS.length; i++) {
+    const c = DECISION_STEPS[i]!.compare(a, b);
+    if (c !== 0) return { winner: c < 0 ? a : b, step: i };
   }
-  return { winner: a.from <= b.from ? a : b, reason: 'peer-id' };
+  return { winner: a.from <= b.from ? a : b, step: DECISION_STEPS.length };
 }
 
+export function compareCandidates(a: Candidate, b: Candidate): { winner: Candidate; reason: string } {
+  const { winner, step } = decidingStep(a, b);
+  return { winner, reason: DECISION_STEPS[step]?.name ?? 'peer-id' };
+}
+
+/**
+ * The best candidate and why: the step that set it apart from its closest contender (the
+ * latest step needed against any other candidate), as "show route" explanations put it.
+ */
 export function bestOf(candidates: Iterable<Candidate>): { best: Candidate; reason: string } | undefined {
-  let best: Candidate | undefined;
-  let reason = 'only-path';
-  for (const c of candidates) {
-    if (!best) {
-      best = c;
-      continue;
-    }
-    const r = compareCandidates(best, c);
-    best = r.winner;
-    reason = r.reason;
-  }
-  return best ? { best, reason } : undefined;
+  const all = [...candidates];
+  let best = all[0];
+  if (!best) return undefined;
+  for (const c of all.slice(1)) best = decidingStep(best, c).winner;
+  let latest = -1;
+  for (const c of all) if (c !== best) latest = Math.max(latest, decidingStep(best, c).step);
+  return { best, reason: latest < 0 ? 'only-path' : DECISION_STEPS[latest]?.name ?? 'peer-id' };
 }

@@ -5,7 +5,8 @@ export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenCon
 
 export type SpeakerEvent =
   | { type: 'session'; peer: string; from: SessionState; to: SessionState; reason?: string }
-  | { type: 'best-path'; prefix: string; best?: { from: string; attributes: PathAttributes }; previous?: string }
+  /** `reason`: the decision step that picked the best path over the runner-up (style.md shape 8), or `only-path`. */
+  | { type: 'best-path'; prefix: string; best?: { from: string; attributes: PathAttributes; reason: string }; previous?: string }
   | { type: 'notification-sent'; peer: string; code: number; subcode: number; text?: string }
   | { type: 'notification-received'; peer: string; code: number; subcode: number; text?: string }
   | { type: 'end-of-rib-received'; peer: string; family: string }

@@ -555,7 +555,7 @@ export class Speaker {
       if (!result) this.locRib.delete(prefix);
       if (before === e.best) continue;
       if (before && e.best && before.from === e.best.from && attributesKey(before.attributes) === attributesKey(e.best.attributes)) continue;
-      out.events.push(e.best ? { type: 'best-path', prefix, best: { from: e.best.from, attributes: e.best.attributes }, ...(before ? { previous: before.from } : {}) } : { type: 'best-path', prefix, ...(before ? { previous: before.from } : {}) });
+      out.events.push(e.best ? { type: 'best-path', prefix, best: { from: e.best.from, attributes: e.best.attributes, reason: e.reason }, ...(before ? { previous: before.from } : {}) } : { type: 'best-path', prefix, ...(before ? { previous: before.from } : {}) });
       for (const p of this.peers.values()) if (p.session && p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
     }
   }
