@@ -257,20 +257,38 @@ function groupMembership(map: HesiodMap, unknownGroup: (user: string, group: str
   grplist: Map<string, Array<{ name: string; gid: number }>>;
 } {
   const members = new Map<string, string[]>();
-  for (const [g, def] of Object.entries(map.groups)) members.set(g, [...new Set(def.members)]);
+  const memberSets = new Map<string, Set<string>>();
+  for (const [g, def] of Object.entries(map.groups)) {
+    const set = new Set(def.members);
+    members.set(g, [...set]);
+    memberSets.set(g, set);
+  }
   for (const [user, u] of Object.entries(map.users)) {
     (u.groups ?? []).forEach((g, i) => {
-      const m = members.get(g);
-      if (!m) unknownGroup(user, g, i);
-      else if (!m.includes(user)) m.push(user);
+      const set = memberSets.get(g);
+      if (!set) unknownGroup(user, g, i);
+      else if (!set.has(user)) {
+        set.add(user);
+        members.get(g)!.push(user);
+      }
     });
+  }
+  // Indexes keep this linear: a 10k-user site has 10k personal groups.
+  const groupByGid = new Map<number, string>();
+  for (const [g, def] of Object.entries(map.groups)) if (!groupByGid.has(def.gid)) groupByGid.set(def.gid, g);
+  const groupsOfUser = new Map<string, string[]>();
+  for (const [g, m] of members) {
+    for (const user of m) {
+      let list = groupsOfUser.get(user);
+      if (!list) groupsOfUser.set(user, (list = []));
+      list.push(g);
+    }
   }
   const grplist = new Map<string, Array<{ name: string; gid: number }>>();
   for (const [user, u] of Object.entries(map.users)) {
-    const names: string[] = [];
-    const primary = Object.entries(map.groups).find(([, g]) => g.gid === u.gid)?.[0];
-    if (primary) names.push(primary);
-    for (const [g, m] of members) if (m.includes(user) && !names.includes(g)) names.push(g);
+    const primary = groupByGid.get(u.gid);
+    const names = primary ? [primary] : [];
+    for (const g of groupsOfUser.get(user) ?? []) if (g !== primary) names.push(g);
     grplist.set(user, names.map((name) => ({ name, gid: map.groups[name]!.gid })));
   }
   return { members, grplist };
