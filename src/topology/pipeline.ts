@@ -2,7 +2,8 @@
  * The topology pipeline, phases in order:
  *
  *   parse (YAML with positions) → schema (shape) → defaults (nodes) → links → interfaces
- *   → policies → bgp checks → addressing → sessions → routes → Lab
+ *   → policies → bgp checks → addressing → sessions → routes (loopbacks, the file's, host
+ *   default gateways) → Lab
  *
  * Every phase up to addressing runs even when an earlier one found errors (skipping only the
  * broken items), so one run reports every mistake in the file. Sessions and routes need a
@@ -23,7 +24,7 @@ import { BrokenPaths, repairData } from './partial.js';
 import { resolveNodes } from './nodes.js';
 import { checkPolicies } from './policies.js';
 import type { ResolvedLink, ResolvedNode } from './resolved.js';
-import { loopbackRoutes, userRoutes } from './routes.js';
+import { hostDefaultRoutes, loopbackRoutes, userRoutes } from './routes.js';
 import { topologySchema, type Topology } from './schema.js';
 import { checkBgp, deriveSessions, nodeBgpIntent } from './sessions.js';
 
@@ -109,6 +110,7 @@ function buildLab(topo: Topology, ctx: CompileContext): Lab | undefined {
   const bgp = nodeBgpIntent(nodes, addrs, ctx);
   const sessions = deriveSessions({ topo, nodes: byName, links, addrs, ctx });
   const routes = loopbackRoutes(nodes, links, addrs, sessions, ctx);
+  const gateways = hostDefaultRoutes(byName, links, addrs, staticRoutes);
   if (ctx.errorCount() > 0) return undefined;
 
   const policies: Record<string, Policy> = { ...(topo.policies ?? {}) };
@@ -117,7 +119,7 @@ function buildLab(topo: Topology, ctx: CompileContext): Lab | undefined {
   return {
     name: topo.name,
     sourceFile: ctx.source.file,
-    nodes: nodes.map((n) => labNode(n, links, addrs, bgp.get(n.name), [...(routes.get(n.name) ?? []), ...(staticRoutes.get(n.name) ?? [])])),
+    nodes: nodes.map((n) => labNode(n, links, addrs, bgp.get(n.name), [...(routes.get(n.name) ?? []), ...(staticRoutes.get(n.name) ?? []), ...(gateways.get(n.name) ?? [])])),
     links: links.map((l) => labLink(l, addrs)),
     sessions,
     policies,

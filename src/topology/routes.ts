@@ -147,3 +147,43 @@ export function userRoutes(nodes: ReadonlyMap<string, ResolvedNode>, links: read
   }
   return out;
 }
+
+const DEFAULT_ROUTE: Record<IpFamily, string> = { ipv4: '0.0.0.0/0', ipv6: '::/0' };
+
+/**
+ * Hosts and servers get a default route per family to their first router neighbour (in link
+ * order) that has an address of the family on the shared link, as netlab does for its hosts,
+ * so a lab answers pings out of the box. A default route given in the file wins.
+ */
+export function hostDefaultRoutes(nodes: ReadonlyMap<string, ResolvedNode>, links: readonly ResolvedLink[], addrs: AddressAssignment, given: ReadonlyMap<string, StaticRoute[]>): Map<string, StaticRoute[]> {
+  const out = new Map<string, StaticRoute[]>();
+  for (const node of nodes.values()) {
+    if (node.role !== 'host' && node.role !== 'server') continue;
+    const own = given.get(node.name) ?? [];
+    for (const family of FAMILIES) {
+      if (own.some((r) => r.prefix === DEFAULT_ROUTE[family])) continue;
+      const route = firstGateway(node, family, nodes, links, addrs);
+      if (!route) continue;
+      const list = out.get(node.name) ?? [];
+      list.push(route);
+      out.set(node.name, list);
+    }
+  }
+  return out;
+}
+
+function firstGateway(node: ResolvedNode, family: IpFamily, nodes: ReadonlyMap<string, ResolvedNode>, links: readonly ResolvedLink[], addrs: AddressAssignment): StaticRoute | undefined {
+  for (const slot of node.linkSlots) {
+    const link = links[slot.link]!;
+    const la = addrs.links[link.index];
+    if (!la?.endpoints[slot.endpoint]?.[family]) continue;
+    for (let j = 0; j < link.endpoints.length; j++) {
+      if (j === slot.endpoint) continue;
+      const peer = nodes.get(link.endpoints[j]!.node);
+      const theirs = la.endpoints[j]?.[family];
+      if (!peer || !theirs || (peer.role !== 'router' && peer.role !== 'route-reflector')) continue;
+      return { prefix: DEFAULT_ROUTE[family], via: hostOf(theirs), interface: link.endpoints[slot.endpoint]!.interface };
+    }
+  }
+  return undefined;
+}

@@ -214,3 +214,29 @@ links: [[v1, r], [v2, r]]
     expect(fixed.lab!.sessions.map((s) => s.id)).toEqual(['r~v1~ipv4']);
   });
 });
+
+describe('host default gateways', () => {
+  it('points hosts and servers at their first router neighbour per family, unless the file gives a default', () => {
+    const lab = labOf(`name: t
+addressing: { loopback: {}, links: { ipv4: 10.0.0.0/24, ipv6: "2001:db8::/48" } }
+nodes:
+  sw: { kind: bridge }
+  r1: { kind: linux, role: router }
+  r2: { kind: linux, role: router }
+  h1: { kind: linux }
+  h2: { kind: linux, role: server, routes: [{ prefix: 0.0.0.0/0, via: r2 }] }
+  h3: { kind: linux }
+links:
+  - [h1, sw]
+  - { endpoints: [h1, r1], ipv6: false }
+  - [h1, r2]
+  - [h2, r1, r2]
+  - [h3, sw]
+`);
+    const routes = Object.fromEntries(lab.nodes.map((n) => [n.name, n.routes.map((r) => `${r.prefix}>${r.via}@${r.interface}`)]));
+    expect(routes.h1).toEqual(['0.0.0.0/0>10.0.0.3@eth2', '::/0>2001:db8::3@eth3']);
+    expect(routes.h2).toEqual(['0.0.0.0/0>10.0.0.11@eth1', '::/0>2001:db8:0:1::2@eth1']);
+    expect(routes.h3).toEqual([]);
+    expect(routes.r1).toEqual([]);
+  });
+});
