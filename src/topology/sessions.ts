@@ -286,7 +286,8 @@ function explicitSessions(s: ExplicitSession, i: number, input: SessionInputs, n
     made = linkSessions(shared, input, nextHopSelf, [], { pair: [x.name, y.name], ...(s.family ? { family: s.family } : {}), override: s });
   }
   if (made.length === 0) {
-    input.ctx.error('session-no-address', `session ${i + 1} between "${x.name}" and "${y.name}" has no ${s.family ?? 'address family'} both ends have ${x.asn === y.asn ? 'loopbacks' : 'addresses'} in`, [...path, 'between'], { hint: 'check the addressing pools and link subnets' });
+    const what = x.asn === y.asn ? 'loopbacks' : 'addresses on their shared link';
+    input.ctx.error('session-no-address', `session ${i + 1} between "${x.name}" and "${y.name}" cannot be made: the two nodes have no ${s.family ? `${s.family} ${what}` : `${what} of a common family`}`, [...path, 'between'], { hint: x.asn === y.asn ? 'iBGP runs between loopbacks: check addressing.loopback' : 'check the link\'s subnets and addressing.links' });
   }
   return made;
 }
