@@ -15,7 +15,7 @@ import { testCatalog } from './test-catalog.js';
 
 interface RandomTopology {
   addressing: { loopback: { ipv4: string; ipv6: string }; links: { ipv4: string; ipv6: string }; p2p: { ipv6: 127 | 64 } };
-  nodes: Record<string, { kind: string; asn?: number }>;
+  nodes: Record<string, { kind: string; asn?: number; role?: string }>;
   links: string[][];
 }
 
@@ -33,7 +33,7 @@ const pools = fc.record({
 const topology = fc
   .record({
     pools,
-    nodes: fc.array(fc.record({ kind: fc.constantFrom(...kinds), asn: fc.integer({ min: 64512, max: 64520 }) }), { minLength: 2, maxLength: 25 }),
+    nodes: fc.array(fc.record({ kind: fc.constantFrom(...kinds), asn: fc.integer({ min: 64512, max: 64520 }), rr: fc.boolean() }), { minLength: 2, maxLength: 25 }),
     links: fc.array(fc.array(fc.nat(), { minLength: 2, maxLength: 4 }), { maxLength: 40 }),
   })
   .map(({ pools: p, nodes, links }): RandomTopology => {
@@ -49,7 +49,14 @@ const topology = fc
     }
     return {
       addressing: { loopback: { ipv4: p.lo4, ipv6: p.lo6 }, links: { ipv4: p.li4, ipv6: p.li6 }, p2p: { ipv6: p.p2p6 } },
-      nodes: Object.fromEntries(nodes.map((n, i) => [names[i]!, n.kind === 'linux' ? { kind: n.kind } : n])),
+      nodes: Object.fromEntries(
+        nodes.map((n, i) => {
+          if (n.kind === 'linux') return [names[i]!, { kind: n.kind }];
+          // A route reflector needs another BGP speaker in its AS.
+          const peers = nodes.filter((m, j) => j !== i && m.kind !== 'linux' && m.asn === n.asn).length;
+          return [names[i]!, { kind: n.kind, asn: n.asn, ...(n.rr && peers > 0 ? { role: 'route-reflector' } : {}) }];
+        }),
+      ),
       links: linkList,
     };
   });
@@ -119,6 +126,53 @@ describe('address assignment over random topologies', () => {
       before.links.forEach((l, i) => expect(after.links[i]!.subnet).toEqual(l.subnet));
     },
   );
+});
+
+describe('sessions and routes over random topologies', () => {
+  propTest.prop([topology], { numRuns: 100 })('sessions use addresses that exist, routes point at neighbours', (t) => {
+    const lab = compileData({ name: 'random', ...t });
+    const byName = new Map(lab.nodes.map((n) => [n.name, n]));
+    const host = (cidr: string | undefined) => cidr?.slice(0, cidr.indexOf('/'));
+    const ids = new Set<string>();
+    for (const s of lab.sessions) {
+      expect(ids.has(s.id), s.id).toBe(false);
+      ids.add(s.id);
+      expect(s.a.node < s.b.node).toBe(true);
+      const a = byName.get(s.a.node)!;
+      const b = byName.get(s.b.node)!;
+      expect(s.a.asn).toBe(a.bgp!.asn);
+      expect(s.type).toBe(a.bgp!.asn === b.bgp!.asn ? 'ibgp' : 'ebgp');
+      if (s.via === 'loopback') {
+        expect(s.type).toBe('ibgp');
+        expect(s.a.address).toBe(host(a.loopback[s.family]));
+        expect(s.b.address).toBe(host(b.loopback[s.family]));
+      } else {
+        const link = lab.links[s.via.link]!;
+        const ea = link.endpoints.find((e) => e.node === s.a.node)!;
+        const eb = link.endpoints.find((e) => e.node === s.b.node)!;
+        expect(s.a.address).toBe(host(ea[s.family]));
+        expect(s.b.address).toBe(host(eb[s.family]));
+      }
+      // No reflection between peers of different ASes, and never both ways.
+      if (s.type === 'ebgp') expect(s.a.routeReflectorClient || s.b.routeReflectorClient).toBe(false);
+      expect(s.a.routeReflectorClient && s.b.routeReflectorClient).toBe(false);
+      expect(s.a.routeReflectorClient).toBe(s.type === 'ibgp' && a.role === 'route-reflector' && b.role !== 'route-reflector');
+      expect(s.b.routeReflectorClient).toBe(s.type === 'ibgp' && b.role === 'route-reflector' && a.role !== 'route-reflector');
+      // With reflectors in an AS, two clients never peer with each other.
+      if (s.type === 'ibgp' && s.via === 'loopback') {
+        const hasRr = lab.nodes.some((n) => n.role === 'route-reflector' && n.bgp?.asn === s.a.asn);
+        if (hasRr) expect(a.role === 'route-reflector' || b.role === 'route-reflector').toBe(true);
+      }
+    }
+    for (const node of lab.nodes) {
+      for (const r of node.routes) {
+        const iface = node.interfaces.find((i) => i.name === r.interface)!;
+        expect(iface, `${node.name} ${r.interface}`).toBeDefined();
+        const neighbours = lab.links[iface.link]!.endpoints.filter((e) => e.node !== node.name).map((e) => host(e.ipv4) === r.via || host(e.ipv6) === r.via);
+        expect(neighbours.some(Boolean), `${node.name}: ${r.prefix} via ${r.via}`).toBe(true);
+      }
+    }
+  });
 });
 
 const KEYS = ['name', 'nodes', 'links', 'kind', 'asn', 'role', 'endpoints', 'netem', 'delay', 'loss', 'addressing', 'loopback', 'ipv4', 'ipv6', 'p2p', 'bgp', 'sessions', 'between', 'policies', 'import', 'export', 'originate', 'match', 'prefix', 'as-path-regex', 'action', 'defaults', 'config', 'routes', 'via', 'r1', 'r2'];
