@@ -101,9 +101,14 @@ function comparePositions(a: SourcePosition, b: SourcePosition): number {
 type Push = (severity: 'error' | 'warning', code: string, message: string, position: SourcePosition, hint?: string) => void;
 
 function dataKey(r: ResourceRecord): string {
-  const json = JSON.stringify(r.data);
+  const d = r.data;
+  let key: string;
+  if (typeof d === 'string') key = d;
+  else if (Array.isArray(d)) key = d.map((b: Buffer) => b.toString('hex')).join(',');
+  else if (Buffer.isBuffer(d)) key = d.toString('hex');
+  else key = JSON.stringify(d);
   // Names inside rdata compare case-insensitively (RFC 4343); TXT bytes do not.
-  return `${canonicalName(r.name)}\u0000${r.type}\u0000${NAME_TYPES.has(r.type) ? json.toLowerCase() : json}`;
+  return `${canonicalName(r.name)}\u0000${r.type}\u0000${NAME_TYPES.has(r.type) ? key.toLowerCase() : key}`;
 }
 
 function mergeRecords(input: readonly PositionedRecord[], push: Push, at: (p: PositionedRecord) => SourcePosition): PositionedRecord[] {
@@ -128,16 +133,14 @@ function mergeRecords(input: readonly PositionedRecord[], push: Push, at: (p: Po
   return out;
 }
 
-function isBorderChar(c: string): boolean {
-  return /^[A-Za-z0-9]$/.test(c);
-}
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 
 /** BIND's dns_name_ishostname: LDH labels, alphanumeric at both ends; optional leading `*`. */
 export function isHostname(name: string, wildcard: boolean): boolean {
   if (name === '.') return true;
   const labels = name.split('.');
   if (wildcard && labels[0] === '*') labels.shift();
-  return labels.every((l) => l.length > 0 && [...l].every((c, i) => (i === 0 || i === l.length - 1 ? isBorderChar(c) : isBorderChar(c) || c === '-')));
+  return labels.every((l) => HOST_LABEL.test(l));
 }
 
 /** BIND's dns_name_ismailbox: any printable first label, then a host name. */

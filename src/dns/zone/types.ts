@@ -55,11 +55,14 @@ export function zoneSoa(zone: Zone): ResourceRecord | undefined {
 /** A zone that cannot be used. `code` is `zone.*`; `position` is file:line:col. */
 export class ZoneError extends FlatlabError {}
 
+const HAS_UPPER = /[A-Z]/;
+const UPPER = /[A-Z]/g;
+
 /** Lower-case, no trailing dot: the form names are compared in (RFC 4343: ASCII case-insensitive). */
 export function canonicalName(name: string): string {
   if (name === '.' || name === '') return '.';
   const n = name.endsWith('.') && !name.endsWith('\\.') ? name.slice(0, -1) : name;
-  return n.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return HAS_UPPER.test(n) ? n.replace(UPPER, (c) => c.toLowerCase()) : n;
 }
 
 /** True when `name` equals `origin` or lies below it (case-insensitive). */
