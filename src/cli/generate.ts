@@ -7,7 +7,7 @@
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics } from '../config/diagnostics.js';
-import { labFiles } from '../emit/lab-files.js';
+import { isLabRuntimeEntry, labFiles } from '../emit/lab-files.js';
 import { compareTree, isSame, writeTree } from '../files/write-tree.js';
 import { kindCatalog } from '../kinds/index.js';
 import { compileTopology, type CompileResult } from '../topology/pipeline.js';
@@ -37,7 +37,7 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
     const rel = relative(io.cwd, dir);
     const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
     if (opts.check) {
-      const diff = await compareTree(dir, files);
+      const diff = await compareTree(dir, files, undefined, { keep: isLabRuntimeEntry });
       const upToDate = isSame(diff);
       if (opts.json) io.stdout(`${JSON.stringify({ lab: lab.name, dir: shown, upToDate, ...diff }, null, 2)}\n`);
       else if (upToDate) io.stdout(`${shown}: up to date (${files.length} files)\n`);
@@ -49,7 +49,7 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
       }
       return upToDate ? EXIT_OK : EXIT_FAILED;
     }
-    await writeTree(dir, files);
+    await writeTree(dir, files, undefined, { keep: isLabRuntimeEntry });
     if (opts.json) io.stdout(`${JSON.stringify({ lab: lab.name, dir: shown, files: files.map((f) => f.path) }, null, 2)}\n`);
     else io.stdout(`${shown}: wrote ${files.length} files for lab ${lab.name}\n`);
     return EXIT_OK;

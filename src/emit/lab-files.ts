@@ -50,6 +50,15 @@ export function labFiles(lab: Lab, writers: ConfigWriterRegistry = defaultWriter
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * Entries of a lab directory that generation leaves alone: containerlab's own lab directory
+ * (`clab-<name>/`, created next to clab.yml by `containerlab deploy`) holds a running lab's
+ * state, so regenerating must neither delete it nor call it a difference.
+ */
+export function isLabRuntimeEntry(name: string): boolean {
+  return name.startsWith('clab-');
+}
+
 function isSafeRelativePath(p: string): boolean {
   return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }

@@ -37,7 +37,16 @@ export const realFs: TreeFs = nodeFs as unknown as TreeFs;
 
 export class TreeWriteError extends FlatlabError {}
 
-export async function writeTree(dir: string, files: readonly TreeFile[], fs: TreeFs = realFs): Promise<void> {
+export interface TreeOptions {
+  /**
+   * Top-level entries of an existing tree that are not generated and must survive a
+   * regeneration and be ignored by `compareTree` (containerlab keeps a running lab's state in
+   * `clab-<name>/` next to clab.yml).
+   */
+  keep?: (name: string) => boolean;
+}
+
+export async function writeTree(dir: string, files: readonly TreeFile[], fs: TreeFs = realFs, opts: TreeOptions = {}): Promise<void> {
   const parent = dirname(dir);
   const name = basename(dir);
   await fs.mkdir(parent, { recursive: true });
@@ -63,13 +72,26 @@ export async function writeTree(dir: string, files: readonly TreeFile[], fs: Tre
     await swapIn(fs, tmp, dir);
     return;
   }
+  const kept = opts.keep ? (await fs.readdir(dir, { withFileTypes: true })).map((e) => e.name).filter(opts.keep) : [];
+  if (kept.some((name) => files.some((f) => f.path === name || f.path.startsWith(`${name}/`)))) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw new TreeWriteError('files.keep-clash', `a generated file would replace ${kept.join(', ')} in ${dir}, which is kept across generations`, { hint: 'this is a bug in flatlab' });
+  }
   const old = `${tmp}.old`;
   await fs.rename(dir, old);
+  const moved: string[] = [];
   try {
-    await swapIn(fs, tmp, dir);
+    for (const name of kept) {
+      await fs.rename(join(old, name), join(tmp, name));
+      moved.push(name);
+    }
+    await fs.rename(tmp, dir);
   } catch (err) {
+    // Put everything back as it was: kept entries into the old tree, the old tree in place.
+    for (const name of moved) await fs.rename(join(tmp, name), join(old, name)).catch(() => undefined);
     await fs.rename(old, dir);
-    throw err;
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw new TreeWriteError('files.write', `could not move the new tree into ${dir}: ${(err as Error).message}`, { hint: 'nothing was changed', cause: err });
   }
   await fs.rm(old, { recursive: true, force: true });
 }
@@ -92,8 +114,9 @@ export interface TreeDifference {
   extra: string[];
 }
 
-export async function compareTree(dir: string, files: readonly TreeFile[], fs: TreeFs = realFs): Promise<TreeDifference> {
-  const onDisk = new Set(await listFiles(fs, dir));
+export async function compareTree(dir: string, files: readonly TreeFile[], fs: TreeFs = realFs, opts: TreeOptions = {}): Promise<TreeDifference> {
+  const keep = opts.keep;
+  const onDisk = new Set((await listFiles(fs, dir)).filter((p) => !keep?.(p.split('/')[0]!)));
   const diff: TreeDifference = { changed: [], missing: [], extra: [] };
   for (const f of files) {
     if (!onDisk.has(f.path)) {

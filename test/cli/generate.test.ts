@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,5 +89,16 @@ describe('flatlab generate on YAML syntax errors', () => {
     const r = await run('generate', 'broken.yml');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^broken\.yml:\d+:\d+: /m);
+  });
+});
+
+describe('flatlab generate next to a deployed containerlab lab', () => {
+  it('keeps containerlab\'s clab-<name> directory and --check ignores it', async () => {
+    await run('generate', 'mixed.yml', '-o', 'out');
+    await mkdir(join(dir, 'out/clab-mixed'), { recursive: true });
+    await writeFile(join(dir, 'out/clab-mixed/topology-data.json'), '{}');
+    expect((await run('generate', 'mixed.yml', '-o', 'out', '--check')).code).toBe(0);
+    expect((await run('generate', 'mixed.yml', '-o', 'out')).code).toBe(0);
+    expect(await readFile(join(dir, 'out/clab-mixed/topology-data.json'), 'utf8')).toBe('{}');
   });
 });

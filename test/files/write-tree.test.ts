@@ -87,3 +87,39 @@ describe('compareTree', () => {
     expect(await compareTree(join(root, 'nope'), tree)).toEqual({ changed: [], missing: ['clab.yml', 'configs/r1/bird.conf', 'qemu/vm1.sh'], extra: [] });
   });
 });
+
+describe('entries kept across generations', () => {
+  const keep = (name: string) => name.startsWith('clab-');
+
+  it('survive regeneration and are not differences', async () => {
+    const dir = join(root, 'x');
+    await writeTree(dir, tree);
+    await mkdir(join(dir, 'clab-x/r1'), { recursive: true });
+    await writeFile(join(dir, 'clab-x/r1/state'), 'running\n');
+    expect(isSame(await compareTree(dir, tree, realFs, { keep }))).toBe(true);
+    expect((await compareTree(dir, tree)).extra).toEqual(['clab-x/r1/state']);
+    await writeTree(dir, tree.slice(1), realFs, { keep });
+    expect(await readFile(join(dir, 'clab-x/r1/state'), 'utf8')).toBe('running\n');
+    expect((await readdir(dir)).sort()).toEqual(['clab-x', 'configs', 'qemu']);
+  });
+
+  it('are put back when the swap fails', async () => {
+    const dir = join(root, 'x');
+    await writeTree(dir, tree);
+    await mkdir(join(dir, 'clab-x'));
+    await writeFile(join(dir, 'clab-x/state'), 'running\n');
+    let renames = 0;
+    const failing: TreeFs = {
+      ...realFs,
+      rename: async (a, b) => {
+        // 1: old tree aside, 2: clab-x carried over, 3: new tree into place → fails.
+        if (++renames === 3) throw new Error('EBUSY');
+        return realFs.rename(a, b);
+      },
+    };
+    await expect(writeTree(dir, tree.slice(1), failing, { keep })).rejects.toThrow(/could not move the new tree/);
+    expect(isSame(await compareTree(dir, tree, realFs, { keep }))).toBe(true);
+    expect(await readFile(join(dir, 'clab-x/state'), 'utf8')).toBe('running\n');
+    expect(await readdir(root)).toEqual(['x']);
+  });
+});
