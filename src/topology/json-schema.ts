@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { topologySchema } from './schema.js';
 
 export function topologyJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(topologySchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(topologySchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return {
     ...generated,
     title: 'flatlab topology',
