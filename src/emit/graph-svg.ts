@@ -14,6 +14,7 @@ export function xmlEscape(text: string): string {
 
 const n = (v: number) => String(Math.round(v * 10) / 10);
 const LABEL_CHAR = 5.6;
+export const MAX_LABELLED_EDGES = 150;
 
 export function graphSvg(lab: Lab): string {
   const graph = labGraph(lab);
@@ -38,11 +39,14 @@ export function graphSvg(lab: Lab): string {
   const labels: string[] = [];
   const parallel = parallelOffsets(graph.edges);
   const boxes = [...layout.vertices.values()];
+  // Past this many links the labels cover each other and the drawing; leave them to dot/mermaid.
+  const labelled = graph.edges.length <= MAX_LABELLED_EDGES;
   graph.edges.forEach((e, i) => {
     const a = layout.vertices.get(e.from)!;
     const b = layout.vertices.get(e.to)!;
     const [p, q] = shift(a, b, parallel[i]!);
     out.push(`<line x1="${n(p.x)}" y1="${n(p.y)}" x2="${n(q.x)}" y2="${n(q.y)}"/>`);
+    if (!labelled) return;
     if (e.label) labels.push(pill(clearSpot(p, q, e.label, boxes), e.label, '#ffffff', '#333333'));
     if (e.fromLabel) labels.push(pill(along(p, q, a), e.fromLabel, '#fffbe6', '#7a5c00'));
     if (e.toLabel) labels.push(pill(along(q, p, b), e.toLabel, '#fffbe6', '#7a5c00'));

@@ -101,3 +101,16 @@ function withAsns(lab: ReturnType<typeof sampleLab>): ReturnType<typeof sampleLa
   return lab;
 }
 
+
+describe('large graphs', () => {
+  it('drop link labels past MAX_LABELLED_EDGES but keep every link and node', async () => {
+    const { MAX_LABELLED_EDGES } = await import('../../src/emit/graph-svg.js');
+    const lab = sampleLab();
+    const base = lab.links[1]!;
+    for (let i = 0; i < MAX_LABELLED_EDGES; i++) lab.links.push({ ...base, index: lab.links.length });
+    const svg = graphSvg(lab);
+    expect(svg).not.toContain('>10.0.0.2/31<');
+    expect(svg.match(/<line /g)?.length).toBe(labGraph(lab).edges.length);
+    expect(graphSvg(sampleLab())).toContain('>10.0.0.2/31<');
+  });
+});
