@@ -39,6 +39,8 @@ export interface PeerConfig {
   connectRetry?: number;
   /** Announce the four-octet-as capability (RFC 6793); false behaves as an old 2-octet speaker. */
   fourOctetAs?: boolean;
+  /** Advertise RFC 8654 extended messages (UPDATEs up to 65535 bytes when both sides do). Default false, as BIRD and FRR. */
+  extendedMessage?: boolean;
   /** Restart damping after failures (the FSM's defaults follow BIRD: 60 s doubling to 300 s). */
   idleHold?: Partial<IdleHoldConfig>;
 }
@@ -71,6 +73,7 @@ export interface NormalisedPeer {
   connectRetry: number;
   fourOctetAs: boolean;
   idleHold: Partial<IdleHoldConfig> | undefined;
+  extendedMessage: boolean;
 }
 
 export interface NormalisedConfig {
@@ -123,6 +126,7 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
       connectRetry: p.connectRetry ?? DEFAULT_CONNECT_RETRY,
       fourOctetAs: p.fourOctetAs ?? true,
       idleHold: p.idleHold,
+      extendedMessage: p.extendedMessage ?? false,
     };
   });
   return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, peers };

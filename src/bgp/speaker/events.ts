@@ -1,7 +1,9 @@
 /** What the speaker hands back for every input: bytes to send, transport requests, and events. */
 import type { PathAttributes } from '../wire/types.js';
+import type { FsmStateName } from '../fsm/index.js';
 
-export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+/** The RFC 4271 §8 state of a peer's session (the shared FSM's). */
+export type SessionState = FsmStateName;
 
 export type SpeakerEvent =
   | { type: 'session'; peer: string; from: SessionState; to: SessionState; reason?: string }

@@ -326,6 +326,7 @@ export class Speaker {
     const caps: Capability[] = cfg.families.map((f) => ({ code: 1, name: 'multiprotocol', afi: FAMILY_AFI[f], safi: 1 }) as Capability);
     caps.push({ code: 2, name: 'route-refresh' });
     if (cfg.fourOctetAs) caps.push({ code: 65, name: 'four-octet-as', asn: this.config.localAsn });
+    if (cfg.extendedMessage) caps.push({ code: 6, name: 'extended-message' });
     return caps;
   }
 

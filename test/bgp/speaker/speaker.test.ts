@@ -116,6 +116,17 @@ describe('two speakers back to back', () => {
     expect(lab.speaker('r2').locRibRoutes()).toHaveLength(2001);
   });
 
+  test('with RFC 8654 extended messages on both sides, one UPDATE carries far more', () => {
+    const lab = pair({ extendedMessage: true }, { extendedMessage: true });
+    for (let i = 0; i < 2000; i++) lab.apply('r1', lab.speaker('r1').originate(`10.${i >> 8}.${i & 255}.0/24`));
+    lab.startAll();
+    const ctx = codecContext({ extendedMessage: true });
+    const routes = updates(lab.messages('r1', 'r2', ctx)).filter((u) => u.nlri.length > 0);
+    expect(routes).toHaveLength(1);
+    expect(routes[0]!.nlri).toHaveLength(2000);
+    expect(lab.speaker('r2').locRibRoutes()).toHaveLength(2000);
+  });
+
   test('MRAI holds back later changes, then sends them together', () => {
     const lab = pair({ mrai: 30 });
     lab.startAll();
