@@ -100,7 +100,10 @@ export function printLabel(label: string): string {
 }
 
 /** Absolute name with trailing dot, or relative to `origin` (`@` for the origin itself). */
-export function printName(name: string, origin?: string): string {
+export function printName(rawName: string, rawOrigin?: string): string {
+  // Model names carry no trailing dot; tolerate one rather than print `name..`.
+  const name = stripDot(rawName);
+  const origin = rawOrigin === undefined ? undefined : stripDot(rawOrigin);
   if (name === '.') return '.';
   const labels = name.split('.').map(printLabel);
   if (origin !== undefined && origin !== '.') {
@@ -113,4 +116,9 @@ export function printName(name: string, origin?: string): string {
     }
   }
   return `${labels.join('.')}.`;
+}
+
+function stripDot(name: string): string {
+  if (name === '' || name === '.') return '.';
+  return name.endsWith('.') ? name.slice(0, -1) : name;
 }

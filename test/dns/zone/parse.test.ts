@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../../../src/config/diagnostics.js';
-import { canonicalName, isInZone, parseZoneText, zoneSoa, type Zone } from '../../../src/dns/zone/model.js';
+import { canonicalName, isInZone, loadZoneFile, parseZoneText, printZone, zoneSoa, type Zone } from '../../../src/dns/zone/model.js';
 
 const head = '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n  IN NS ns1\nns1 IN A 192.0.2.1\n';
 
@@ -148,4 +148,18 @@ test('$INCLUDE fan-out is bounded (each file including two others, 16 deep)', ()
   const started = Date.now();
   expect(() => parseZoneText(`${head}$INCLUDE a.inc\n`, { origin: 'example.org', file: 'z.zone', readInclude })).toThrow(ValidationError);
   expect(Date.now() - started).toBeLessThan(5000);
+});
+
+describe('loadZoneFile', () => {
+  test('takes the origin from the first $ORIGIN when none is given', async () => {
+    const zone = await loadZoneFile('test/fixtures/dns/zones/origin.zone');
+    expect(zone.origin).toBe('example.net');
+    expect(zone.class).toBe('HS');
+  });
+
+  test('a zone given with trailing dots prints as if without', () => {
+    const z = parse('');
+    const dotted = { ...z, origin: 'example.org.', records: z.records.map((r) => ({ ...r, name: `${r.name}.` })) };
+    expect(printZone(dotted)).toBe(printZone(z));
+  });
 });
