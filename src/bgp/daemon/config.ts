@@ -25,6 +25,8 @@ export const bgpdPeerSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   address: ipAddress,
   'remote-as': asn,
+  /** The peer's TCP port (179); other ports let daemons share one address, as tests on loopback do. */
+  port: z.number().int().min(1).max(65535).optional(),
   /** Source address for the TCP connection (a loopback for multihop iBGP). */
   'local-address': ipAddress.optional(),
   /** Only accept connections, never open one. */
