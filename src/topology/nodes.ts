@@ -90,7 +90,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
 
   if (kind?.validateConfig) {
     for (const p of validateKindConfig(kind, config)) {
-      ctx.error('kind-config', `${kind.name}: ${p.message}`, [...path, 'config', ...p.path], p.hint ? { hint: p.hint } : {});
+      ctx.error('kind-config', `${kind.name}: ${p.message}`, [...path, 'config', ...p.path], { hint: p.hint ?? `see "${kind.name}" in docs/kinds.md for its config: keys` });
     }
   }
 

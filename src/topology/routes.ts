@@ -58,25 +58,30 @@ export function loopbackRoutes(nodes: readonly ResolvedNode[], links: readonly R
       return edges;
     });
     const unreachable: string[] = [];
-    for (const family of FAMILIES) {
-      members.forEach((src, s) => {
-        const firstHop = bfsFirstHops(s, adjacency, family);
+    // On dual-stack labs both families usually share every edge: one BFS then serves both.
+    const sameEdges = adjacency.every((es) => es.every((e) => (e.via.ipv4 === undefined) === (e.via.ipv6 === undefined)));
+    members.forEach((src, s) => {
+      const list = out.get(src.name) ?? [];
+      let previous: Array<Edge | undefined> | undefined;
+      for (const family of FAMILIES) {
+        if (!addrs.loopbacks.get(src.name)?.[family]) continue;
+        const firstHop = sameEdges && previous ? previous : bfsFirstHops(s, adjacency, family);
+        previous = firstHop;
         members.forEach((dst, d) => {
           if (d === s) return;
           const lo = addrs.loopbacks.get(dst.name)?.[family];
-          if (!lo || !addrs.loopbacks.get(src.name)?.[family]) return;
+          if (!lo) return;
           const hop = firstHop[d];
           if (!hop) {
-            const key = src.name < dst.name ? `${src.name}~${dst.name}~${family}` : `${dst.name}~${src.name}~${family}`;
-            if (needed.has(key) && src.name < dst.name) unreachable.push(key);
+            const key = `${src.name}~${dst.name}~${family}`;
+            if (src.name < dst.name && needed.has(key)) unreachable.push(key);
             return;
           }
-          const list = out.get(src.name) ?? [];
           list.push({ prefix: lo, via: hop.via[family]!, interface: hop.interface });
-          out.set(src.name, list);
         });
-      });
-    }
+      }
+      if (list.length > 0) out.set(src.name, list);
+    });
     if (unreachable.length > 0) {
       // One warning per AS: a large random lab would otherwise print thousands of lines.
       const shown = unreachable.slice(0, 5).join(', ');
