@@ -28,9 +28,13 @@ export class DnsMetrics {
   private tcpRefused = 0;
   private truncated = 0;
 
-  query(transport: Transport, s: AnswerSummary, seconds: number): void {
+  /** The counting key of a summary; pass it back to `query` to skip rebuilding it. */
+  static keyOf(transport: Transport, s: AnswerSummary): string {
+    return `${transport}|${s.qtype ?? 0}|${s.qclass ?? 0}|${s.rcode ?? -1}`;
+  }
+
+  query(transport: Transport, s: AnswerSummary, seconds: number, key = DnsMetrics.keyOf(transport, s)): void {
     if (s.rcode === undefined) return;
-    const key = `${transport}|${s.qtype ?? 0}|${s.qclass ?? 0}|${s.rcode}`;
     this.queries.set(key, (this.queries.get(key) ?? 0) + 1);
     if (s.truncated) this.truncated += 1;
     this.latency.observe(seconds);

@@ -8,7 +8,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { TsigKey } from '../wire/tsig.js';
 import type { TransferAcl } from './access.js';
-import type { DnsMetrics } from './dns-metrics.js';
+import { DnsMetrics } from './dns-metrics.js';
 import type { Endpoint } from './endpoint.js';
 import { respond, type AnswerContext, type AnswerSummary, type Transport } from './respond.js';
 import { DnsTcpFramer, frameMessage } from './tcp-framer.js';
@@ -104,19 +104,22 @@ function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => numbe
       const key = cache.keyFor(msg);
       let bytes: Buffer | undefined;
       let summary: AnswerSummary;
+      let metricsKey: string | undefined;
       const hit = key === undefined ? undefined : cache.get(key, msg.readUInt16BE(0));
       if (hit) {
         bytes = hit.bytes;
         summary = hit.summary;
+        metricsKey = hit.metricsKey;
       } else {
         const res = respond(msg, context(opts, 'udp', rinfo.address, nowSeconds));
         bytes = res.messages[0];
         summary = res.summary;
-        if (key !== undefined && bytes) cache.set(key, { bytes, summary });
+        metricsKey = DnsMetrics.keyOf('udp', summary);
+        if (key !== undefined && bytes) cache.set(key, { bytes, summary, metricsKey });
       }
       if (bytes) sock.send(bytes, rinfo.port, rinfo.address);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      opts.metrics.query('udp', summary, seconds);
+      opts.metrics.query('udp', summary, seconds, metricsKey);
       opts.logQuery?.({ transport: 'udp', client: rinfo.address, summary, micros: Math.round(seconds * 1e6) });
     } catch (err) {
       opts.onError?.(err);

@@ -10,6 +10,8 @@ import type { AnswerSummary } from './respond.js';
 export interface CachedResponse {
   bytes: Buffer;
   summary: AnswerSummary;
+  /** DnsMetrics key of the summary, computed once per cached answer. */
+  metricsKey?: string;
 }
 
 export class ResponseCache {
@@ -41,7 +43,7 @@ export class ResponseCache {
     if (!hit) return undefined;
     const bytes = Buffer.from(hit.bytes);
     bytes.writeUInt16BE(id, 0);
-    return { bytes, summary: hit.summary };
+    return { bytes, summary: hit.summary, ...(hit.metricsKey ? { metricsKey: hit.metricsKey } : {}) };
   }
 
   set(key: string, value: CachedResponse): void {

@@ -43,7 +43,17 @@ export const RCODE = {
 export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, AD: 0x0020, CD: 0x0010 } as const;
 
 /** Type mnemonic → number; `TYPEnnn` and dns-packet's `UNKNOWN_nnn` forms included. */
+const typeNumbers = new Map<string, number>();
+
 export function typeNumber(name: string): number {
+  const known = typeNumbers.get(name);
+  if (known !== undefined) return known;
+  const n = parseTypeName(name);
+  if (typeNumbers.size < 1024) typeNumbers.set(name, n);
+  return n;
+}
+
+function parseTypeName(name: string): number {
   const m = /^(?:TYPE|UNKNOWN_)(\d+)$/i.exec(name);
   if (m) return Number(m[1]);
   return dnsTypes.toType(name);

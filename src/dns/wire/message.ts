@@ -60,8 +60,11 @@ export function rcodeOf(flags: number): number {
 /** The header, or undefined when fewer than 12 bytes arrived. */
 export function readHeader(buf: Uint8Array): WireHeader | undefined {
   if (buf.length < HEADER_SIZE) return undefined;
-  const u16 = (o: number) => ((buf[o] ?? 0) << 8) | (buf[o + 1] ?? 0);
-  return { id: u16(0), flags: u16(2), qdcount: u16(4), ancount: u16(6), nscount: u16(8), arcount: u16(10) };
+  return { id: u16(buf, 0), flags: u16(buf, 2), qdcount: u16(buf, 4), ancount: u16(buf, 6), nscount: u16(buf, 8), arcount: u16(buf, 10) };
+}
+
+function u16(buf: Uint8Array, o: number): number {
+  return ((buf[o] ?? 0) << 8) | (buf[o + 1] ?? 0);
 }
 
 export function decodeMessage(input: Uint8Array): WireMessage {
@@ -77,32 +80,37 @@ export function decodeMessage(input: Uint8Array): WireMessage {
     pos = n.end + 4;
   }
   const questionEnd = pos;
-  const section = (count: number): WireRecord[] => {
-    const out: WireRecord[] = [];
-    for (let i = 0; i < count; i++) {
-      const start = pos;
-      const n = readName(buf, pos);
-      if (n.end + 10 > buf.length) throw new DnsFormatError('record header runs past the end of the message', n.end);
-      const rdlength = buf.readUInt16BE(n.end + 8);
-      const rdataStart = n.end + 10;
-      if (rdataStart + rdlength > buf.length) throw new DnsFormatError('rdata runs past the end of the message', rdataStart);
-      out.push({
-        name: n.name,
-        type: buf.readUInt16BE(n.end),
-        class: buf.readUInt16BE(n.end + 2),
-        ttl: buf.readUInt32BE(n.end + 4),
-        rdata: buf.subarray(rdataStart, rdataStart + rdlength),
-        start,
-        end: rdataStart + rdlength,
-        rdataStart,
-      });
-      pos = rdataStart + rdlength;
-    }
-    return out;
-  };
-  const answers = section(header.ancount);
-  const authorities = section(header.nscount);
-  const additionals = section(header.arcount);
+  const cursor = { pos };
+  const answers = readSection(buf, cursor, header.ancount);
+  const authorities = readSection(buf, cursor, header.nscount);
+  const additionals = readSection(buf, cursor, header.arcount);
+  pos = cursor.pos;
   if (pos !== buf.length) throw new DnsFormatError(`${buf.length - pos} bytes after the last record`, pos);
   return { header, questions, answers, authorities, additionals, questionEnd, raw: buf };
+}
+
+function readSection(buf: Buffer, cursor: { pos: number }, count: number): WireRecord[] {
+  const out: WireRecord[] = [];
+  let pos = cursor.pos;
+  for (let i = 0; i < count; i++) {
+    const start = pos;
+    const n = readName(buf, pos);
+    if (n.end + 10 > buf.length) throw new DnsFormatError('record header runs past the end of the message', n.end);
+    const rdlength = buf.readUInt16BE(n.end + 8);
+    const rdataStart = n.end + 10;
+    if (rdataStart + rdlength > buf.length) throw new DnsFormatError('rdata runs past the end of the message', rdataStart);
+    out.push({
+      name: n.name,
+      type: buf.readUInt16BE(n.end),
+      class: buf.readUInt16BE(n.end + 2),
+      ttl: buf.readUInt32BE(n.end + 4),
+      rdata: buf.subarray(rdataStart, rdataStart + rdlength),
+      start,
+      end: rdataStart + rdlength,
+      rdataStart,
+    });
+    pos = rdataStart + rdlength;
+  }
+  cursor.pos = pos;
+  return out;
 }

@@ -62,6 +62,7 @@ function pushLabel(labels: Buffer[], bytes: number[], name: string): void {
 
 /** One wire label → presentation text with escapes. */
 export function labelToText(label: Uint8Array): string {
+  if (isPlainLabel(label)) return Buffer.from(label.buffer, label.byteOffset, label.byteLength).toString('latin1');
   let s = '';
   for (const b of label) {
     if (b === 0x2e || b === 0x5c || b === 0x22 || b === 0x28 || b === 0x29 || b === 0x3b || b === 0x40 || b === 0x24) s += `\\${String.fromCharCode(b)}`;
@@ -69,6 +70,15 @@ export function labelToText(label: Uint8Array): string {
     else s += String.fromCharCode(b);
   }
   return s;
+}
+
+/** Letters, digits, `-`, `_`, `*`: the common case, which needs no escaping. */
+function isPlainLabel(label: Uint8Array): boolean {
+  for (const b of label) {
+    const plain = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2a;
+    if (!plain) return false;
+  }
+  return true;
 }
 
 export function labelsToName(labels: readonly Uint8Array[]): string {

@@ -22,6 +22,36 @@ export interface OutRecord {
 
 export type Section = 'answer' | 'authority' | 'additional';
 
+interface EncodedName {
+  labels: Buffer[];
+  /** keys[i]: lower-cased suffix from label i, the compression-table key. */
+  keys: string[];
+}
+
+/**
+ * Names repeat across responses (zone owners, the SOA, NS targets); encoding them once
+ * halves the cost of an uncached answer. Bounded: cleared when it grows past its limit.
+ */
+const encodedNames = new Map<string, EncodedName>();
+const ENCODED_NAMES_LIMIT = 100_000;
+
+function encodeName(name: string): EncodedName {
+  let e = encodedNames.get(name);
+  if (e) return e;
+  const labels = nameToLabels(name);
+  const keys: string[] = new Array<string>(labels.length);
+  let suffix = '';
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const l = labels[i] as Buffer;
+    suffix = `${l.length}:${asciiLower(l)}${suffix}`;
+    keys[i] = suffix;
+  }
+  e = { labels, keys };
+  if (encodedNames.size >= ENCODED_NAMES_LIMIT) encodedNames.clear();
+  encodedNames.set(name, e);
+  return e;
+}
+
 const COMPRESSIBLE_RDATA = new Set(['NS', 'CNAME', 'PTR', 'MX', 'SOA']);
 const POINTER_LIMIT = 0x3fff;
 
@@ -34,7 +64,7 @@ export class MessageWriter {
 
   constructor(limit = 65535) {
     this.limit = limit;
-    this.buf = Buffer.allocUnsafe(Math.min(limit, 4096) + 512);
+    this.buf = Buffer.allocUnsafe(Math.min(limit, 1024));
     this.buf.fill(0, 0, 12);
   }
 
@@ -126,10 +156,10 @@ export class MessageWriter {
 
   private rememberName(name: string, at: number): void {
     // Index every suffix of a name written at `at` so later names can point into it.
-    const labels = nameToLabels(name);
+    const { labels, keys } = encodeName(name);
     let off = at;
     for (let i = 0; i < labels.length; i++) {
-      const key = suffixKey(labels, i);
+      const key = keys[i] as string;
       if (off <= POINTER_LIMIT && !this.names.has(key)) {
         this.names.set(key, off);
         this.trackAdded?.push(key);
@@ -139,9 +169,9 @@ export class MessageWriter {
   }
 
   private writeName(name: string, compress: boolean): void {
-    const labels = nameToLabels(name);
+    const { labels, keys } = encodeName(name);
     for (let i = 0; i < labels.length; i++) {
-      const key = suffixKey(labels, i);
+      const key = keys[i] as string;
       if (compress) {
         const ptr = this.names.get(key);
         if (ptr !== undefined) {
@@ -236,15 +266,6 @@ export class MessageWriter {
 interface RdataCodec {
   encode(d: unknown, b: Buffer, o: number): Buffer;
   encodingLength(d: unknown): number;
-}
-
-function suffixKey(labels: readonly Buffer[], from: number): string {
-  let s = '';
-  for (let i = from; i < labels.length; i++) {
-    const l = labels[i] as Buffer;
-    s += `${l.length}:${asciiLower(l)}`;
-  }
-  return s;
 }
 
 function asciiLower(b: Buffer): string {

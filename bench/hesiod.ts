@@ -1,0 +1,241 @@
+/**
+ * Hesiod server benchmark: `flatlab hesiod` against BIND 9 `named` serving the same
+ * 10k-user HS zone on loopback, one at a time, measured by dnsperf with the same raw
+ * wire-format query file (`-B`: dnsperf cannot set class HS itself).
+ *
+ *   npm run bench -- hesiod [--users 10000] [--duration 10] [--workers 2] [--named-threads 2]
+ *
+ * Two runs per server: a throughput run (dnsperf unthrottled, several clients and threads)
+ * for QPS, and a latency run at a fixed offered load (-Q) with per-query output (-v) for
+ * percentiles. Only the PIDs started here are signalled. Results: bench/results/hesiod.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { buildQuery, queryServer } from '../src/dns/server/query-client.js';
+import { frameMessage } from '../src/dns/server/tcp-framer.js';
+import { CLASS, TYPE } from '../src/dns/wire/constants.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ORIGIN = 'ns.example.org';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+
+const users = arg('users', 10_000);
+const duration = arg('duration', 10);
+const workers = arg('workers', availableParallelism());
+const namedThreads = arg('named-threads', availableParallelism());
+const latencyQps = arg('latency-qps', 5000);
+
+/** Deterministic PRNG (mulberry32) so every run asks the same queries. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function zoneText(n: number): string {
+  const lines = [
+    `$ORIGIN ${ORIGIN}.`,
+    '$TTL 3600',
+    `@ HS SOA ns1.${ORIGIN}. hostmaster.${ORIGIN}. ( 2024010101 3600 600 86400 300 )`,
+    `@ HS NS ns1.${ORIGIN}.`,
+    'ns1 HS A 127.0.0.1',
+  ];
+  for (let g = 0; g < Math.ceil(n / 20); g++) {
+    const members = Array.from({ length: Math.min(20, n - g * 20) }, (_, i) => `user${g * 20 + i}`).join(',');
+    lines.push(`group${g}.group HS TXT "group${g}:*:${5000 + g}:${members}"`, `${5000 + g}.gid HS CNAME group${g}.group`);
+  }
+  for (let u = 0; u < n; u++) {
+    const uid = 10000 + u;
+    const g = Math.floor(u / 20);
+    lines.push(
+      `user${u}.passwd HS TXT "user${u}:*:${uid}:${5000 + g}:User ${u}:/home/user${u}:/bin/bash"`,
+      `${uid}.uid HS CNAME user${u}.passwd`,
+      `user${u}.grplist HS TXT "group${g}:${5000 + g}"`,
+      `user${u}.pobox HS TXT "POP mail.example.org user${u}"`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** 70% passwd, 15% uid (CNAME + TXT), 10% grplist, 5% names that do not exist. */
+function queryFile(n: number, count: number): Buffer {
+  const r = rng(42);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = Math.floor(r() * n);
+    const p = r();
+    const name = p < 0.7 ? `user${u}.passwd` : p < 0.85 ? `${10000 + u}.uid` : p < 0.95 ? `user${u}.grplist` : `nouser${u}.passwd`;
+    out.push(frameMessage(buildQuery(`${name}.${ORIGIN}`, TYPE.TXT, CLASS.HS, { id: 0, recursionDesired: false })));
+  }
+  return Buffer.concat(out);
+}
+
+interface PerfResult {
+  qps: number;
+  sent: number;
+  completed: number;
+  lost: number;
+  avgLatencyMs: number;
+  rcodes: string;
+}
+
+interface LatencyResult {
+  offeredQps: number;
+  samples: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+}
+
+async function throughput(port: number, file: string): Promise<PerfResult> {
+  const { stdout } = await execa('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-B', '-l', String(duration), '-c', '8', '-T', '2', '-q', '500', '-t', '2']);
+  const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? Number.NaN);
+  return {
+    qps: Math.round(num(/Queries per second:\s+([\d.]+)/)),
+    sent: num(/Queries sent:\s+(\d+)/),
+    completed: num(/Queries completed:\s+(\d+)/),
+    lost: num(/Queries lost:\s+(\d+)/),
+    avgLatencyMs: Number((num(/Average Latency \(s\):\s+([\d.]+)/) * 1000).toFixed(3)),
+    rcodes: /Response codes:\s+(.*)/.exec(stdout)?.[1] ?? '',
+  };
+}
+
+async function latency(port: number, file: string): Promise<LatencyResult> {
+  const { stdout } = await execa('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-B', '-l', '5', '-Q', String(latencyQps), '-c', '4', '-T', '1', '-v', '-t', '2'], { maxBuffer: 512 * 1024 * 1024 });
+  const samples = [...stdout.matchAll(/^> \S+ .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
+  const pct = (p: number) => Number((samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? Number.NaN).toFixed(3));
+  return { offeredQps: latencyQps, samples: samples.length, p50Ms: pct(50), p90Ms: pct(90), p99Ms: pct(99), p999Ms: pct(99.9), maxMs: pct(100) };
+}
+
+async function waitForAnswer(port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; i < 600 && Date.now() < deadline; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} before answering`);
+    try {
+      const r = await queryServer({ host: '127.0.0.1', port }, `user1.passwd.${ORIGIN}`, TYPE.TXT, CLASS.HS, { timeoutMs: 200, tries: 1 });
+      if (r.answers.length > 0) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not answer on port ${port} within 60 s`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function measure(name: string, start: () => ChildProcess, port: number, file: string) {
+  const child = start();
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  try {
+    await waitForAnswer(port, child, name);
+    // Warm up (fills our response cache, BIND's too) before measuring.
+    await execa('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-B', '-n', '3', '-l', '20', '-c', '4', '-T', '2']);
+    const t = await throughput(port, file);
+    const l = await latency(port, file);
+    return { throughput: t, latency: l };
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}\n${log}`);
+  } finally {
+    await stop(child);
+  }
+}
+
+async function main(): Promise<void> {
+  for (const tool of ['dnsperf', 'named']) await execa('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`]).catch(() => { throw new Error(`${tool} is not installed (Debian packages dnsperf, bind9)`); });
+  const dir = mkdtempSync(join(tmpdir(), 'fl-bench-hesiod-'));
+  try {
+    const zoneFile = join(dir, 'ns.zone');
+    writeFileSync(zoneFile, zoneText(users));
+    const qfile = join(dir, 'queries.bin');
+    writeFileSync(qfile, queryFile(users, 50_000));
+    const ourPort = 25353;
+    const bindPort = 25354;
+    console.error(`zone: ${users} users; dnsperf ${duration}s, 8 clients, 2 threads; flatlab workers ${workers}, named threads ${namedThreads}`);
+
+    const flatlab = await measure(
+      'flatlab hesiod',
+      () => spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'hesiod', '--zone', zoneFile, '--listen', `127.0.0.1:${ourPort}`, '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
+      ourPort,
+      qfile,
+    );
+    console.error(`flatlab: ${flatlab.throughput.qps} QPS`);
+
+    // BIND serves class HS only inside an HS-class view (design.md, platform notes).
+    writeFileSync(
+      join(dir, 'named.conf'),
+      `options {
+  directory "${dir}";
+  pid-file "${dir}/named.pid";
+  listen-on port ${bindPort} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  recursion no;
+  dnssec-validation no;
+  notify no;
+};
+controls { };
+view "hesiod" HS {
+  match-clients { any; };
+  zone "${ORIGIN}" HS { type primary; file "${zoneFile}"; };
+};
+`,
+    );
+    const named = await measure(
+      'named',
+      () => spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-n', String(namedThreads)], { stdio: ['ignore', 'ignore', 'pipe'] }),
+      bindPort,
+      qfile,
+    );
+    console.error(`named: ${named.throughput.qps} QPS`);
+
+    const ratio = Number((flatlab.throughput.qps / named.throughput.qps).toFixed(3));
+    const { stdout: bindVersion } = await execa('named', ['-v']);
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: availableParallelism(), node: process.version },
+      zone: { users, records: users * 4 + Math.ceil(users / 20) * 2 + 3 },
+      dnsperf: { durationSeconds: duration, clients: 8, threads: 2, outstanding: 500, queryMix: '70% passwd, 15% uid (CNAME), 10% grplist, 5% NXDOMAIN; class HS' },
+      flatlab: { workers, ...flatlab },
+      bind: { version: bindVersion.trim(), threads: namedThreads, ...named },
+      ratio_qps_flatlab_over_bind: ratio,
+    };
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    writeFileSync(join(root, 'bench/results/hesiod.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const row = (n: string, r: typeof flatlab) =>
+      `| ${n.padEnd(16)} | ${String(r.throughput.qps).padStart(7)} | ${String(r.throughput.lost).padStart(6)} | ${r.latency.p50Ms.toFixed(3).padStart(7)} | ${r.latency.p99Ms.toFixed(3).padStart(7)} | ${r.latency.p999Ms.toFixed(3).padStart(7)} |`;
+    console.log(`| server           |     QPS |   lost | p50 ms  | p99 ms  | p99.9 ms |`);
+    console.log(`|------------------|---------|--------|---------|---------|---------|`);
+    console.log(row(`flatlab (${workers}w)`, flatlab));
+    console.log(row(`named (${namedThreads}t)`, named));
+    console.log(`\nQPS ratio flatlab/BIND: ${ratio} (latency percentiles at ${latencyQps} offered QPS)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
