@@ -7,8 +7,9 @@ import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { verbs } from './verbs.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export function buildProgram(io: CliIO, done: (code: number) => void): Command {
   const program = new Command('flatlab')

@@ -9,7 +9,8 @@ import { upVerb } from './up.js';
 import { downVerb } from './down.js';
 import { statusVerb } from './status.js';
 import { execVerb } from './exec.js';
+import { bgpdVerb } from './bgpd.js';
 import { hesiodVerb } from './hesiod.js';
 import { hesinfoVerb } from './hesinfo.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, hesiodVerb, hesinfoVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb];

@@ -1,0 +1,242 @@
+/**
+ * flatlab bgpd: the sans-IO speaker core behind real TCP sockets and one timer. Everything
+ * protocol-shaped happens in the core; this file only moves bytes, opens and closes
+ * connections, and wakes the core when its next timer is due.
+ *
+ * Connection collisions (RFC 4271 §6.8) are settled before the core sees a transport, by a
+ * rule both ends compute alike: while both sides are connecting, the connection opened by the
+ * side with the higher address survives. The core then sees one transport per peer.
+ */
+import { createServer, connect as tcpConnect, isIPv6, type Server, type Socket } from 'node:net';
+import { resolvePolicyChain } from '../policy/evaluate.js';
+import { Speaker, type Output, type PeerConfig, type SpeakerEvent } from '../speaker/index.js';
+import type { Family } from '../wire/types.js';
+import { FlatlabError } from '../../config/diagnostics.js';
+import { parseIp } from '../../net/ip.js';
+import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
+
+export interface DaemonOptions {
+  /** Milliseconds; monotonic. */
+  now?: () => number;
+  log?: (event: Record<string, unknown>) => void;
+  /** Override the listening port (tests run daemons side by side on loopback). */
+  listenPort?: number;
+}
+
+export class BgpdError extends FlatlabError {}
+
+interface PeerLink {
+  cfg: BgpdPeerConfig;
+  id: string;
+  /** The transport the core knows about. */
+  socket?: Socket;
+  /** An outgoing attempt not yet connected. */
+  connecting?: Socket;
+  since: number;
+}
+
+const toFamily = (f: 'ipv4' | 'ipv6'): Family => (f === 'ipv4' ? 'ipv4-unicast' : 'ipv6-unicast');
+const GRACEFUL_CLOSE_MS = 1000;
+
+/** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) is 192.0.2.1. */
+export function plainAddress(a: string | undefined): string {
+  return (a ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1').toLowerCase();
+}
+
+export class BgpDaemon {
+  readonly speaker: Speaker;
+  private readonly peers = new Map<string, PeerLink>();
+  private readonly byAddress = new Map<string, PeerLink>();
+  private readonly servers: Server[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly log: (event: Record<string, unknown>) => void;
+  private stopped = false;
+  readonly events: SpeakerEvent[] = [];
+  readonly startedAt: number;
+
+  constructor(readonly config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
+    const t0 = performance.now();
+    this.now = opts.now ?? (() => performance.now() - t0);
+    this.log = opts.log ?? (() => {});
+    this.startedAt = Date.now();
+    const peerConfigs: PeerConfig[] = config.peers.map((p, i) => {
+      if (!p['local-address']) {
+        throw new BgpdError('bgpd.local-address', `peers[${i}] (${p.address}) has no local-address`, { hint: 'flatlab bgpd announces its session address as NEXT_HOP: set local-address to this router\'s address towards the peer' });
+      }
+      if (p['md5-password']) {
+        throw new BgpdError('bgpd.md5', `peers[${i}] (${p.address}) sets md5-password, which flatlab bgpd cannot apply yet (Node sockets expose no TCP_MD5SIG)`, { hint: 'remove md5-password, or use BIRD/FRR for that session' });
+      }
+      const id = p.name ?? p.address;
+      const link: PeerLink = { cfg: p, id, since: this.now() };
+      this.peers.set(id, link);
+      this.byAddress.set(plainAddress(p.address), link);
+      return {
+        id,
+        address: p.address,
+        remoteAsn: p['remote-as'],
+        localAddress: p['local-address'],
+        import: resolvePolicyChain(peerChain(config, p, 'import'), config.policies),
+        export: resolvePolicyChain(peerChain(config, p, 'export'), config.policies),
+        routeReflectorClient: p['route-reflector-client'],
+        nextHopSelf: p['next-hop-self'],
+        holdTime: p['hold-time'],
+        connectRetry: p['connect-retry'],
+        passive: p.passive,
+        families: peerFamilies(p).map(toFamily),
+      };
+    });
+    if (config['kernel-routes'] !== false) throw new BgpdError('bgpd.kernel-routes', 'kernel-routes is not implemented yet', { hint: 'set kernel-routes: false (the default)' });
+    if (config.mrt) throw new BgpdError('bgpd.mrt', 'MRT dumps (mrt:) are not implemented yet', { hint: 'remove the mrt: section' });
+    this.speaker = new Speaker(
+      { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
+      { now: this.now() },
+    );
+  }
+
+  get listenPort(): number {
+    return this.opts.listenPort ?? this.config.listen.port;
+  }
+
+  /** Listen, start every peer, originate the configured prefixes. */
+  async start(): Promise<void> {
+    for (const address of this.config.listen.address) await this.listen(address);
+    for (const id of this.peers.keys()) this.apply(this.speaker.startPeer(id));
+    for (const prefix of this.config.originate) this.apply(this.speaker.originate(prefix, { origin: 0 }));
+    this.log({ msg: 'started', asn: this.config.asn, routerId: this.config['router-id'], port: this.listenPort, peers: this.peers.size });
+  }
+
+  /** Cease every session (RFC 8203 message), close listeners and sockets. */
+  async stop(reason = 'flatlab bgpd shutting down'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const id of this.peers.keys()) this.apply(this.speaker.stopPeer(id, reason));
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const p of this.peers.values()) {
+      p.socket?.destroy();
+      p.connecting?.destroy();
+    }
+  }
+
+  /** Run a core input and act on its output (for the control API). */
+  apply(out: Output): void {
+    for (const e of out.events) {
+      this.events.push(e);
+      if (this.events.length > 1000) this.events.shift();
+      if (e.type === 'session') {
+        const p = this.peers.get(e.peer);
+        if (p) p.since = this.now();
+        this.log({ msg: 'session', peer: e.peer, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
+      } else if (e.type !== 'best-path') this.log({ msg: e.type, ...e });
+    }
+    for (const s of out.send) this.peers.get(s.peer)?.socket?.write(s.bytes);
+    for (const id of out.connect) this.connect(id);
+    for (const id of out.close) this.closeTransport(id);
+    this.schedule();
+  }
+
+  peerSince(id: string): number {
+    return this.peers.get(id)?.since ?? 0;
+  }
+
+  uptimeMs(): number {
+    return this.now();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const at = this.speaker.nextDeadline();
+    if (at === undefined) return;
+    this.timer = setTimeout(() => this.apply(this.speaker.tick(this.now())), Math.max(0, at - this.now()) + 1);
+    this.timer.unref?.();
+  }
+
+  private listen(address: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        // A dual-stack "::" listener already covers IPv4 on Linux; "0.0.0.0" then finds the port taken.
+        if (err.code === 'EADDRINUSE' && address === '0.0.0.0' && this.servers.length > 0) return resolve();
+        if (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT') {
+          this.log({ msg: 'listen skipped', address, error: err.code });
+          return resolve();
+        }
+        reject(new BgpdError('bgpd.listen', `cannot listen on ${address}:${this.listenPort}: ${err.message}`, { hint: err.code === 'EACCES' ? 'port 179 needs root; set listen.port' : 'check listen.address' }));
+      });
+      server.listen({ host: address, port: this.listenPort, ipv6Only: isIPv6(address) && address !== '::' }, () => {
+        this.servers.push(server);
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    const link = this.byAddress.get(plainAddress(socket.remoteAddress));
+    if (!link || this.stopped) {
+      this.log({ msg: 'refused connection', from: socket.remoteAddress });
+      socket.destroy();
+      return;
+    }
+    if (link.socket) return void socket.destroy(); // one transport per peer
+    if (link.connecting) {
+      // Both sides are connecting: the connection from the higher address survives.
+      if (compareAddresses(plainAddress(link.cfg['local-address']), plainAddress(link.cfg.address)) > 0) return void socket.destroy();
+      link.connecting.destroy();
+      link.connecting = undefined;
+    }
+    this.attach(link, socket, false);
+  }
+
+  private connect(id: string): void {
+    const link = this.peers.get(id);
+    if (!link || link.socket || link.connecting || this.stopped) return;
+    const socket = tcpConnect({ host: link.cfg.address, port: link.cfg.port ?? 179, localAddress: link.cfg['local-address'], noDelay: true });
+    link.connecting = socket;
+    socket.once('connect', () => {
+      if (link.connecting !== socket) return;
+      link.connecting = undefined;
+      if (link.socket) return void socket.destroy();
+      this.attach(link, socket, true);
+    });
+    socket.once('error', () => {
+      if (link.connecting === socket) link.connecting = undefined;
+    });
+  }
+
+  private attach(link: PeerLink, socket: Socket, initiatedLocally: boolean): void {
+    link.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (link.socket === socket) this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    });
+    const gone = () => {
+      if (link.socket !== socket) return;
+      link.socket = undefined;
+      if (!this.stopped) this.apply(this.speaker.connectionDown(link.id));
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
+    this.apply(this.speaker.connectionUp(link.id, { initiatedLocally }));
+  }
+
+  private closeTransport(id: string): void {
+    const link = this.peers.get(id);
+    const socket = link?.socket;
+    if (!link || !socket) return;
+    link.socket = undefined;
+    socket.end(); // after anything already written (a NOTIFICATION)
+    setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS).unref();
+  }
+}
+
+/** Order of two addresses by value (IPv4 before IPv6). */
+export function compareAddresses(a: string, b: string): number {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
+  if (x.family !== y.family) return x.family === 'ipv4' ? -1 : 1;
+  return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
+}
