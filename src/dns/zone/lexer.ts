@@ -44,6 +44,15 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
       i++;
     }
   };
+  /** Move to `to`, keeping line and column right across the skipped text. */
+  const advanceTo = (to: number) => {
+    for (; i < to; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        col = 1;
+      } else col++;
+    }
+  };
   const finishEntry = () => {
     if (current && current.tokens.length > 0) entries.push(current);
     current = undefined;
@@ -74,7 +83,8 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
       continue;
     }
     if (c === ';') {
-      while (i < text.length && text[i] !== '\n') advance();
+      const nl = text.indexOf('\n', i);
+      advanceTo(nl === -1 ? text.length : nl);
       continue;
     }
     if (c === '(') {
@@ -93,26 +103,26 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
     if (c === '"') {
       const start = pos();
       advance();
-      let raw = '';
+      let j = i;
       let closed = false;
-      while (i < text.length) {
-        const d = text[i]!;
-        if (d === '\\' && i + 1 < text.length) {
-          raw += d + text[i + 1]!;
-          advance(2);
+      while (j < text.length) {
+        const d = text[j]!;
+        if (d === '\\' && j + 1 < text.length) {
+          j += 2;
           continue;
         }
         if (d === '"') {
           closed = true;
-          advance();
           break;
         }
         // A string may not span lines (BIND: "unbalanced quotes"); the entry is dropped and
         // lexing resumes on the next line.
         if (d === '\n') break;
-        raw += d;
-        advance();
+        j++;
       }
+      const raw = text.slice(i, j);
+      advanceTo(j);
+      if (closed) advance();
       push({ text: raw, quoted: true, position: start });
       if (!closed) {
         error('unterminated-string', 'quoted string is not closed on this line', start, 'add the closing " (escape a quote inside the string as \\")');
@@ -121,18 +131,18 @@ export function lexZone(text: string, file: string, diagnostics: Diagnostic[]): 
       continue;
     }
     const start = pos();
-    let raw = '';
-    while (i < text.length) {
-      const d = text[i]!;
-      if (d === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
-        raw += d + text[i + 1]!;
-        advance(2);
+    let j = i;
+    while (j < text.length) {
+      const d = text[j]!;
+      if (d === '\\' && j + 1 < text.length && text[j + 1] !== '\n') {
+        j += 2;
         continue;
       }
       if (d === ' ' || d === '\t' || d === '\r' || d === '\n' || d === ';' || d === '(' || d === ')' || d === '"') break;
-      raw += d;
-      advance();
+      j++;
     }
+    const raw = text.slice(i, j);
+    advanceTo(j);
     push({ text: raw, quoted: false, position: start });
   }
   if (openParen !== undefined) error('unbalanced-parentheses', '"(" is never closed', openParen, 'add the matching ")"');
