@@ -16,7 +16,7 @@ import { hesiodManifest, startHesiodDaemon, type HesiodDaemon, type HesiodDaemon
 import { parseTsigKeySpec } from '../dns/wire/tsig.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { VERSION } from './main.js';
+import { VERSION } from './version.js';
 import { reportError } from './report-error.js';
 import type { Verb } from './verb.js';
 

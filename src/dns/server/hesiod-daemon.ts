@@ -155,7 +155,8 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDae
       http = await startObserveServer(cfg.http.host, cfg.http.port, {
         health: () => ({ ...health() }),
         metrics: async () => renderDnsMetrics([metrics.snapshot(), ...((await deps.peers?.metrics()) ?? [])], { zones: store.served(), reloads: store.reloadCounts }),
-        manifest: () => hesiodManifest(cfg.version, cfg.http),
+        // The bound address, so port 0 shows the port the kernel chose.
+        manifest: () => hesiodManifest(cfg.version, http ? { host: http.address().address, port: http.address().port } : cfg.http),
         control: [
           {
             method: 'POST',
