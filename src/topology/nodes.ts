@@ -36,6 +36,9 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
       key: true,
       hint: 'use 1-31 characters: lowercase letters, digits and "-", starting with a letter or digit',
     });
+  } else if (/^\d+$/.test(name)) {
+    // JavaScript objects list integer-like keys first, so the file order (which loopbacks follow) would be lost.
+    ctx.error('node-name', `node name "${name}" is only digits`, path, { key: true, hint: `add a letter, e.g. "n${name}"` });
   }
   const kindName = node.kind ?? defaults.kind;
   let kind = undefined;
