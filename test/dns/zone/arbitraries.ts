@@ -29,8 +29,8 @@ interface RecordShape {
 
 function shapes(cls: RecordClass): RecordShape[] {
   return [
-    { type: 'A', hostOwner: true, data: fc.ipV4() },
-    { type: 'AAAA', hostOwner: true, data: fc.ipV6().map((a) => normaliseIpv6(a)!) },
+    { type: 'A', hostOwner: cls === 'IN', data: fc.ipV4() },
+    { type: 'AAAA', hostOwner: cls === 'IN', data: fc.ipV6().map((a) => normaliseIpv6(a)!) },
     { type: 'NS', hostOwner: false, data: outOfZoneHost },
     { type: 'CNAME', hostOwner: false, data: fc.oneof(outOfZoneHost, anyLabel.map((l) => `${l}.elsewhere.test`)) },
     { type: 'PTR', hostOwner: false, data: anyLabel.map((l) => `${l}.ptr.test`) },
