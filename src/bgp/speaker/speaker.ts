@@ -9,6 +9,7 @@
  */
 import {
   BgpDecodeError,
+  BgpEncodeError,
   BgpFramer,
   codecContext,
   decodeMessage,
@@ -212,6 +213,15 @@ export class Speaker {
     const parsed = parsePrefix(prefix);
     if (!parsed || parseAddress(prefix.slice(0, prefix.indexOf('/')))?.value !== parsed.value) throw new SpeakerInputError('bad-prefix', `"${prefix}" is not a prefix with its host bits zero`, 'write NETWORK/LENGTH, e.g. 203.0.113.0/24');
     const attrs = this.internLocal({ origin: 0, asPath: [], ...attributes });
+    // Bad attributes would otherwise surface later, as an encode error in the middle of a flush to some peer.
+    try {
+      const family = familyOfPrefix(prefix);
+      const probe: PathAttributes = family === 'ipv6-unicast' ? { ...attrs, mpReach: { afi: 2, safi: 1, nextHop: attrs.nextHop ?? '::', nlri: [{ prefix }] } } : { ...attrs, nextHop: attrs.nextHop ?? '0.0.0.0' };
+      encodeMessage({ type: 'UPDATE', withdrawn: [], attributes: family === 'ipv6-unicast' ? { ...probe, nextHop: undefined } : probe, nlri: family === 'ipv6-unicast' ? [] : [{ prefix }] }, codecContext());
+    } catch (err) {
+      if (err instanceof BgpEncodeError) throw new SpeakerInputError('bad-attributes', `attributes for ${prefix} cannot be sent: ${err.message}`, err.hint ?? 'check the values against RFC 4271 §4.3');
+      throw err;
+    }
     this.entry(prefix).candidates.set(LOCAL, { from: LOCAL, attributes: attrs, ebgp: false, routerId: this.config.routerId, peerAddress: '0.0.0.0' });
     this.decide(new Set([prefix]), out);
     this.flushAll(out);

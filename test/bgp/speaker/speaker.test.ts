@@ -198,6 +198,8 @@ describe('two speakers back to back', () => {
     expect(() => lab.speaker('r1').startPeer('r9')).toThrow(SpeakerInputError);
     expect(() => lab.speaker('r1').receive('r2', new Uint8Array(19))).toThrow(/without a connection/);
     expect(() => lab.speaker('r1').originate('10.0.0.1/8')).toThrow(/host bits/);
+    expect(() => lab.speaker('r1').originate('10.0.0.0/8', { communities: [-1] })).toThrow(/cannot be sent/);
+    expect(() => lab.speaker('r1').originate('2001:db8::/32', { med: 2 ** 33 })).toThrow(SpeakerInputError);
   });
 });
 
