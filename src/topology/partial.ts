@@ -21,6 +21,7 @@ export class BrokenPaths {
 
   /** True when `path` or one of its ancestors was repaired. */
   covers(path: DataPath): boolean {
+    if (this.keys.size === 0) return false;
     for (let i = 1; i <= path.length; i++) if (this.keys.has(path.slice(0, i).join('\u0000'))) return true;
     return false;
   }
