@@ -10,7 +10,8 @@ export const flatlabBgpdKind: Kind = {
   vm: false,
   containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0', configDir: '/etc/flatlab', cmd: ['flatlab', 'bgpd', '--config', '/etc/flatlab/bgpd.yml'] },
   configWriters: ['bgpd'],
-  netns: { setup: [], processes: [{ argv: ['flatlab', 'bgpd', '--config', '{config}/bgpd.yml'] }], postStart: [] },
+  // The control socket lets the netns runtime observe sessions and routes from the host.
+  netns: { setup: [], processes: [{ argv: ['flatlab', 'bgpd', '--config', '{config}/bgpd.yml', '--control-socket', '{run}/bgpd.sock'] }], postStart: [] },
   sim: 'bgp-speaker',
   configDefaults: {},
   validateConfig: (config) => unknownKeys(config, [], 'flatlab-bgpd'),

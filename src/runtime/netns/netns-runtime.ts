@@ -20,6 +20,8 @@ import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
+import { bgpObservers } from './observers/index.js';
+import type { BgpObserver, ObserveContext } from './observers/observer.js';
 
 export interface NetnsRuntimeOptions {
   /** Parent of per-lab run directories (state, generated configs, logs). */
@@ -215,12 +217,24 @@ export class NetnsRuntime implements Runtime {
     for (const argv of plan.postStart.get(node) ?? []) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
   }
 
-  async bgpSessions(node: string): Promise<SessionObservation[]> {
-    throw new RuntimeError('netns.observe', `observing BGP sessions of ${node} (${this.kindOf(node)}) on netns is not implemented yet`, { hint: 'run BGP scenarios on the sim runtime for now' });
+  async bgpSessions(node: string, opts: CallOptions = {}): Promise<SessionObservation[]> {
+    return this.observer(node).sessions(this.observeContext(node, opts));
   }
 
-  async bgpRoutes(node: string): Promise<RouteObservation[]> {
-    throw new RuntimeError('netns.observe', `observing BGP routes of ${node} (${this.kindOf(node)}) on netns is not implemented yet`, { hint: 'run BGP scenarios on the sim runtime for now' });
+  async bgpRoutes(node: string, prefix: string | undefined, opts: CallOptions = {}): Promise<RouteObservation[]> {
+    return this.observer(node).routes(this.observeContext(node, opts), prefix);
+  }
+
+  private observer(node: string): BgpObserver {
+    const kind = this.kindOf(node);
+    const o = bgpObservers[kind];
+    if (!o) throw new RuntimeError('netns.observe', `observing BGP on ${node} (kind ${kind}) is not implemented on netns yet`, { hint: `observable kinds: ${Object.keys(bgpObservers).join(', ')}; the sim runtime observes every BGP node` });
+    return o;
+  }
+
+  private observeContext(node: string, opts: CallOptions): ObserveContext {
+    const lab = this.requireLab();
+    return { lab, node: lab.nodes.find((n) => n.name === node)!, runDir: this.plan!.dirs.runOf(node), exec: (argv) => this.exec(node, argv, opts) };
   }
 
   async dnsQuery(from: string, q: DnsQuery, opts: CallOptions = {}): Promise<DnsObservation> {

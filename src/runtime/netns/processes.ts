@@ -4,7 +4,8 @@
  * recorded (never by name), TERM first and KILL after a grace period.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { RuntimeError } from '../errors.js';
 import type { PlannedProcess } from './plan.js';
@@ -18,7 +19,7 @@ export async function startProcess(ns: string, p: PlannedProcess, log: string): 
   const fd = openSync(log, 'a');
   const privileges = p.user ? ['setpriv', `--reuid=${p.user}`, `--regid=${p.user}`, '--init-groups', '--'] : [];
   // `ip netns exec` execs the command in place (no fork), so the PID we get is the daemon's.
-  const argv = ['netns', 'exec', ns, ...privileges, ...p.argv];
+  const argv = ['netns', 'exec', ns, ...privileges, ...resolveFlatlab(p.argv)];
   let child;
   try {
     child = spawn('ip', argv, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...p.env } });
@@ -49,6 +50,18 @@ export async function stopProcess(p: StartedProcess, graceMs = GRACE_MS): Promis
   }
   if (await isOurs(p)) signalGroup(p.pid, 'SIGKILL');
   for (let i = 0; i < 100 && (await isOurs(p)); i++) await sleep(POLL_MS);
+}
+
+/**
+ * Kinds say `flatlab …` for our own daemons; run this very installation of flatlab (the
+ * built CLI beside this module), whatever is or is not on PATH.
+ */
+export function resolveFlatlab(argv: readonly string[]): string[] {
+  if (argv[0] !== 'flatlab') return [...argv];
+  // dist/runtime/netns/ → dist/cli/main.js; from the sources (tests) → the built dist/cli/main.js.
+  const entry = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../cli/main.js' : '../../../dist/cli/main.js', import.meta.url));
+  if (!existsSync(entry)) throw new RuntimeError('netns.no-cli', `the flatlab CLI is not built (${entry} is missing)`, { hint: 'run npm run build' });
+  return [process.execPath, entry, ...argv.slice(1)];
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

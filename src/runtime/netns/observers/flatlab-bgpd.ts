@@ -1,0 +1,53 @@
+/** flatlab bgpd: its control API on the unix socket the netns runtime gave it. */
+import { request } from 'node:http';
+import { RuntimeError } from '../../errors.js';
+import type { RouteObservation, SessionObservation, SessionState } from '../../runtime.js';
+import { peerNodeName, type BgpObserver, type ObserveContext } from './observer.js';
+
+export function controlSocket(runDir: string): string {
+  return `${runDir}/bgpd.sock`;
+}
+
+function get<T>(ctx: ObserveContext, path: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: controlSocket(ctx.runDir), path, method: 'GET', timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err) => reject(new RuntimeError('netns.bgpd', `cannot reach flatlab bgpd on ${ctx.node.name}: ${err.message}`, { hint: `is it running? see ${ctx.runDir}/` })));
+    req.end();
+  });
+}
+
+interface NeighborJson { name: string; address: string; remoteAs: number; state: string; uptime: number; prefixes: { received: number; accepted: number } }
+interface RouteJson { prefix: string; from: string; asPath: number[]; nextHop: string; localPref?: number; med?: number; communities: string[]; largeCommunities: string[] }
+
+export const flatlabBgpdObserver: BgpObserver = {
+  async sessions(ctx) {
+    const ns = await get<NeighborJson[]>(ctx, '/neighbors');
+    return ns.map((n): SessionObservation => ({
+      peer: peerNodeName(ctx, n.address),
+      peerAddress: n.address,
+      peerAsn: n.remoteAs,
+      state: n.state.toLowerCase() as SessionState,
+      uptimeSeconds: n.uptime,
+      prefixesReceived: n.prefixes.received,
+      prefixesAccepted: n.prefixes.accepted,
+    }));
+  },
+  async routes(ctx, prefix) {
+    const rs = await get<RouteJson[]>(ctx, `/rib${prefix ? `?prefix=${encodeURIComponent(prefix)}` : ''}`);
+    return rs.map((r): RouteObservation => {
+      const peer = ctx.lab.sessions.flatMap((s) => [s.a, s.b]).find((e) => e.node !== ctx.node.name && (e.node === r.from || e.address === r.from));
+      return { ...r, best: true, from: r.from === '(local)' ? 'local' : peer ? peer.node : peerNodeName(ctx, r.from) };
+    });
+  },
+};

@@ -1,0 +1,9 @@
+/** Observers by kind name; a kind without one cannot be observed on netns (the error says which). */
+import type { BgpObserver } from './observer.js';
+import { birdObserver } from './bird.js';
+import { flatlabBgpdObserver } from './flatlab-bgpd.js';
+
+export const bgpObservers: Readonly<Record<string, BgpObserver>> = {
+  bird: birdObserver,
+  'flatlab-bgpd': flatlabBgpdObserver,
+};
