@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTransferAcl } from '../../../src/dns/server/access.js';
 import { answer, respond, type AnswerContext } from '../../../src/dns/server/respond.js';
 import { buildZoneIndex } from '../../../src/dns/server/zone-index.js';
+import { decodeMessage } from '../../../src/dns/wire/message.js';
+import { parseTsigKeySpec, readTsig, signMessage, verifyResponse } from '../../../src/dns/wire/tsig.js';
 import { decodeResponse, type LooseMessage } from './decoded.js';
 import { hesiodZone, JDOE_PASSWD, ORIGIN } from './zone-fixture.js';
 
@@ -175,5 +177,39 @@ describe('AXFR', () => {
   it('does not allow an address outside the ACL', () => {
     const r = respond(query(ORIGIN, 'AXFR'), { ...ctx, transport: 'tcp', client: '10.1.2.3', transferAcl: parseTransferAcl(['127.0.0.0/8', '::1']) });
     expect(decodeResponse(r.messages[0] as Buffer).rcode).toBe('REFUSED');
+  });
+});
+
+describe('TSIG-signed AXFR of a zone that needs several messages', () => {
+  const key = parseTsigKeySpec(`xfr:hmac-sha256:${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`);
+  const many = Array.from({ length: 600 }, (_, i) => ({ name: `user${i}.passwd.${ORIGIN}`, type: 'TXT', class: 'HS' as const, ttl: 60, data: [Buffer.from(`user${i}:*:${1000 + i}:100:User ${i}:/home/user${i}:/bin/sh`)] }));
+  const big = buildZoneIndex([hesiodZone(many)]);
+  const now = 1_700_000_000;
+
+  it('signs every message, chaining MACs (RFC 8945 §5.3.1), and carries every record', () => {
+    const req = signMessage(query(ORIGIN, 'AXFR'), { key, nowSeconds: now });
+    const r = respond(req.message, { index: big, transport: 'tcp', nowSeconds: now, tsigKeys: [key] });
+    expect(r.messages.length).toBeGreaterThan(1);
+    let prior = req.mac;
+    let records = 0;
+    for (const [i, m] of r.messages.entries()) {
+      const msg = decodeMessage(m);
+      expect(verifyResponse(msg, key, prior, { timersOnly: i > 0 })).toBe(true);
+      prior = readTsig(msg)!.mac;
+      records += msg.answers.length;
+    }
+    expect(records).toBe(hesiodZone(many).records.length + 1);
+  });
+
+  it('answers NOTAUTH/BADSIG with an empty MAC to a wrong key, BADTIME when the clock is off', () => {
+    const wrong = signMessage(query(ORIGIN, 'AXFR'), { key: { ...key, secret: Buffer.from('nope') }, nowSeconds: now }).message;
+    const bad = decodeMessage(respond(wrong, { index: big, transport: 'tcp', nowSeconds: now, tsigKeys: [key] }).messages[0]!);
+    expect(bad.header.flags & 0xf).toBe(9);
+    expect(readTsig(bad)).toMatchObject({ error: 16, mac: Buffer.alloc(0) });
+    expect(bad.answers).toHaveLength(0);
+    const late = signMessage(query(ORIGIN, 'AXFR'), { key, nowSeconds: now - 3600 }).message;
+    const t = decodeMessage(respond(late, { index: big, transport: 'tcp', nowSeconds: now, tsigKeys: [key] }).messages[0]!);
+    expect(readTsig(t)).toMatchObject({ error: 18 });
+    expect(readTsig(t)!.otherData.readUIntBE(0, 6)).toBe(now);
   });
 });

@@ -1,0 +1,101 @@
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DnsMetrics } from '../../../src/dns/server/dns-metrics.js';
+import { startDnsServer, type DnsServer, type DnsServerOptions } from '../../../src/dns/server/dns-server.js';
+import { buildQuery, exchangeUdp, queryServer } from '../../../src/dns/server/query-client.js';
+import { DnsTcpFramer, frameMessage } from '../../../src/dns/server/tcp-framer.js';
+import { ZoneStore } from '../../../src/dns/server/zone-store.js';
+import { CLASS, TYPE } from '../../../src/dns/wire/constants.js';
+import { decodeMessage } from '../../../src/dns/wire/message.js';
+import { hesiodZone, ORIGIN } from './zone-fixture.js';
+
+let server: DnsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(extra: Partial<DnsServerOptions> = {}) {
+  const metrics = new DnsMetrics();
+  server = await startDnsServer({ listen: [{ host: '127.0.0.1', port: 0 }, { host: '::1', port: 0 }], store: new ZoneStore([hesiodZone()], { now: () => new Date(0) }), metrics, ...extra });
+  return { metrics, port: server.udp[0]!.port, port6: server.udp[1]!.port };
+}
+
+function tcpConnect(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function closed(s: Socket): Promise<void> {
+  return new Promise((r) => (s.destroyed ? r() : s.once('close', () => r())));
+}
+
+const q = (id: number) => buildQuery(`jdoe.passwd.${ORIGIN}`, TYPE.TXT, CLASS.HS, { id });
+
+describe('DNS server sockets', () => {
+  it('answers over UDP and TCP on IPv4 and IPv6', async () => {
+    const { port, port6 } = await start();
+    expect((await queryServer({ host: '127.0.0.1', port }, `jdoe.passwd.${ORIGIN}`, TYPE.TXT, CLASS.HS)).answers).toHaveLength(1);
+    expect((await queryServer({ host: '::1', port: port6 }, `jdoe.passwd.${ORIGIN}`, TYPE.TXT, CLASS.IN, { tcp: true })).answers).toHaveLength(1);
+  });
+
+  it('answers pipelined TCP queries sent in one write, each split anywhere', async () => {
+    const { port, metrics } = await start();
+    const s = await tcpConnect(port);
+    const framer = new DnsTcpFramer();
+    const ids: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      s.on('data', (c) => {
+        for (const m of framer.push(c)) ids.push(decodeMessage(m).header.id);
+        if (ids.length === 5) resolve();
+      }),
+    );
+    const stream = Buffer.concat([1, 2, 3, 4, 5].map((i) => frameMessage(q(i))));
+    s.write(stream.subarray(0, 7));
+    await new Promise((r) => setTimeout(r, 20));
+    s.write(stream.subarray(7));
+    await done;
+    expect(ids).toEqual([1, 2, 3, 4, 5]);
+    expect(metrics.snapshot().tcpAccepted).toBe(1);
+    s.destroy();
+  });
+
+  it('closes idle TCP connections after the timeout', async () => {
+    const { port } = await start({ tcpIdleTimeoutMs: 100 });
+    const s = await tcpConnect(port);
+    const t0 = Date.now();
+    await closed(s);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(80);
+  });
+
+  it('closes a connection after the per-connection query limit', async () => {
+    const { port } = await start({ maxQueriesPerConnection: 2 });
+    const s = await tcpConnect(port);
+    const framer = new DnsTcpFramer();
+    let answers = 0;
+    s.on('data', (c) => (answers += framer.push(c).length));
+    s.write(Buffer.concat([1, 2, 3].map((i) => frameMessage(q(i)))));
+    await closed(s);
+    expect(answers).toBe(2);
+  });
+
+  it('refuses connections above the limit and counts them', async () => {
+    const { port, metrics } = await start({ maxTcpConnections: 1 });
+    const first = await tcpConnect(port);
+    const second = await tcpConnect(port);
+    await closed(second);
+    expect(first.destroyed).toBe(false);
+    expect(metrics.snapshot().tcpRefused).toBe(1);
+    first.destroy();
+  });
+
+  it('stays up after garbage and answers the next query; counts what it answered', async () => {
+    const { port, metrics } = await start();
+    await expect(exchangeUdp({ host: '127.0.0.1', port }, Buffer.from([1, 2, 3]), 100, 1)).rejects.toThrow(/no answer/);
+    const r = await exchangeUdp({ host: '127.0.0.1', port }, q(9), 1000, 2);
+    expect(r.header.id).toBe(9);
+    expect(Object.values(metrics.snapshot().queries).reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
