@@ -42,3 +42,24 @@ test('r1 (AS 65001) and r2 (AS 65002): session, table exchange, withdrawal, shut
   const wire = lab.sent.map((s) => ({ at: s.at, from: s.from, to: s.peer, type: decodeMessage(s.bytes, { fourOctetAs: true, addPathReceive: new Set(), addPathSend: new Set(), extendedMessage: false, ibgp: false }).message.type, hex: s.bytes }));
   golden('ebgp-pair', { wire, events: Object.fromEntries(lab.events) });
 });
+
+test('route reflector: the reflected UPDATE carries ORIGINATOR_ID and CLUSTER_LIST', () => {
+  const all = resolvePolicyChain(['all'], {});
+  const lab = new Lab();
+  lab.add('rr', {
+    localAsn: 65000, routerId: '10.255.0.100',
+    peers: [
+      { id: 'c1', address: '10.0.1.1', remoteAsn: 65000, localAddress: '10.0.1.100', routeReflectorClient: true, families: ['ipv4-unicast'], import: all, export: all },
+      { id: 'c2', address: '10.0.2.2', remoteAsn: 65000, localAddress: '10.0.2.100', routeReflectorClient: true, families: ['ipv4-unicast'], import: all, export: all },
+    ],
+  });
+  lab.add('c1', { localAsn: 65000, routerId: '10.255.0.1', peers: [{ id: 'rr', address: '10.0.1.100', remoteAsn: 65000, localAddress: '10.0.1.1', families: ['ipv4-unicast'] }] });
+  lab.add('c2', { localAsn: 65000, routerId: '10.255.0.2', peers: [{ id: 'rr', address: '10.0.2.100', remoteAsn: 65000, localAddress: '10.0.2.2', families: ['ipv4-unicast'] }] });
+  lab.wire('rr', 'c1', 'c1', 'rr');
+  lab.wire('rr', 'c2', 'c2', 'rr');
+  lab.startAll();
+  lab.apply('c1', lab.speaker('c1').originate('203.0.113.0/24', { communities: [0xfde80064] }));
+  const ibgp = { fourOctetAs: true, addPathReceive: new Set<never>(), addPathSend: new Set<never>(), extendedMessage: false, ibgp: true };
+  const toC2 = lab.sent.filter((s) => s.from === 'rr' && s.peer === 'c2').map((s) => ({ at: s.at, message: decodeMessage(s.bytes, ibgp).message, hex: s.bytes }));
+  golden('route-reflector', { toC2, eventsAtC2: lab.events.get('c2') });
+});
