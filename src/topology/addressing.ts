@@ -132,40 +132,47 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
   const overlapping = new Set<number>();
   for (const family of FAMILIES) {
     const pool = pools.links[family];
-    const overrides = links
-      .map((l) => l.subnetOverride[family])
-      .filter((s): s is IpPrefix => s !== undefined && s !== false)
-      .sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
     for (const i of checkOverrides(links, family, pools, ctx)) overlapping.add(i);
+    // Explicit subnets of the links seen so far (sorted by address), and what the pool gave
+    // (in allocation order, which is address order). Only earlier links count either way:
+    // that is what keeps every address still when a link is appended.
+    const explicitSoFar: Placed[] = [];
+    const fromPool: Placed[] = [];
     let cursor = pool?.network ?? 0n;
-    let next = 0;
     let exhausted: ResolvedLink | undefined;
-    let allocated = 0;
     for (const link of links) {
       if (!link.usable) continue;
       const override = link.subnetOverride[family];
       let subnet: IpPrefix | undefined;
       if (override === false) continue;
-      if (override) subnet = override;
-      else if (pool && !exhausted) {
+      if (override) {
+        const taken = overlapAt(fromPool, override);
+        if (taken && !overlapping.has(link.index)) {
+          ctx.error('subnet-overlap', `link ${link.index + 1}'s subnet ${formatPrefix(override)} overlaps ${formatPrefix(taken.subnet)}, which the pool gave link ${taken.link + 1}`, [...link.path, family], {
+            hint: 'addresses of earlier links never move: pick a subnet outside the link pool, or one the pool has not reached',
+          });
+          overlapping.add(link.index);
+          continue;
+        }
+        insertSorted(explicitSoFar, { subnet: override, link: link.index });
+        subnet = override;
+      } else if (pool && !exhausted) {
         const length = linkPrefixLength(family, link.type, link.endpoints.length, p2pLength);
         const size = 1n << BigInt(FAMILY_BITS[family] - length);
         let start = alignUp(cursor, size);
-        // Step around explicit subnets so an override never collides with an allocated one.
-        // Both the cursor and the (sorted) overrides only move forward: one pass in total.
+        // Step around the explicit subnets of earlier links.
         for (;;) {
-          while (next < overrides.length && prefixLast(overrides[next]!) < start) next++;
-          const o = overrides[next];
-          if (!o || o.network > start + size - 1n) break;
-          start = alignUp(prefixLast(o) + 1n, size);
+          const o = overlapAt(explicitSoFar, { family, network: start, length });
+          if (!o) break;
+          start = alignUp(prefixLast(o.subnet) + 1n, size);
         }
         if (length < pool.length || start + size - 1n > prefixLast(pool)) {
           exhausted = link;
           continue;
         }
         subnet = { family, network: start, length };
+        fromPool.push({ subnet, link: link.index });
         cursor = start + size;
-        allocated++;
       }
       if (!subnet) continue;
       const entry = out[link.index]!;
@@ -177,12 +184,39 @@ function assignLinkSubnets(links: readonly ResolvedLink[], pools: Pools, p2pLeng
     }
     if (pool && exhausted) {
       const remaining = links.filter((l) => l.usable && l.index >= exhausted!.index && l.subnetOverride[family] === undefined).length;
-      ctx.error('pool-too-small', `link pool ${formatPrefix(pool)} is too small: it ran out at link ${exhausted.index + 1} after ${allocated} subnets, with ${remaining} links still to address`, poolPath('links', family), {
+      ctx.error('pool-too-small', `link pool ${formatPrefix(pool)} is too small: it ran out at link ${exhausted.index + 1} after ${fromPool.length} subnets, with ${remaining} links still to address`, poolPath('links', family), {
         hint: family === 'ipv4' ? 'use a larger pool; each point-to-point link takes a /31 and each LAN a /29 or larger' : 'use a larger pool; each point-to-point link takes a /127 (or /64) and each LAN a /64',
       });
     }
   }
   return { links: out, overlapping };
+}
+
+interface Placed {
+  subnet: IpPrefix;
+  link: number;
+}
+
+/**
+ * The entry of `sorted` (non-overlapping, ordered by address) that overlaps `p`, if any:
+ * a binary search for the first entry ending at or after p's start.
+ */
+function overlapAt(sorted: readonly Placed[], p: IpPrefix): Placed | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (prefixLast(sorted[mid]!.subnet) < p.network) lo = mid + 1;
+    else hi = mid;
+  }
+  const o = sorted[lo];
+  return o && o.subnet.network <= prefixLast(p) ? o : undefined;
+}
+
+function insertSorted(sorted: Placed[], item: Placed): void {
+  let i = sorted.length;
+  while (i > 0 && sorted[i - 1]!.subnet.network > item.subnet.network) i--;
+  sorted.splice(i, 0, item);
 }
 
 function hostOf(cidr: string): string {

@@ -76,6 +76,14 @@ describe('link subnets', () => {
     expect(errorsOf(`${three}addressing: { loopback: { ipv4: 10.0.0.0/24 }, links: { ipv4: 10.0.0.0/16 } }\n`)).toEqual(['topology.pool-overlap@4:63']);
     expect(errorsOf(`${three}addressing: { links: { ipv4: 10.0.0.1/16, ipv6: 10.1.0.0/16 } }\n`)).toEqual(['topology.not-network@4:30', 'topology.family-mismatch@4:49']);
   });
+  it('never moves an earlier link for a later explicit subnet', () => {
+    // Link 3 asks for space the pool already gave link 1: that is an error, not a reshuffle.
+    expect(errorsOf(`${three}links:\n  - [a, b]\n  - [b, c]\n  - { endpoints: [a, c], ipv4: 10.0.0.0/30 }\n`)).toEqual(['topology.subnet-overlap@7:32']);
+    // Space the pool has not reached yet is fine; links after it step around it.
+    const lab = labOf(`${three}links:\n  - [a, b]\n  - { endpoints: [b, c], ipv4: 10.0.0.2/31 }\n  - [a, c]\n`);
+    expect(lab.links.map((l) => l.subnet.ipv4)).toEqual(['10.0.0.0/31', '10.0.0.2/31', '10.0.0.4/31']);
+  });
+
   it('reports overlapping explicit subnets', () => {
     expect(errorsOf(`${three}links:\n  - { endpoints: [a, b], ipv4: 192.0.2.0/30 }\n  - { endpoints: [b, c], ipv4: 192.0.2.2/31 }\n`)).toEqual(['topology.subnet-overlap@6:32']);
   });
