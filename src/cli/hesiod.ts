@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { InputError } from '../config/diagnostics.js';
 import { parseTransferAcl } from '../dns/server/access.js';
 import { parseEndpoint, formatEndpoint, type Endpoint } from '../dns/server/endpoint.js';
-import { forkWorkers, isClusterWorker, serveAsWorker } from '../dns/server/cluster.js';
+import { askPrimaryToReload, forkWorkers, isClusterWorker, serveAsWorker } from '../dns/server/cluster.js';
 import { hesiodManifest, startHesiodDaemon, type HesiodDaemon, type HesiodDaemonConfig, type ZoneSource } from '../dns/server/hesiod-daemon.js';
 import { parseTsigKeySpec } from '../dns/wire/tsig.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -107,15 +107,21 @@ export async function runHesiod(o: HesiodCliOptions, io: CliIO, deps: HesiodRunD
     const workers = o.workers ? intOption(o.workers, '--workers', 1, 64) : 1;
     if (isClusterWorker()) {
       const { http: _primaryOnly, ...workerCfg } = cfg;
-      daemon = await startHesiodDaemon({ ...workerCfg, shareSockets: true }, { logger, now });
+      daemon = await startHesiodDaemon({ ...workerCfg, shareSockets: true }, { logger, now, onReloadRequest: askPrimaryToReload });
       await serveAsWorker(daemon);
       return EXIT_OK;
     }
     if (workers > 1) {
       if (cfg.listen.some((e) => e.port === 0)) throw new InputError('hesiod.cluster-port-0', '--workers needs fixed --listen ports', { hint: 'give every --listen an explicit port, e.g. 127.0.0.1:5353' });
-      cluster = forkWorkers(workers, (code) => logger.error({ code }, 'a worker exited; the others keep serving'));
+      const reloadRef: { current?: () => Promise<unknown> } = {};
+      cluster = forkWorkers(
+        workers,
+        (code) => logger.error({ code }, 'a worker exited; the others keep serving'),
+        () => void reloadRef.current?.(),
+      );
       await cluster.ready;
       daemon = await startHesiodDaemon(cfg, { logger, now, peers: cluster.peers, serveDns: false });
+      reloadRef.current = daemon.reload;
     } else {
       daemon = await startHesiodDaemon(cfg, { logger, now });
     }

@@ -117,6 +117,18 @@ describe.skipIf(reason)('flatlab hesiod with dig', () => {
     expect(none).toContain('Transfer failed');
   });
 
+  it('reloads on a NOTIFY signed with our key, refuses an unsigned one (dig +opcode=notify)', async () => {
+    const file = join(dir, 'ns.zone');
+    writeFileSync(file, HESIOD_TEST_ZONE.replace('2024010101', '2024010102'));
+    expect(await dig('+opcode=notify', '-c', 'HS', '-t', 'SOA', 'ns.example.org')).toContain('status: REFUSED');
+    expect(daemon.store.served()[0]?.serial).toBe(2024010101);
+    const out = await dig('+opcode=notify', '-y', `hmac-sha256:xfr-key:${SECRET256}`, '-c', 'HS', '-t', 'SOA', 'ns.example.org');
+    expect(out).toMatch(/opcode: NOTIFY, status: NOERROR/);
+    for (let i = 0; i < 100 && daemon.store.served()[0]?.serial !== 2024010102; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(daemon.store.served()[0]?.serial).toBe(2024010102);
+    expect(await dig('-c', 'HS', '-t', 'SOA', 'ns.example.org', '+short')).toContain('2024010102');
+  });
+
   it('flatlab hesinfo prints what dig finds', async () => {
     const io = memoryIO();
     const code = await runHesinfo('jdoe', 'passwd', { server: `127.0.0.1:${port}`, lhs: '.ns', rhs: '.example.org' }, io);

@@ -10,7 +10,12 @@ import type { DaemonPeers, HesiodDaemon } from './hesiod-daemon.js';
 import type { ReloadResult } from './zone-store.js';
 
 type ToWorker = { kind: 'metrics'; id: number } | { kind: 'reload'; id: number };
-type FromWorker = { kind: 'metrics'; id: number; snapshot: DnsMetricsSnapshot } | { kind: 'reload'; id: number; result: ReloadResult } | { kind: 'ready' };
+type FromWorker =
+  | { kind: 'metrics'; id: number; snapshot: DnsMetricsSnapshot }
+  | { kind: 'reload'; id: number; result: ReloadResult }
+  | { kind: 'ready' }
+  /** A worker received a signed NOTIFY: the primary reloads everyone. */
+  | { kind: 'reload-request' };
 
 const ENV_FLAG = 'FLATLAB_CLUSTER_WORKER';
 const REPLY_TIMEOUT_MS = 5000;
@@ -28,7 +33,7 @@ export interface ClusterPrimary {
 }
 
 /** Fork `count` workers that rerun this command line; they must call `serveAsWorker`. */
-export function forkWorkers(count: number, onWorkerExit: (code: number | null) => void): ClusterPrimary {
+export function forkWorkers(count: number, onWorkerExit: (code: number | null) => void, onReloadRequest: () => void = () => undefined): ClusterPrimary {
   const workers: Worker[] = [];
   let nextId = 1;
   let stopping = false;
@@ -39,6 +44,10 @@ export function forkWorkers(count: number, onWorkerExit: (code: number | null) =
   for (let i = 0; i < count; i++) {
     const w = cluster.fork({ [ENV_FLAG]: '1' });
     w.on('message', (msg: FromWorker) => {
+      if (msg.kind === 'reload-request') {
+        onReloadRequest();
+        return;
+      }
       if (msg.kind === 'ready') {
         readyCount += 1;
         if (readyCount === count) markReady();
@@ -97,6 +106,11 @@ export function forkWorkers(count: number, onWorkerExit: (code: number | null) =
       );
     },
   };
+}
+
+/** For a worker's daemon: pass signed-NOTIFY reloads to the primary. */
+export function askPrimaryToReload(): void {
+  process.send?.({ kind: 'reload-request' } satisfies FromWorker);
 }
 
 /** In a worker: answer the primary's requests; close and exit when it disconnects. */

@@ -35,6 +35,8 @@ export interface DnsServerOptions {
   nowSeconds?: () => number;
   /** Called for every answered query when query logging is on. */
   logQuery?: (entry: QueryLogEntry) => void;
+  /** A TSIG-signed NOTIFY for one of our zones arrived: reload. */
+  onReloadRequest?: (zone: string) => void;
   /** Called when answering a query threw (a bug): the query is dropped. */
   onError?: (err: unknown) => void;
   /** Share sockets between cluster workers (UDP handle shared by the primary). */
@@ -118,6 +120,7 @@ function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => numbe
         if (key !== undefined && bytes) cache.set(key, { bytes, summary, metricsKey });
       }
       if (bytes) sock.send(bytes, rinfo.port, rinfo.address);
+      if (summary.reloadRequested) opts.onReloadRequest?.(summary.reloadRequested);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       opts.metrics.query('udp', summary, seconds, metricsKey);
       opts.logQuery?.({ transport: 'udp', client: rinfo.address, summary, micros: Math.round(seconds * 1e6) });
@@ -162,6 +165,7 @@ function listenTcp(ep: Endpoint, opts: DnsServerOptions, connections: Set<Socket
         try {
           const res = respond(msg, context(opts, 'tcp', client, nowSeconds));
           for (const m of res.messages) sock.write(frameMessage(m));
+          if (res.summary.reloadRequested) opts.onReloadRequest?.(res.summary.reloadRequested);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           opts.metrics.query('tcp', res.summary, seconds);
           opts.logQuery?.({ transport: 'tcp', client, summary: res.summary, micros: Math.round(seconds * 1e6) });

@@ -90,6 +90,8 @@ export interface HesiodDaemonDeps {
   peers?: DaemonPeers;
   /** Serve DNS here; false in a cluster primary, whose workers hold the sockets. */
   serveDns?: boolean;
+  /** Where a signed NOTIFY's reload goes; default: reload this daemon (a worker asks its primary). */
+  onReloadRequest?: () => void;
 }
 
 export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDaemonDeps): Promise<HesiodDaemon> {
@@ -114,6 +116,8 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDae
           'query',
         )
     : undefined;
+  // The NOTIFY hook needs `reload`, which needs the server; break the knot with a reference.
+  const reloadRef: { current?: () => Promise<ReloadResult> } = {};
   const dns = await startDnsServer({
     listen: deps.serveDns === false ? [] : cfg.listen,
     store,
@@ -127,6 +131,11 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDae
     nowSeconds,
     ...(logQuery ? { logQuery } : {}),
     onError: (err) => deps.logger.error({ err }, 'error while answering a query (query dropped)'),
+    onReloadRequest: (zone) => {
+      deps.logger.info({ zone }, 'signed NOTIFY: reloading');
+      if (deps.onReloadRequest) deps.onReloadRequest();
+      else void reloadRef.current?.();
+    },
     exclusive: !cfg.shareSockets,
   });
   const reload = async (): Promise<ReloadResult> => {
@@ -139,6 +148,7 @@ export async function startHesiodDaemon(cfg: HesiodDaemonConfig, deps: HesiodDae
     else deps.logger.error({ error: r.error }, 'reload failed; still serving the previous zones');
     return r;
   };
+  reloadRef.current = reload;
   const listen = deps.serveDns === false ? cfg.listen.map(formatEndpoint) : dns.udp.map((a) => formatEndpoint({ host: a.address, port: a.port }));
   const health = (): HealthDocument => ({
     status: store.lastReload.ok ? 'ok' : 'degraded',

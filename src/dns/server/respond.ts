@@ -42,6 +42,8 @@ export interface AnswerSummary {
   rcode?: number;
   truncated: boolean;
   signed: boolean;
+  /** Apex of a zone a TSIG-signed NOTIFY asked us to reload (RFC 1996 used as a reload trigger). */
+  reloadRequested?: string;
 }
 
 export interface AnswerResult {
@@ -78,7 +80,7 @@ export function respond(query: Uint8Array, ctx: AnswerContext): AnswerResult {
   }
   const reply = new Reply(msg, ctx, edns, summary);
   if (edns && edns.version > 0) return reply.error(RCODE.BADVERS); // RFC 6891 §6.1.3
-  if (opcode !== OPCODE.QUERY) return reply.error(RCODE.NOTIMP);
+  if (opcode !== OPCODE.QUERY && opcode !== OPCODE.NOTIFY) return reply.error(RCODE.NOTIMP);
   if (header.qdcount !== 1 || !q) return reply.error(RCODE.FORMERR);
   if (tsig) {
     let verdict;
@@ -91,6 +93,7 @@ export function respond(query: Uint8Array, ctx: AnswerContext): AnswerResult {
     if (!verdict.ok) return reply.tsigFailure(tsig, verdict.error, verdict.key);
     reply.signWith(verdict.key, verdict.mac);
   }
+  if (opcode === OPCODE.NOTIFY) return reply.notify(tsig !== undefined);
   if (q.type === TYPE.OPT || q.type === TYPE.TSIG) return reply.error(RCODE.FORMERR);
   if (q.type === TYPE.AXFR || q.type === TYPE.IXFR) return reply.transfer(q.type);
   if (q.type >= 128 && q.type <= 254) return reply.error(RCODE.NOTIMP); // other meta-types (MAILA, MAILB, …)
@@ -214,6 +217,20 @@ class Reply {
     tc.setHeader(this.msg.header.id, responseFlags(this.msg.header.flags, res.rcode, res.authoritative) | FLAG.TC);
     this.summary.truncated = true;
     return { messages: [this.finish(tc, res.rcode)], summary: this.summary };
+  }
+
+  /**
+   * A NOTIFY (RFC 1996) for one of our zones, signed with one of our TSIG keys, asks us to
+   * reload it: the authenticated reload trigger. Unsigned ones are refused: we are a primary.
+   */
+  notify(signed: boolean): AnswerResult {
+    const q = this.msg.questions[0];
+    if (!q || !signed) return this.error(RCODE.REFUSED);
+    const zone = this.ctx.index.zones.find((z) => z.apex === nameKey(q.name));
+    if (!zone) return this.error(RCODE.NOTAUTH);
+    this.summary.reloadRequested = zone.apex;
+    const w = this.start(RCODE.NOERROR, true, 65535);
+    return { messages: [this.finish(w, RCODE.NOERROR)], summary: this.summary };
   }
 
   transfer(qtype: number): AnswerResult {
