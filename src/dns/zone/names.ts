@@ -30,7 +30,8 @@ export function parseNameText(text: string, origin: string): string {
     if (c === '\\') {
       const { char, length } = readEscape(text, i, 'name');
       if (char === '.') throw new NameSyntaxError('zone.unsupported-label', `label with an escaped "." in "${text}" is not supported`, 'flatlab keeps names as dotted strings; rename the label');
-      if (char.charCodeAt(0) >= 128) throw new NameSyntaxError('zone.unsupported-label', `byte \\${char.charCodeAt(0)} in a name is not supported (only bytes below 128 as \\DDD)`, 'write non-ASCII labels as UTF-8 text');
+      // `\é` is just `é` (its UTF-8 bytes, as BIND reads them); only a \DDD byte ≥ 128 has no text form.
+      if (length === 4 && char.charCodeAt(0) >= 128) throw new NameSyntaxError('zone.unsupported-label', `byte \\${char.charCodeAt(0)} in a name is not supported (only bytes below 128 as \\DDD)`, 'write non-ASCII labels as UTF-8 text');
       label += char;
       i += length - 1;
       continue;
@@ -82,7 +83,9 @@ export function readEscape(text: string, at: number, what: string): { char: stri
     if (value > 255) throw new NameSyntaxError('zone.bad-escape', `"\\${digits}" in a ${what}: a byte is at most \\255`, 'write a byte as three decimal digits 000-255');
     return { char: String.fromCharCode(value), length: 4 };
   }
-  return { char: next, length: 2 };
+  // A whole code point, so `\😀` keeps both halves of its surrogate pair.
+  const char = String.fromCodePoint(text.codePointAt(at + 1)!);
+  return { char, length: 1 + char.length };
 }
 
 const SAFE_LABEL_CHAR = /^[A-Za-z0-9\-_*/+=:,!#%&'<>?[\]^`{|}~]$/;

@@ -163,3 +163,8 @@ describe('loadZoneFile', () => {
     expect(printZone(dotted)).toBe(printZone(z));
   });
 });
+
+test('an escaped non-ASCII character is that character, in names and in strings', () => {
+  const z = parse('\\é\\日 IN TXT "\\😀"\n');
+  expect(z.records.find((r) => r.name === 'é日.example.org')?.data).toEqual([Buffer.from('😀', 'utf8')]);
+});
