@@ -7,6 +7,7 @@ import type { NamedPolicy } from '../policy/evaluate.js';
 import type { IdleHoldConfig } from '../fsm/index.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
+import { parseAddress } from '../policy/address.js';
 
 export interface PeerConfig {
   /** How the caller names the peer in inputs and outputs. */
@@ -105,6 +106,10 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
     const type = p.type ?? (p.remoteAsn === config.localAsn ? 'ibgp' : 'ebgp');
     if (type === 'ibgp' && p.remoteAsn !== config.localAsn) throw new SpeakerConfigError(`peer "${p.id}" is iBGP but AS ${p.remoteAsn} is not ours (${config.localAsn})`, 'confederations are not supported; make the ASNs equal or the type ebgp');
     if (p.routeReflectorClient && type !== 'ibgp') throw new SpeakerConfigError(`peer "${p.id}" is a route-reflector client but eBGP`, 'route reflection is within one AS (RFC 4456)');
+    for (const [key, value] of [['address', p.address], ['localAddress', p.localAddress], ['localAddress6', p.localAddress6]] as const) {
+      if (value !== undefined && !parseAddress(value)) throw new SpeakerConfigError(`peer "${p.id}": ${key} "${value}" is not an IP address`, 'write an IPv4 or IPv6 address without a prefix length');
+    }
+    if (p.localAddress6 !== undefined && !p.localAddress6.includes(':')) throw new SpeakerConfigError(`peer "${p.id}": localAddress6 "${p.localAddress6}" is not IPv6`, 'it is the IPv6 next hop for IPv6 routes (RFC 4760); give an IPv6 address');
     const holdTime = p.holdTime ?? DEFAULT_HOLD_TIME;
     if (holdTime !== 0 && (holdTime < 3 || holdTime > 65535)) throw new SpeakerConfigError(`peer "${p.id}": hold time ${holdTime} s`, 'RFC 4271 §4.2: 0, or 3 to 65535 seconds');
     const deny = type === 'ebgp' && rfc8212 ? REJECT_ALL : ACCEPT_ALL;

@@ -3,7 +3,7 @@ import { Lab } from './harness.js';
 import { resolvePolicyChain } from '../../../src/bgp/policy/evaluate.js';
 import { flatAsPath } from '../../../src/bgp/policy/as-path.js';
 import type { Policy } from '../../../src/bgp/policy/model.js';
-import { SpeakerInputError, type PeerConfig } from '../../../src/bgp/speaker/index.js';
+import { Speaker, SpeakerConfigError, SpeakerInputError, type PeerConfig } from '../../../src/bgp/speaker/index.js';
 import { codecContext, isEndOfRib, type BgpMessage, type UpdateMessage } from '../../../src/bgp/wire/index.js';
 
 const ALL = resolvePolicyChain(['all'], {});
@@ -191,6 +191,15 @@ describe('two speakers back to back', () => {
     // And back: old → big crosses a 2-octet session too, and big sees old's real path.
     lab.apply('old', lab.speaker('old').originate('198.51.100.0/24'));
     expect(flatAsPath(lab.speaker('big').bestRoute('198.51.100.0/24')?.attributes.asPath)).toEqual([65002]);
+  });
+
+  test('bad configuration is a typed error naming the peer', () => {
+    const base = { localAsn: 65001, routerId: '10.255.0.1' };
+    expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.300', 65002, '10.0.0.1')] }, { now: 0 })).toThrow(/peer "x": address "10.0.0.300"/);
+    expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.2', 65002, '10.0.0.1', { localAddress6: '10.0.0.1' })] }, { now: 0 })).toThrow(SpeakerConfigError);
+    expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.2', 65002, '10.0.0.1'), ebgp('x', '10.0.0.3', 65003, '10.0.0.1')] }, { now: 0 })).toThrow(/configured twice/);
+    expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.2', 65002, '10.0.0.1', { routeReflectorClient: true })] }, { now: 0 })).toThrow(/route-reflector client but eBGP/);
+    expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.2', 65002, '10.0.0.1', { holdTime: 2 })] }, { now: 0 })).toThrow(/hold time/);
   });
 
   test('bad input is a typed error', () => {
