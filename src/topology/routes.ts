@@ -122,7 +122,14 @@ export function userRoutes(nodes: ReadonlyMap<string, ResolvedNode>, links: read
   const names = [...nodes.keys()];
   for (const node of nodes.values()) {
     const list: StaticRoute[] = [];
+    const ifnames = node.linkSlots.map((slot) => links[slot.link]!.endpoints[slot.endpoint]!.interface);
     for (const r of node.routes) {
+      if (r.interface !== undefined && !ifnames.includes(r.interface)) {
+        ctx.error('unknown-interface', `node "${node.name}" has no interface "${r.interface}"${didYouMean(r.interface, ifnames)}`, [...r.path, 'interface'], {
+          hint: ifnames.length > 0 ? `its interfaces: ${ifnames.join(', ')}` : 'the node is on no link',
+        });
+        continue;
+      }
       if (r.via !== undefined) {
         list.push({ prefix: r.prefix, via: r.via, ...(r.interface ? { interface: r.interface } : {}) });
         continue;
