@@ -52,40 +52,53 @@ function isBlock(v: unknown): boolean {
   return (Array.isArray(v) && v.length > 0) || (isRecord(v) && Object.keys(v).length > 0);
 }
 
-function inline(v: unknown): string {
+function inline(v: unknown, scalar: (s: string) => string): string {
   if (Array.isArray(v)) return '[]';
   if (isRecord(v)) return '{}';
   if (v === undefined) throw new TypeError('cannot write undefined as YAML');
-  return yamlScalar(v as string | number | boolean | null);
+  return typeof v === 'string' ? scalar(v) : yamlScalar(v as number | boolean | null);
 }
 
-function block(v: unknown, indent: number, out: string[]): void {
+/**
+ * Appends the lines of a non-empty map or list at `indent`. `lead` replaces the indentation of
+ * the first line: a list item's `- ` followed by its map's first key, on one line.
+ */
+function block(v: unknown, indent: number, out: string[], scalar: (s: string) => string, lead?: string): void {
   const pad = ' '.repeat(indent);
+  let first = lead;
+  const line = (text: string) => {
+    out.push(first === undefined ? pad + text : first + text);
+    first = undefined;
+  };
   if (Array.isArray(v)) {
     for (const item of v) {
-      if (isBlock(item)) {
-        const child: string[] = [];
-        block(item, indent + 2, child);
-        // The first line of the item's block moves up beside the dash.
-        child[0] = `${pad}- ${child[0]!.slice(indent + 2)}`;
-        out.push(...child);
-      } else out.push(`${pad}- ${inline(item)}`);
+      const dash = first === undefined ? `${pad}- ` : `${first}- `;
+      first = undefined;
+      if (isBlock(item)) block(item, indent + 2, out, scalar, dash);
+      else out.push(dash + inline(item, scalar));
     }
     return;
   }
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (val === undefined) continue;
     if (isBlock(val)) {
-      out.push(`${pad}${yamlScalar(k)}:`);
-      block(val, Array.isArray(val) ? indent + 2 : indent + 2, out);
-    } else out.push(`${pad}${yamlScalar(k)}: ${inline(val)}`);
+      line(`${scalar(k)}:`);
+      block(val, indent + 2, out, scalar);
+    } else line(`${scalar(k)}: ${inline(val, scalar)}`);
   }
 }
 
 /** The document as YAML text, ending with a newline. Undefined map values are left out. */
 export function toYaml(value: unknown): string {
-  if (!isBlock(value)) return `${inline(value)}\n`;
+  // Labs repeat the same strings (kinds, labels, images) thousands of times: decide each once.
+  const seen = new Map<string, string>();
+  const scalar = (s: string): string => {
+    let text = seen.get(s);
+    if (text === undefined) seen.set(s, (text = yamlScalar(s)));
+    return text;
+  };
+  if (!isBlock(value)) return `${inline(value, scalar)}\n`;
   const out: string[] = [];
-  block(value, 0, out);
+  block(value, 0, out, scalar);
   return `${out.join('\n')}\n`;
 }
