@@ -11,6 +11,7 @@ import type { TransferAcl } from './access.js';
 import { DnsMetrics } from './dns-metrics.js';
 import type { Endpoint } from './endpoint.js';
 import { respond, type AnswerContext, type AnswerSummary, type Transport } from './respond.js';
+import { withId } from './response-cache.js';
 import { DnsTcpFramer, frameMessage } from './tcp-framer.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -107,9 +108,9 @@ function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => numbe
       let bytes: Buffer | undefined;
       let summary: AnswerSummary;
       let metricsKey: string | undefined;
-      const hit = key === undefined ? undefined : cache.get(key, msg.readUInt16BE(0));
+      const hit = key === undefined ? undefined : cache.get(key);
       if (hit) {
-        bytes = hit.bytes;
+        bytes = withId(hit, msg.readUInt16BE(0));
         summary = hit.summary;
         metricsKey = hit.metricsKey;
       } else {

@@ -38,12 +38,9 @@ export class ResponseCache {
     return query.toString('latin1', 2);
   }
 
-  get(key: string, id: number): CachedResponse | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    const bytes = Buffer.from(hit.bytes);
-    bytes.writeUInt16BE(id, 0);
-    return { bytes, summary: hit.summary, ...(hit.metricsKey ? { metricsKey: hit.metricsKey } : {}) };
+  /** The cached entry; its bytes are shared, so send `withId(entry, id)`, never the bytes themselves. */
+  get(key: string): CachedResponse | undefined {
+    return this.entries.get(key);
   }
 
   set(key: string, value: CachedResponse): void {
@@ -55,6 +52,15 @@ export class ResponseCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** A copy of a cached response carrying the query's ID (the socket may still hold the previous copy). */
+export function withId(entry: CachedResponse, id: number): Buffer {
+  const bytes = Buffer.allocUnsafe(entry.bytes.length);
+  entry.bytes.copy(bytes);
+  bytes[0] = id >> 8;
+  bytes[1] = id & 0xff;
+  return bytes;
 }
 
 /** Offset of an OPT owned by the root in the final 11-byte-or-longer record, else -1. */
