@@ -49,6 +49,14 @@ describe.skipIf(reason)('lab verbs on netns (root)', () => {
     expect(leftovers().namespaces).toEqual([]);
   });
 
+  it('runs the same BGP scenario on sim and on netns (real BIRD) with the same verdicts', async () => {
+    const r = await cli('run', 'pair-bgp.yml', '--runtime', 'sim,netns');
+    expect(r.stdout).not.toContain('difference at step');
+    expect(r.stdout).toContain('2/2 scenarios passed');
+    expect(r.code).toBe(0);
+    expect(leftovers().namespaces).toEqual([]);
+  }, 240_000);
+
   it('leaves nothing behind when `up` is killed half-way and `down` cleans up after it', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts'), 'up', topo], { stdio: 'ignore' });
     // Kill as soon as the first namespace exists: the run is half-way.

@@ -95,9 +95,14 @@ export const birdObserver: BgpObserver = {
     }));
   },
   async routes(ctx, prefix) {
+    // BIRD prints "from ADDR" only for multihop neighbours: name the peer by its protocol.
+    const neighbors = new Map(parseBirdProtocols(await birdc(ctx, ['show', 'protocols', 'all'])).map((p) => [p.name, p.neighborAddress]));
     const text = await birdc(ctx, ['show', 'route', ...(prefix ? [prefix] : []), 'all']);
     return parseBirdRoutes(text)
-      .filter((r) => r.attributes['BGP.as_path'] !== undefined || r.protocol.startsWith('static'))
-      .map((r) => toObservation(r, r.from ? peerNodeName(ctx, r.from) : 'local'));
+      .filter((r) => r.attributes['BGP.as_path'] !== undefined)
+      .map((r) => {
+        const address = r.from ?? neighbors.get(r.protocol);
+        return toObservation(r, address ? peerNodeName(ctx, address) : 'local');
+      });
   },
 };
