@@ -146,6 +146,9 @@ describe.skipIf(reason)('named-checkzone accepts the zones we print', () => {
  * BIND and we must agree on accept/reject. HINFO is left out: its strings are kept as
  * text, so we refuse HINFO bytes that are not UTF-8 where BIND takes any bytes (docs/hesiod.md).
  */
+/** Our refusals where BIND accepts, listed in docs/hesiod.md ("Known differences"). */
+const KNOWN_DIFFERENCES = new Set(['zone.unsupported-label', 'zone.unsupported-string']);
+
 describe.skipIf(reason)('named-checkzone and flatlab agree on damaged zones', () => {
   const edits = [' ', '\n', '(', ')', '"', ';', '\\', '@', '.', 'A', 'IN', 'HS', 'TXT', 'NS', 'CNAME', 'MX', '1', '0', '65536', '::', '1.2.3.4', 'x', '*', '-', '_', '$TTL 5\n', '\\#', '\\0', '\\1000', 'SOA'];
   const edit = fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(...edits), fc.integer({ min: 1, max: 4 }));
@@ -169,13 +172,17 @@ describe.skipIf(reason)('named-checkzone and flatlab agree on damaged zones', ()
           const bind: Verdict = r.exitCode === 0 ? 'accept' : 'reject';
           let ours: Verdict = 'accept';
           let why = '';
+          let codes: string[] = [];
           try {
             await loadZoneFile(file, { origin: zone.origin, class: zone.class });
           } catch (err) {
             if (!(err instanceof ValidationError)) throw err;
             ours = 'reject';
             why = err.diagnostics.map((d) => d.message).join('; ');
+            codes = err.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
           }
+          // An edit can put a backslash before a dot (`a\.b`): a documented difference.
+          if (bind === 'accept' && codes.length > 0 && codes.every((c) => KNOWN_DIFFERENCES.has(c))) return;
           expect({ ours, why, text }).toMatchObject({ ours: bind });
         } finally {
           rmSync(tmp, { recursive: true, force: true });
