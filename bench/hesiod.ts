@@ -3,7 +3,7 @@
  * 10k-user HS zone on loopback, one at a time, measured by dnsperf with the same raw
  * wire-format query file (`-B`: dnsperf cannot set class HS itself).
  *
- *   npm run bench -- hesiod [--users 10000] [--duration 10] [--workers 2] [--named-threads 2]
+ *   npm run bench -- hesiod [--users 10000] [--duration 10] [--rounds 2] [--workers 2] [--named-threads 2]
  *
  * Two runs per server: a throughput run (dnsperf unthrottled, several clients and threads)
  * for QPS, and a latency run at a fixed offered load (-Q) with per-query output (-v) for
@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -34,6 +34,8 @@ const duration = arg('duration', 10);
 const workers = arg('workers', availableParallelism());
 const namedThreads = arg('named-threads', availableParallelism());
 const latencyQps = arg('latency-qps', 5000);
+/** Rounds alternate flatlab and named, so a busy machine hurts both alike; medians are reported. */
+const rounds = arg('rounds', 2);
 
 /** Deterministic PRNG (mulberry32) so every run asks the same queries. */
 function rng(seed: number): () => number {
@@ -148,7 +150,27 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function measure(name: string, start: () => ChildProcess, port: number, file: string) {
+interface Measured {
+  throughput: PerfResult;
+  latency: LatencyResult;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Median of each figure over the rounds, with every round's QPS kept for the record. */
+function summarise(ms: readonly Measured[]) {
+  const t = (f: (m: Measured) => number) => Number(median(ms.map(f)).toFixed(3));
+  return {
+    throughput: { qps: Math.round(median(ms.map((m) => m.throughput.qps))), qpsPerRound: ms.map((m) => m.throughput.qps), lost: t((m) => m.throughput.lost), avgLatencyMs: t((m) => m.throughput.avgLatencyMs), rcodes: ms[0]?.throughput.rcodes ?? '' },
+    latency: { offeredQps: latencyQps, p50Ms: t((m) => m.latency.p50Ms), p90Ms: t((m) => m.latency.p90Ms), p99Ms: t((m) => m.latency.p99Ms), p999Ms: t((m) => m.latency.p999Ms), maxMs: t((m) => m.latency.maxMs) },
+  };
+}
+
+async function measure(name: string, start: () => ChildProcess, port: number, file: string): Promise<Measured> {
   const child = start();
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
@@ -178,14 +200,8 @@ async function main(): Promise<void> {
     const bindPort = 25354;
     console.error(`zone: ${users} users; dnsperf ${duration}s, 8 clients, 2 threads; flatlab workers ${workers}, named threads ${namedThreads}`);
 
-    const flatlab = await measure(
-      'flatlab hesiod',
-      () => spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'hesiod', '--zone', zoneFile, '--listen', `127.0.0.1:${ourPort}`, '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
-      ourPort,
-      qfile,
-    );
-    console.error(`flatlab: ${flatlab.throughput.qps} QPS`);
-
+    const startFlatlab = () =>
+      spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'hesiod', '--zone', zoneFile, '--listen', `127.0.0.1:${ourPort}`, '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     // BIND serves class HS only inside an HS-class view (design.md, platform notes).
     writeFileSync(
       join(dir, 'named.conf'),
@@ -205,13 +221,16 @@ view "hesiod" HS {
 };
 `,
     );
-    const named = await measure(
-      'named',
-      () => spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-n', String(namedThreads)], { stdio: ['ignore', 'ignore', 'pipe'] }),
-      bindPort,
-      qfile,
-    );
-    console.error(`named: ${named.throughput.qps} QPS`);
+    const startNamed = () => spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-n', String(namedThreads)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ours: Measured[] = [];
+    const theirs: Measured[] = [];
+    for (let r = 0; r < rounds; r++) {
+      ours.push(await measure('flatlab hesiod', startFlatlab, ourPort, qfile));
+      theirs.push(await measure('named', startNamed, bindPort, qfile));
+      console.error(`round ${r + 1}: flatlab ${ours[r]?.throughput.qps} QPS, named ${theirs[r]?.throughput.qps} QPS`);
+    }
+    const flatlab = summarise(ours);
+    const named = summarise(theirs);
 
     const ratio = Number((flatlab.throughput.qps / named.throughput.qps).toFixed(3));
     const { stdout: bindVersion } = await execa('named', ['-v']);
@@ -219,6 +238,8 @@ view "hesiod" HS {
       date: new Date().toISOString(),
       machine: { cpus: availableParallelism(), node: process.version },
       zone: { users, records: users * 4 + Math.ceil(users / 20) * 2 + 3 },
+      rounds,
+      load_average_at_end: loadavg().map((x) => Number(x.toFixed(2))),
       dnsperf: { durationSeconds: duration, clients: 8, threads: 2, outstanding: 500, queryMix: '70% passwd, 15% uid (CNAME), 10% grplist, 5% NXDOMAIN; class HS' },
       flatlab: { workers, ...flatlab },
       bind: { version: bindVersion.trim(), threads: namedThreads, ...named },
@@ -226,13 +247,13 @@ view "hesiod" HS {
     };
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/hesiod.json'), `${JSON.stringify(result, null, 2)}\n`);
-    const row = (n: string, r: typeof flatlab) =>
+    const row = (n: string, r: ReturnType<typeof summarise>) =>
       `| ${n.padEnd(16)} | ${String(r.throughput.qps).padStart(7)} | ${String(r.throughput.lost).padStart(6)} | ${r.latency.p50Ms.toFixed(3).padStart(7)} | ${r.latency.p99Ms.toFixed(3).padStart(7)} | ${r.latency.p999Ms.toFixed(3).padStart(7)} |`;
     console.log(`| server           |     QPS |   lost | p50 ms  | p99 ms  | p99.9 ms |`);
     console.log(`|------------------|---------|--------|---------|---------|---------|`);
     console.log(row(`flatlab (${workers}w)`, flatlab));
     console.log(row(`named (${namedThreads}t)`, named));
-    console.log(`\nQPS ratio flatlab/BIND: ${ratio} (latency percentiles at ${latencyQps} offered QPS)`);
+    console.log(`\nQPS ratio flatlab/BIND: ${ratio} (medians of ${rounds} alternating rounds; latency percentiles at ${latencyQps} offered QPS; load average ${loadavg()[0]?.toFixed(1)})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
