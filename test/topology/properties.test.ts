@@ -185,16 +185,29 @@ const { value: nearTopology } = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 5 })),
 }));
 
-function compiles(source: YamlSource): void {
+function compiles(source: YamlSource, text: string): void {
   const r = compileTopology(source, { kinds: testCatalog });
   expect(Array.isArray(r.diagnostics)).toBe(true);
   if (!r.lab) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  // Every diagnostic points into the file, and says what it is.
+  const lines = text.split('\n').length;
+  for (const d of r.diagnostics) {
+    expect(d.code).toMatch(/^(topology|yaml)\.[a-z0-9-]+$/);
+    expect(d.message.length).toBeGreaterThan(0);
+    expect(d.position?.line).toBeGreaterThanOrEqual(1);
+    expect(d.position!.line).toBeLessThanOrEqual(lines + 1);
+    expect(d.position!.col).toBeGreaterThanOrEqual(1);
+  }
+}
+
+function compilesText(text: string): void {
+  compiles(parseYamlSource(text, 'r.yml'), text);
 }
 
 describe('compileTopology is total', () => {
-  propTest.prop([fc.string({ maxLength: 200 })], { numRuns: 300 })('on random text', (text) => compiles(parseYamlSource(text, 'r.yml')));
-  propTest.prop([fc.jsonValue()], { numRuns: 200 })('on random JSON values', (v) => compiles(parseYamlSource(stringify(v), 'r.yml')));
-  propTest.prop([nearTopology], { numRuns: 500 })('on random data built from topology keys', (v) => compiles(parseYamlSource(stringify(v), 'r.yml')));
+  propTest.prop([fc.string({ maxLength: 200 })], { numRuns: 300 })('on random text', (text) => compilesText(text));
+  propTest.prop([fc.jsonValue()], { numRuns: 200 })('on random JSON values', (v) => compilesText(stringify(v)));
+  propTest.prop([nearTopology], { numRuns: 500 })('on random data built from topology keys', (v) => compilesText(stringify(v)));
   propTest.prop([topology, fc.array(fc.tuple(fc.constantFrom(...KEYS), scalar), { minLength: 1, maxLength: 4 })], { numRuns: 300 })('on valid topologies with random values planted', (t, plants) => {
     const data = structuredClone({ name: 'random', ...t }) as Record<string, unknown>;
     const targets: Array<Record<string, unknown>> = [data, data.addressing as Record<string, unknown>, ...Object.values(t.nodes).map(() => ({}))];
@@ -203,6 +216,6 @@ describe('compileTopology is total', () => {
     plants.forEach(([k, v], i) => {
       targets[i % targets.length]![k] = v;
     });
-    compiles(parseYamlSource(stringify(data), 'r.yml'));
+    compilesText(stringify(data));
   });
 });
