@@ -193,6 +193,18 @@ describe('two speakers back to back', () => {
     expect(flatAsPath(lab.speaker('big').bestRoute('198.51.100.0/24')?.attributes.asPath)).toEqual([65002]);
   });
 
+  test('a session over IPv6 carries IPv6 routes; IPv4 routes need an IPv4 next hop and stay home', () => {
+    const lab = new Lab();
+    lab.add('r1', { localAsn: 65001, routerId: '10.255.0.1', peers: [ebgp('r2', 'fd00:1::2', 65002, 'fd00:1::1')] });
+    lab.add('r2', { localAsn: 65002, routerId: '10.255.0.2', peers: [ebgp('r1', 'fd00:1::1', 65001, 'fd00:1::2')] });
+    lab.wire('r1', 'r2', 'r2', 'r1');
+    lab.apply('r1', lab.speaker('r1').originate('2001:db8:1::/48'));
+    lab.apply('r1', lab.speaker('r1').originate('203.0.113.0/24'));
+    lab.startAll();
+    expect(lab.speaker('r2').bestRoute('2001:db8:1::/48')?.attributes.nextHop).toBe('fd00:1::1');
+    expect(lab.speaker('r2').bestRoute('203.0.113.0/24')).toBeUndefined();
+  });
+
   test('bad configuration is a typed error naming the peer', () => {
     const base = { localAsn: 65001, routerId: '10.255.0.1' };
     expect(() => new Speaker({ ...base, peers: [ebgp('x', '10.0.0.300', 65002, '10.0.0.1')] }, { now: 0 })).toThrow(/peer "x": address "10.0.0.300"/);
