@@ -12,12 +12,18 @@ import type { PlannedProcess } from './plan.js';
 import { isOurs, processStartTime, type StartedProcess } from './state.js';
 
 const GRACE_MS = 5_000;
+/**
+ * What a routing daemon started under its own user keeps: FRR's zebra programs routes
+ * (net_admin, net_raw), bgpd binds port 179, and both open namespaces (sys_admin). These are
+ * the capabilities FRR keeps itself when root starts it and it drops to user frr.
+ */
+const DAEMON_CAPS = '+net_admin,+net_raw,+net_bind_service,+sys_admin';
 const POLL_MS = 50;
 
 export async function startProcess(ns: string, p: PlannedProcess, log: string): Promise<StartedProcess> {
   mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
-  const privileges = p.user ? ['setpriv', `--reuid=${p.user}`, `--regid=${p.user}`, '--init-groups', '--'] : [];
+  const privileges = p.user ? ['setpriv', `--reuid=${p.user}`, `--regid=${p.user}`, '--init-groups', `--inh-caps=${DAEMON_CAPS}`, `--ambient-caps=${DAEMON_CAPS}`, '--'] : [];
   // `ip netns exec` execs the command in place (no fork), so the PID we get is the daemon's.
   const argv = ['netns', 'exec', ns, ...privileges, ...resolveFlatlab(p.argv)];
   let child;
