@@ -13,7 +13,7 @@ import { checkZone, type PositionedRecord } from './check.js';
 import { lexZone, type Entry, type Token } from './lexer.js';
 import { NameSyntaxError, parseNameText } from './names.js';
 import { decodeGenericRdata, FieldError, parseGenericRdata, parseTtlText, rdataCodecs, TokenReader, typeName, typeNumber } from './rdata.js';
-import { isInZone, type RecordClass, type SoaData, type Zone } from './types.js';
+import { isInZone, ZoneError, type RecordClass, type SoaData, type Zone } from './types.js';
 
 export interface ParseZoneOptions {
   origin: string;
@@ -99,7 +99,7 @@ export async function loadZoneFile(file: string, opts: { origin?: string; class?
     throw new InputError('input.unreadable', `cannot read zone file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'check the path; it is taken relative to the current directory' });
   }
   const origin = opts.origin ?? originFromText(text);
-  if (origin === undefined) throw new InputError('zone.no-origin', `zone file ${file} has no $ORIGIN and no origin was given`, { hint: 'add "$ORIGIN example.org." at the top of the file, or give the origin (e.g. --zone example.org=FILE)' });
+  if (origin === undefined) throw new ZoneError('zone.no-origin', `zone file ${file} has no $ORIGIN and no origin was given`, { hint: 'add "$ORIGIN example.org." at the top of the file, or give the origin', position: { file, line: 1, col: 1 } });
   return parseZoneText(text, { origin, file, ...(opts.class ? { defaultClass: opts.class } : {}), readInclude: (p) => readFileSync(p, 'utf8') });
 }
 
@@ -113,7 +113,7 @@ function parseOrigin(text: string): string {
   try {
     return parseNameText(text.endsWith('.') ? text : `${text}.`, '.');
   } catch (err) {
-    throw new InputError('zone.bad-origin', `zone origin "${text}" is not a domain name: ${(err as Error).message}`);
+    throw new ZoneError('zone.bad-origin', `zone origin "${text}" is not a domain name: ${(err as Error).message}`, { hint: 'give the origin as a domain name such as example.org' });
   }
 }
 

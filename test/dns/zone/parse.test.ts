@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../../../src/config/diagnostics.js';
-import { canonicalName, isInZone, loadZoneFile, parseZoneText, printZone, zoneSoa, type Zone } from '../../../src/dns/zone/model.js';
+import { canonicalName, isInZone, loadZoneFile, parseZoneText, printZone, ZoneError, zoneSoa, type Zone } from '../../../src/dns/zone/model.js';
 
 const head = '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n  IN NS ns1\nns1 IN A 192.0.2.1\n';
 
@@ -167,4 +167,9 @@ describe('loadZoneFile', () => {
 test('an escaped non-ASCII character is that character, in names and in strings', () => {
   const z = parse('\\é\\日 IN TXT "\\😀"\n');
   expect(z.records.find((r) => r.name === 'é日.example.org')?.data).toEqual([Buffer.from('😀', 'utf8')]);
+});
+
+test('a bad origin, or none at all, is a ZoneError', async () => {
+  expect(() => parseZoneText(head, { origin: 'a..b', file: 'z.zone' })).toThrow(ZoneError);
+  await expect(loadZoneFile('test/fixtures/dns/checkzone/basic-in.zone')).rejects.toMatchObject({ code: 'zone.no-origin' });
 });
