@@ -63,26 +63,28 @@ export const defaultsSchema = z.strictObject({
   env: env.optional().describe('environment merged under each node\'s env'),
 });
 
-const duration = z.union([z.string(), z.number().nonnegative()]);
+const duration = z.union([z.string(), z.number().nonnegative()], { error: 'expected a time such as 10ms, 500us or 1s' });
 export const netemSchema = z.strictObject({
   delay: duration.optional().describe('"10ms", "1s", "500us"; a bare number is milliseconds'),
   jitter: duration.optional(),
-  loss: z.union([z.string(), z.number().nonnegative()]).optional().describe('"0.1%"; a bare number is percent'),
-  rate: z.union([z.string(), z.number().positive()]).optional().describe('"10mbit", "512kbit", "1gbit"; a bare number is kbit/s'),
+  loss: z.union([z.string(), z.number().nonnegative()], { error: 'expected a percentage such as 0.1%' }).optional().describe('"0.1%"; a bare number is percent'),
+  rate: z.union([z.string(), z.number().positive()], { error: 'expected a rate such as 10mbit' }).optional().describe('"10mbit", "512kbit", "1gbit"; a bare number is kbit/s'),
 });
 
 const endpoint = z.string().min(1).describe('"node" or "node:interface"');
-const subnetOverride = z.union([cidr, z.literal(false)]).describe('subnet for this link, or false for none of this family');
+const subnetOverride = z.union([cidr, z.literal(false)], { error: 'expected a subnet such as 192.0.2.0/30, or false' }).describe('subnet for this link, or false for none of this family');
 
 export const linkObjectSchema = z.strictObject({
-  endpoints: z.array(endpoint).min(2),
+  endpoints: z.array(endpoint).min(2, 'a link joins at least two endpoints'),
   netem: netemSchema.optional(),
   mtu: z.number().int().min(68).max(65535).optional(),
   ipv4: subnetOverride.optional(),
   ipv6: subnetOverride.optional(),
 });
 
-export const linkSchema = z.union([z.array(endpoint).min(2), linkObjectSchema]);
+export const linkSchema = z.union([z.array(endpoint).min(2, 'a link joins at least two endpoints'), linkObjectSchema], {
+  error: 'a link is a list of endpoints such as [r1, r2], or a map with endpoints: (and netem:, mtu:, ipv4:, ipv6:)',
+});
 
 export const explicitSessionSchema = z.strictObject({
   between: z.tuple([z.string().min(1), z.string().min(1)]),
@@ -97,14 +99,16 @@ export const explicitSessionSchema = z.strictObject({
 
 export const bgpSchema = z.strictObject({
   sessions: z
-    .union([z.enum(['auto', 'none']), z.array(z.union([z.literal('auto'), explicitSessionSchema]))])
+    .union([z.enum(['auto', 'none']), z.array(z.union([z.literal('auto'), explicitSessionSchema], { error: 'a session is "auto" or a map such as { between: [r1, r2] }' }))], {
+      error: 'sessions is auto, none, or a list of sessions such as [auto, { between: [r1, r2] }]',
+    })
     .optional()
     .describe('auto (default), none, or a list of explicit sessions that may include "auto"'),
   ibgp: z.enum(['full-mesh', 'route-reflector']).optional().describe('inferred from roles when absent'),
   'next-hop-self': z.boolean().optional().describe('on iBGP sessions; default true'),
 });
 
-const nodeOrEmpty = z.union([nodeSchema, z.null()]);
+const nodeOrEmpty = z.union([nodeSchema, z.null()], { error: 'a node is a map of settings such as { kind: bird, asn: 65001 }, or empty' });
 
 export const topologySchema = z.strictObject({
   $schema: z.string().optional(),
