@@ -3,9 +3,11 @@ import type { BgpObserver } from './observer.js';
 import { birdObserver } from './bird.js';
 import { flatlabBgpdObserver } from './flatlab-bgpd.js';
 import { frrObserver } from './frr.js';
+import { gobgpObserver } from './gobgp.js';
 
 export const bgpObservers: Readonly<Record<string, BgpObserver>> = {
   bird: birdObserver,
   'flatlab-bgpd': flatlabBgpdObserver,
   frr: frrObserver,
+  gobgp: gobgpObserver,
 };
