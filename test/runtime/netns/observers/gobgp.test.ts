@@ -8,7 +8,10 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirna
 
 describe('GoBGP JSON', () => {
   it('reads neighbours and their session state', () => {
-    expect(gobgpSessions(fixture('neighbors.json'))).toEqual([{ address: '10.0.0.1', asn: 65002, state: 'established' }]);
+    expect(gobgpSessions(fixture('neighbors.json'))).toEqual([
+      { address: '10.0.0.1', asn: 65002, state: 'established' },
+      { address: 'fd00:1::1', asn: 65002, state: 'established' },
+    ]);
   });
 
   it('reads learned and local paths with their attributes', () => {
