@@ -69,6 +69,29 @@ describe('flatlab hesiod: input errors and --manifest', () => {
   });
 });
 
+describe('flatlab hesiod --map', () => {
+  it('serves a Hesiod YAML map in HS and IN (class: both)', async () => {
+    const signals = new EventEmitter();
+    const io = memoryIO();
+    let daemon: HesiodDaemon | undefined;
+    const map = join(import.meta.dirname, '../fixtures/dns/hesiod/site.yml');
+    const running = runHesiod({ map: [map], listen: ['127.0.0.1:0'] }, io, { signals, onReady: (d) => (daemon = d) });
+    for (let i = 0; i < 100 && !daemon; i++) await new Promise((r) => setTimeout(r, 20));
+    if (!daemon) throw new Error(`daemon did not start: ${io.text().stderr}`);
+    try {
+      const port = daemon.dns.udp[0]!.port;
+      for (const klass of [CLASS.HS, CLASS.IN]) {
+        const r = await queryServer({ host: '127.0.0.1', port }, '1000.uid.ns.example.org', TYPE.TXT, klass, { timeoutMs: 1000 });
+        expect(r.answers.map((a) => a.type)).toEqual([TYPE.CNAME, TYPE.TXT]);
+        expect(r.answers[1]?.rdata.subarray(1).toString()).toBe('jdoe:*:1000:1000:Jane Doe,Room 42:/home/jdoe:/bin/bash');
+      }
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await running).toBe(0);
+  });
+});
+
 describe('flatlab hesiod: serving, reload and shutdown', () => {
   it('reloads on SIGHUP and on an authorised POST /reload; a bad zone keeps the old one serving', async () => {
     const file = join(dir, 'ns.zone');

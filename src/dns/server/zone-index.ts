@@ -53,8 +53,11 @@ export function buildZoneIndex(zones: readonly Zone[], opts: ZoneIndexOptions = 
   for (const zone of zones) {
     const apex = nameKey(zone.origin);
     const ownClass = classNumber(zone.class) ?? CLASS.IN;
-    const classes = new Set<number>([ownClass]);
-    if (ownClass === CLASS.HS && hsAlsoIn) classes.add(CLASS.IN);
+    // A Hesiod map says itself which classes it is answered in (`class: both` → HS and IN).
+    const declared = (zone as Zone & { answerClasses?: readonly string[] }).answerClasses;
+    const classes = new Set<number>(declared?.length ? declared.map((c) => classNumber(c) ?? ownClass) : [ownClass]);
+    if (ownClass === CLASS.HS && hsAlsoIn && !declared?.length) classes.add(CLASS.IN);
+    if (ownClass === CLASS.HS && !hsAlsoIn && classes.size > 1) classes.delete(CLASS.IN);
     for (const other of out) {
       if (other.apex === apex && [...classes].some((c) => other.classes.has(c))) {
         throw new ZoneIndexError('dns.duplicate-zone', `zone ${zone.origin} is loaded twice for the same class${zone.source ? ` (${zone.source})` : ''}`, {
