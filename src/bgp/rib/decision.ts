@@ -1,0 +1,172 @@
+/**
+ * The decision process (RFC 4271 §9.1.2.2, RFC 4456 §9) as an ordered table of named steps
+ * (style.md shape 8, GoBGP's table). Each step compares two paths alone; `selectBest` runs
+ * them as the RFC's elimination: at each step every path that some remaining path beats is
+ * removed. That makes the result a function of the set of paths, never of arrival order, even
+ * for MED, which only compares paths from the same neighbour AS and so is not a total order.
+ */
+import type { DecisionContext, DecisionOptions, DecisionReason, DecisionStep, PathRecord } from './types.js';
+
+export const DEFAULT_DECISION_OPTIONS: DecisionOptions = Object.freeze({
+  defaultLocalPref: 100,
+  alwaysCompareMed: false,
+  medMissingAsWorst: false,
+  deterministicMed: false,
+});
+
+const MED_WORST = 0xffffffff;
+
+function cmp(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** RFC 4271 §9.1.2.2 neighborAS: the first AS of the path; for iBGP routes without one, our AS. */
+export function neighborAs(p: PathRecord, ctx: DecisionContext): number {
+  return p.facts.firstAs ?? (p.peer.ibgp ? ctx.localAs : p.peer.asn);
+}
+
+export function localPrefOf(p: PathRecord, ctx: DecisionContext): number {
+  return p.facts.localPref ?? ctx.options.defaultLocalPref;
+}
+
+export function medOf(p: PathRecord, ctx: DecisionContext): number {
+  return p.facts.med ?? (ctx.options.medMissingAsWorst ? MED_WORST : 0);
+}
+
+export const localPrefStep: DecisionStep = {
+  name: 'local-pref',
+  compare: (a, b, ctx) => cmp(localPrefOf(b, ctx), localPrefOf(a, ctx)),
+};
+
+export const asPathLengthStep: DecisionStep = {
+  name: 'as-path-length',
+  compare: (a, b) => cmp(a.facts.asPathLength, b.facts.asPathLength),
+};
+
+export const originStep: DecisionStep = {
+  name: 'origin',
+  compare: (a, b) => cmp(a.facts.origin, b.facts.origin),
+};
+
+export const medStep: DecisionStep = {
+  name: 'med',
+  compare: (a, b, ctx) => {
+    if (!ctx.options.alwaysCompareMed && neighborAs(a, ctx) !== neighborAs(b, ctx)) return 0;
+    return cmp(medOf(a, ctx), medOf(b, ctx));
+  },
+};
+
+export const ebgpOverIbgpStep: DecisionStep = {
+  name: 'ebgp-over-ibgp',
+  compare: (a, b) => cmp(a.peer.ibgp ? 1 : 0, b.peer.ibgp ? 1 : 0),
+};
+
+export const igpCostStep: DecisionStep = {
+  name: 'igp-cost',
+  compare: (a, b, ctx) => cmp(ctx.igpCost(a.facts.nextHop), ctx.igpCost(b.facts.nextHop)),
+};
+
+/** RFC 4456 §9: ORIGINATOR_ID stands in for the BGP identifier of the advertising speaker. */
+export const routerIdStep: DecisionStep = {
+  name: 'router-id',
+  compare: (a, b) => cmp(a.facts.originatorId ?? a.peer.routerIdNumber, b.facts.originatorId ?? b.peer.routerIdNumber),
+};
+
+/** RFC 4456 §9: prefer the shorter CLUSTER_LIST. */
+export const clusterListLengthStep: DecisionStep = {
+  name: 'cluster-list-length',
+  compare: (a, b) => cmp(a.facts.clusterListLength, b.facts.clusterListLength),
+};
+
+export const peerAddressStep: DecisionStep = {
+  name: 'peer-address',
+  compare: (a, b) => (a.peer.addressKey < b.peer.addressKey ? -1 : a.peer.addressKey > b.peer.addressKey ? 1 : 0),
+};
+
+/** Last resort so the order is total: several ADD-PATH paths from one peer, or two peers sharing an address. */
+export const pathIdStep: DecisionStep = {
+  name: 'path-id',
+  compare: (a, b) => cmp(a.pathId, b.pathId) || (a.peer.id < b.peer.id ? -1 : a.peer.id > b.peer.id ? 1 : 0),
+};
+
+export const DECISION_STEPS: readonly DecisionStep[] = Object.freeze([
+  localPrefStep,
+  asPathLengthStep,
+  originStep,
+  medStep,
+  ebgpOverIbgpStep,
+  igpCostStep,
+  routerIdStep,
+  clusterListLengthStep,
+  peerAddressStep,
+  pathIdStep,
+]);
+
+const STEPS_WITHOUT_MED = DECISION_STEPS.filter((s) => s !== medStep);
+
+export interface Selection {
+  best: PathRecord | undefined;
+  reason: DecisionReason;
+}
+
+const NONE: Selection = Object.freeze({ best: undefined, reason: 'only-path' });
+
+/** Run `steps` as an elimination over `candidates` (non-empty). */
+export function eliminate(candidates: readonly PathRecord[], steps: readonly DecisionStep[], ctx: DecisionContext): Selection {
+  if (candidates.length === 1) return { best: candidates[0], reason: 'only-path' };
+  if (candidates.length === 2) {
+    // Two paths: elimination is "first step that tells them apart".
+    const a = candidates[0]!;
+    const b = candidates[1]!;
+    for (const s of steps) {
+      const c = s.compare(a, b, ctx);
+      if (c !== 0) return { best: c < 0 ? a : b, reason: s.name };
+    }
+    throw new Error('decision process: two paths the final tie-break cannot order');
+  }
+  let remaining = candidates;
+  let reason: DecisionReason = 'only-path';
+  for (const s of steps) {
+    if (remaining.length === 1) break;
+    const kept = remaining.filter((x) => !remaining.some((y) => y !== x && s.compare(y, x, ctx) < 0));
+    if (kept.length < remaining.length) {
+      remaining = kept;
+      reason = s.name;
+    }
+  }
+  if (remaining.length !== 1) throw new Error('decision process: paths the final tie-break cannot order');
+  return { best: remaining[0], reason };
+}
+
+/** The best eligible path among `paths` and why (undefined when none is eligible). */
+export function selectBest(paths: readonly PathRecord[], ctx: DecisionContext): Selection {
+  let eligible: readonly PathRecord[] = paths;
+  for (const p of paths) {
+    if (!ctx.nextHopReachable(p.facts.nextHop)) {
+      eligible = paths.filter((q) => ctx.nextHopReachable(q.facts.nextHop));
+      break;
+    }
+  }
+  if (eligible.length === 0) return NONE;
+  if (!ctx.options.deterministicMed || ctx.options.alwaysCompareMed || eligible.length === 1) {
+    return eliminate(eligible, DECISION_STEPS, ctx);
+  }
+  // Deterministic MED: the best of each neighbour AS (MED applies inside the group), then the
+  // best of those without MED, which cannot compare routes from different ASes.
+  const groups = new Map<number, PathRecord[]>();
+  for (const p of eligible) {
+    const asn = neighborAs(p, ctx);
+    const g = groups.get(asn);
+    if (g) g.push(p);
+    else groups.set(asn, [p]);
+  }
+  const winners: PathRecord[] = [];
+  let only: Selection | undefined;
+  for (const g of groups.values()) {
+    const s = eliminate(g, DECISION_STEPS, ctx);
+    winners.push(s.best!);
+    only = s;
+  }
+  if (winners.length === 1) return only!;
+  return eliminate(winners, STEPS_WITHOUT_MED, ctx);
+}

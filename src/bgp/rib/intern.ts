@@ -1,0 +1,131 @@
+/**
+ * Attribute interning: one frozen object per distinct attribute set, so a million routes
+ * share a few thousand objects (style.md shape 5). The table holds weak references, so an
+ * attribute set no route uses any more is collected and its entry removed.
+ */
+import type { AsPathSegment, PathAttributes } from '../wire/types.js';
+import { ipv4ToNumber } from '../fsm/open.js';
+import type { RouteFacts } from './types.js';
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
+  return s;
+}
+
+function segmentsKey(segs: readonly AsPathSegment[]): string {
+  let s = '';
+  for (const seg of segs) s += `${seg.type}:${seg.asns.join(',')};`;
+  return s;
+}
+
+/**
+ * A string that is equal for two attribute sets exactly when they carry the same attributes.
+ * Per-UPDATE NLRI inside MP_REACH/MP_UNREACH are not part of it (see `routeAttributes`).
+ */
+export function attributeKey(a: PathAttributes): string {
+  let k = '';
+  if (a.origin !== undefined) k += `o${a.origin}|`;
+  if (a.asPath) k += `p${segmentsKey(a.asPath)}|`;
+  if (a.nextHop !== undefined) k += `n${a.nextHop}|`;
+  if (a.med !== undefined) k += `m${a.med}|`;
+  if (a.localPref !== undefined) k += `l${a.localPref}|`;
+  if (a.atomicAggregate) k += 'A|';
+  if (a.aggregator) k += `g${a.aggregator.asn}@${a.aggregator.address}|`;
+  if (a.communities) k += `c${a.communities.join(',')}|`;
+  if (a.originatorId !== undefined) k += `i${a.originatorId}|`;
+  if (a.clusterList) k += `k${a.clusterList.join(',')}|`;
+  if (a.mpReach) k += `r${a.mpReach.afi}/${a.mpReach.safi}/${a.mpReach.nextHop}/${a.mpReach.linkLocalNextHop ?? ''}/${a.mpReach.nlri.length}|`;
+  if (a.mpUnreach) k += `w${a.mpUnreach.afi}/${a.mpUnreach.safi}/${a.mpUnreach.withdrawn.length}|`;
+  if (a.extendedCommunities) k += `e${a.extendedCommunities.map((e) => `${e.type}.${e.subtype}.${hex(e.value)}`).join(',')}|`;
+  if (a.largeCommunities) k += `L${a.largeCommunities.map((c) => c.join(':')).join(',')}|`;
+  if (a.as4Path) k += `P${segmentsKey(a.as4Path)}|`;
+  if (a.as4Aggregator) k += `G${a.as4Aggregator.asn}@${a.as4Aggregator.address}|`;
+  if (a.unknown) k += `u${a.unknown.map((u) => `${u.flags}.${u.typeCode}.${hex(u.value)}`).join(',')}|`;
+  return k;
+}
+
+/**
+ * The attributes a route keeps in the RIB: the UPDATE's attributes without the NLRI lists of
+ * MP_REACH_NLRI / MP_UNREACH_NLRI (MP_REACH keeps its next hops).
+ */
+export function routeAttributes(a: PathAttributes): PathAttributes {
+  if (!a.mpUnreach && (!a.mpReach || a.mpReach.nlri.length === 0)) return a;
+  const out: PathAttributes = { ...a };
+  delete out.mpUnreach;
+  if (a.mpReach) out.mpReach = { ...a.mpReach, nlri: [] };
+  return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || Object.isFrozen(v)) return v;
+  for (const key of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[key]);
+  return Object.freeze(v);
+}
+
+function asPathLength(segs: readonly AsPathSegment[] | undefined): number {
+  if (!segs) return 0;
+  let n = 0;
+  for (const s of segs) {
+    if (s.type === 2) n += s.asns.length;
+    else if (s.type === 1) n += 1;
+    // Confederation segments (3, 4) do not count (RFC 5065 §5.3).
+  }
+  return n;
+}
+
+function firstAs(segs: readonly AsPathSegment[] | undefined): number | undefined {
+  if (!segs) return undefined;
+  for (const s of segs) {
+    if (s.type === 3 || s.type === 4) continue;
+    // RFC 4271 §9.1.2.2: a path that begins with an AS_SET has no neighbour AS of its own.
+    return s.type === 2 ? s.asns[0] : undefined;
+  }
+  return undefined;
+}
+
+export function computeFacts(a: PathAttributes): RouteFacts {
+  return Object.freeze({
+    localPref: a.localPref,
+    asPathLength: asPathLength(a.asPath),
+    origin: a.origin ?? 2,
+    med: a.med,
+    firstAs: firstAs(a.asPath),
+    nextHop: a.mpReach?.nextHop ?? a.nextHop ?? '',
+    originatorId: a.originatorId === undefined ? undefined : ipv4ToNumber(a.originatorId),
+    clusterListLength: a.clusterList?.length ?? 0,
+  });
+}
+
+export class AttributeInterner {
+  private readonly table = new Map<string, WeakRef<PathAttributes>>();
+  private readonly facts = new WeakMap<PathAttributes, RouteFacts>();
+  private readonly cleanup = new FinalizationRegistry<string>((key) => {
+    const ref = this.table.get(key);
+    if (ref && ref.deref() === undefined) this.table.delete(key);
+  });
+
+  /** The shared frozen object equal to `attrs` (which must not be mutated afterwards). */
+  intern(attrs: PathAttributes): PathAttributes {
+    if (this.facts.has(attrs)) return attrs; // already one of ours
+    const a = routeAttributes(attrs);
+    const key = attributeKey(a);
+    const existing = this.table.get(key)?.deref();
+    if (existing) return existing;
+    const frozen = deepFreeze(a === attrs ? { ...a } : a);
+    this.table.set(key, new WeakRef(frozen));
+    this.cleanup.register(frozen, key);
+    this.facts.set(frozen, computeFacts(frozen));
+    return frozen;
+  }
+
+  /** Facts of an interned set (computed on the spot for one that is not). */
+  factsOf(attrs: PathAttributes): RouteFacts {
+    return this.facts.get(attrs) ?? computeFacts(attrs);
+  }
+
+  /** Distinct attribute sets currently alive. */
+  get size(): number {
+    return this.table.size;
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * Adj-RIB-In (pre- and post-policy), Loc-RIB and the incremental decision process.
+ *
+ * Layout, chosen for a million prefixes from several peers: the Loc-RIB is one Map from prefix
+ * to a Destination holding every imported path for it (post-policy Adj-RIB-In is that view
+ * filtered by peer, so it costs nothing extra); the pre-policy Adj-RIB-In is one Map per peer
+ * from (prefix, path id) to the interned attributes. A change to one prefix re-runs the
+ * decision for that prefix only and returns the best-path change, if any.
+ */
+import { FlatlabError } from '../../config/diagnostics.js';
+import { ipv4ToNumber } from '../fsm/open.js';
+import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
+import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
+import { AttributeInterner } from './intern.js';
+import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
+import type { ExportRejection, RuleContext } from './rules.js';
+import type {
+  BestChange,
+  DecisionContext,
+  DecisionOptions,
+  DecisionReason,
+  ImportRejection,
+  PathRecord,
+  RibPeer,
+  RibPeerInput,
+} from './types.js';
+
+export class RibError extends FlatlabError {}
+
+export interface RibOptions {
+  localAs: number;
+  routerId: string;
+  /** RFC 4456 cluster id (default: our router id, as BIRD and GoBGP do). */
+  clusterId?: string;
+  decision?: Partial<DecisionOptions>;
+  igpCost?: (nextHop: string) => number;
+  nextHopReachable?: (nextHop: string) => boolean;
+  /** RFC 8212 default deny on eBGP without policy. Default true. */
+  rfc8212?: boolean;
+}
+
+/** All imported paths for one prefix and the current best among them. */
+export class Destination {
+  paths: PathRecord[] = [];
+  best: PathRecord | undefined = undefined;
+  reason: DecisionReason = 'only-path';
+}
+
+/** Sort key for a peer address: IPv4 before IPv6, each in numeric order. */
+export function addressSortKey(address: string): string {
+  const v4 = ipv4ToNumber(address);
+  if (v4 !== undefined) return `4${v4.toString(16).padStart(8, '0')}`;
+  const [head = '', tail] = address.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
+}
+
+function pathKey(prefix: string, pathId: number): string {
+  return pathId === 0 ? prefix : `${prefix}#${pathId}`;
+}
+
+function makePeer(input: RibPeerInput, localAs: number): RibPeer {
+  const routerIdNumber = ipv4ToNumber(input.routerId);
+  if (routerIdNumber === undefined) {
+    throw new RibError('bgp.rib.bad-router-id', `peer ${input.id}: router id "${input.routerId}" is not a dotted quad`, {
+      hint: 'use the BGP identifier from the peer\'s OPEN',
+    });
+  }
+  return Object.freeze({
+    id: input.id,
+    address: input.address,
+    asn: input.asn,
+    routerId: input.routerId,
+    ibgp: !input.local && input.asn === localAs,
+    rrClient: input.rrClient ?? false,
+    local: input.local ?? false,
+    localAddress: input.localAddress,
+    keepPrePolicy: input.keepPrePolicy ?? true,
+    importPolicy: input.importPolicy,
+    hasImportPolicy: input.hasImportPolicy ?? input.importPolicy !== undefined,
+    hasExportPolicy: input.hasExportPolicy ?? false,
+    nextHopSelf: input.nextHopSelf ?? false,
+    nextHopUnchanged: input.nextHopUnchanged ?? false,
+    allowAsIn: input.allowAsIn ?? 0,
+    addressKey: addressSortKey(input.address),
+    routerIdNumber,
+  });
+}
+
+interface PeerTables {
+  peer: RibPeer;
+  /** Pre-policy Adj-RIB-In: (prefix, path id) → interned attributes as received. */
+  prePolicy: Map<string, PathAttributes>;
+  /** Import result per received attribute set (loop checks and LOCAL_PREF stripping), memoised. */
+  imported: WeakMap<PathAttributes, PathAttributes | ImportRejection>;
+  /** Paths of this peer in the Loc-RIB. */
+  accepted: number;
+}
+
+export class Rib {
+  readonly interner = new AttributeInterner();
+  readonly decision: DecisionContext;
+  readonly rules: RuleContext;
+  private readonly destinations = new Map<string, Destination>();
+  private readonly peers = new Map<string, PeerTables>();
+
+  constructor(options: RibOptions) {
+    const decision: DecisionOptions = { ...DEFAULT_DECISION_OPTIONS, ...options.decision };
+    this.decision = {
+      localAs: options.localAs,
+      options: decision,
+      igpCost: options.igpCost ?? (() => 0),
+      nextHopReachable: options.nextHopReachable ?? (() => true),
+    };
+    this.rules = {
+      localAs: options.localAs,
+      routerId: options.routerId,
+      clusterId: options.clusterId ?? options.routerId,
+      rfc8212: options.rfc8212 ?? true,
+      defaultLocalPref: decision.defaultLocalPref,
+      routeReflector: false,
+    };
+  }
+
+  addPeer(input: RibPeerInput): RibPeer {
+    if (this.peers.has(input.id)) {
+      throw new RibError('bgp.rib.duplicate-peer', `peer ${input.id} is already in the RIB`, { hint: 'remove it first' });
+    }
+    const peer = makePeer(input, this.rules.localAs);
+    this.peers.set(peer.id, { peer, prePolicy: new Map(), imported: new WeakMap(), accepted: 0 });
+    if (peer.rrClient) this.rules.routeReflector = true;
+    return peer;
+  }
+
+  peer(id: string): RibPeer {
+    return this.tables(id).peer;
+  }
+
+  private tables(id: string): PeerTables {
+    const t = this.peers.get(id);
+    if (!t) throw new RibError('bgp.rib.unknown-peer', `no peer ${id} in the RIB`, { hint: 'call addPeer first' });
+    return t;
+  }
+
+  /** Withdraw everything the peer sent and forget it (session down). */
+  removePeer(id: string): BestChange[] {
+    const t = this.tables(id);
+    const changes: BestChange[] = [];
+    if (t.accepted > 0) {
+      for (const [prefix, d] of this.destinations) {
+        const kept = d.paths.filter((p) => p.peer !== t.peer);
+        if (kept.length === d.paths.length) continue;
+        d.paths = kept;
+        const c = this.decide(prefix, d);
+        if (c) changes.push(c);
+      }
+    }
+    this.peers.delete(id);
+    this.rules.routeReflector = [...this.peers.values()].some((x) => x.peer.rrClient);
+    return changes;
+  }
+
+  /** Intern an attribute set (for callers building attributes, e.g. export policy results). */
+  intern(attrs: PathAttributes): PathAttributes {
+    return this.interner.intern(attrs);
+  }
+
+  /**
+   * Apply one UPDATE from a peer: withdrawals first, then announcements (RFC 4271 §9.1.3 order
+   * does not matter between different prefixes; a prefix in both is announced). MP_REACH and
+   * MP_UNREACH NLRI are handled like the IPv4 fields.
+   */
+  applyUpdate(peerId: string, update: Pick<UpdateMessage, 'withdrawn' | 'nlri' | 'attributes'>): BestChange[] {
+    const changes: BestChange[] = [];
+    const a = update.attributes;
+    const withdraw = (list: readonly Prefix[]): void => {
+      for (const p of list) {
+        const c = this.withdraw(peerId, p.prefix, p.pathId ?? 0);
+        if (c) changes.push(c);
+      }
+    };
+    withdraw(update.withdrawn);
+    if (a.mpUnreach) withdraw(a.mpUnreach.withdrawn);
+    const reach = a.mpReach?.nlri ?? [];
+    if (update.nlri.length > 0 || reach.length > 0) {
+      const attrs = this.interner.intern(a);
+      for (const p of update.nlri) {
+        const c = this.announceInterned(peerId, p.prefix, p.pathId ?? 0, attrs);
+        if (c) changes.push(c);
+      }
+      for (const p of reach) {
+        const c = this.announceInterned(peerId, p.prefix, p.pathId ?? 0, attrs);
+        if (c) changes.push(c);
+      }
+    }
+    return changes;
+  }
+
+  /** One route from a peer (attributes as received, pre-policy). */
+  announce(peerId: string, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
+    return this.announceInterned(peerId, prefix, pathId, this.interner.intern(attrs));
+  }
+
+  private announceInterned(peerId: string, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
+    const t = this.tables(peerId);
+    if (t.peer.keepPrePolicy) t.prePolicy.set(pathKey(prefix, pathId), attrs);
+    const post = this.importRoute(t, prefix, attrs);
+    if (typeof post === 'string') return this.removePath(t, prefix, pathId);
+    return this.upsertPath(t, prefix, pathId, post);
+  }
+
+  /** The post-policy attributes for a route, or why it is rejected. */
+  private importRoute(t: PeerTables, prefix: string, attrs: PathAttributes): PathAttributes | ImportRejection {
+    let checked = t.imported.get(attrs);
+    if (checked === undefined) {
+      const rejection = importRejection(attrs, t.peer, this.rules);
+      checked = rejection ?? this.interner.intern(importAttributes(attrs, t.peer));
+      t.imported.set(attrs, checked);
+    }
+    if (typeof checked === 'string' || !t.peer.importPolicy) return checked;
+    const result = t.peer.importPolicy(prefix, checked, t.peer);
+    if (result === null) return 'policy';
+    return result === checked ? checked : this.interner.intern(result);
+  }
+
+  withdraw(peerId: string, prefix: string, pathId = 0): BestChange | undefined {
+    const t = this.tables(peerId);
+    if (t.peer.keepPrePolicy) t.prePolicy.delete(pathKey(prefix, pathId));
+    return this.removePath(t, prefix, pathId);
+  }
+
+  private upsertPath(t: PeerTables, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
+    let d = this.destinations.get(prefix);
+    if (!d) {
+      d = new Destination();
+      this.destinations.set(prefix, d);
+    }
+    const path: PathRecord = { prefix, pathId, peer: t.peer, attrs, facts: this.interner.factsOf(attrs) };
+    const i = d.paths.findIndex((p) => p.peer === t.peer && p.pathId === pathId);
+    if (i >= 0) {
+      if (d.paths[i]!.attrs === attrs) return undefined; // a duplicate announcement changes nothing
+      d.paths[i] = path;
+    } else {
+      d.paths.push(path);
+      t.accepted++;
+    }
+    return this.decide(prefix, d);
+  }
+
+  private removePath(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
+    const d = this.destinations.get(prefix);
+    if (!d) return undefined;
+    const i = d.paths.findIndex((p) => p.peer === t.peer && p.pathId === pathId);
+    if (i < 0) return undefined;
+    d.paths.splice(i, 1);
+    t.accepted--;
+    return this.decide(prefix, d);
+  }
+
+  /** Re-run the decision for one destination; the change, if the best path changed. */
+  private decide(prefix: string, d: Destination): BestChange | undefined {
+    const old = d.best;
+    if (d.paths.length === 0) {
+      this.destinations.delete(prefix);
+      d.best = undefined;
+    } else {
+      const s = selectBest(d.paths, this.decision);
+      d.best = s.best;
+      d.reason = s.reason;
+    }
+    if (d.best === old) return undefined;
+    return { prefix, old, new: d.best, reason: d.best ? d.reason : 'withdrawn' };
+  }
+
+  /**
+   * Re-run the decision for the given prefixes, or all (after next-hop reachability or IGP
+   * costs changed: the hooks are consulted afresh).
+   */
+  recompute(prefixes?: Iterable<string>): BestChange[] {
+    const changes: BestChange[] = [];
+    const list = prefixes ?? [...this.destinations.keys()];
+    for (const prefix of list) {
+      const d = this.destinations.get(prefix);
+      if (!d) continue;
+      const c = this.decide(prefix, d);
+      if (c) changes.push(c);
+    }
+    return changes;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /** Loc-RIB entry: the best path and why. */
+  best(prefix: string): { path: PathRecord; reason: DecisionReason } | undefined {
+    const d = this.destinations.get(prefix);
+    return d?.best ? { path: d.best, reason: d.reason } : undefined;
+  }
+
+  /** Every imported (post-policy) path for a prefix. */
+  paths(prefix: string): readonly PathRecord[] {
+    return this.destinations.get(prefix)?.paths ?? [];
+  }
+
+  /** Loc-RIB: every prefix with a best path. */
+  *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
+    for (const [prefix, d] of this.destinations) if (d.best) yield { prefix, path: d.best, reason: d.reason };
+  }
+
+  /** Pre-policy Adj-RIB-In of a peer: [prefix, pathId, attributes as received]. */
+  *adjRibInPre(peerId: string): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
+    const t = this.tables(peerId);
+    if (!t.peer.keepPrePolicy) {
+      throw new RibError('bgp.rib.no-pre-policy', `peer ${peerId} does not keep its pre-policy Adj-RIB-In`, {
+        hint: 'set keepPrePolicy (the default) for this peer',
+      });
+    }
+    for (const [key, attrs] of t.prePolicy) {
+      const hash = key.indexOf('#');
+      yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
+    }
+  }
+
+  /** Post-policy Adj-RIB-In of a peer (its paths in the Loc-RIB tables, best or not). */
+  *adjRibInPost(peerId: string): IterableIterator<PathRecord> {
+    const peer = this.tables(peerId).peer;
+    for (const d of this.destinations.values()) for (const p of d.paths) if (p.peer === peer) yield p;
+  }
+
+  /** Number of prefixes with at least one path. */
+  get size(): number {
+    return this.destinations.size;
+  }
+
+  /** Number of routes a peer has in the decision process. */
+  acceptedCount(peerId: string): number {
+    return this.tables(peerId).accepted;
+  }
+
+  // ------------------------------------------------------------------ export
+
+  /**
+   * What to advertise to `toPeerId` for a Loc-RIB path, before export policy: interned
+   * attributes, or why the path is not advertised there.
+   */
+  exportRoute(path: PathRecord, toPeerId: string): { attrs: PathAttributes } | { rejected: ExportRejection } {
+    const to = this.tables(toPeerId).peer;
+    const rejected = exportRejection(path, to, this.rules);
+    if (rejected) return { rejected };
+    return { attrs: this.interner.intern(exportAttributes(path, to, this.rules)) };
+  }
+}
+
+/**
+ * Adj-RIB-Out of one peer: what we last advertised, so the speaker sends only differences.
+ * Attribute sets are compared by identity, so callers pass interned objects.
+ */
+export class AdjRibOut {
+  private readonly sent = new Map<string, PathAttributes>();
+
+  /** Record the wanted state of a route; returns what must go on the wire, if anything. */
+  set(prefix: string, pathId: number, attrs: PathAttributes | undefined): 'announce' | 'withdraw' | undefined {
+    const key = pathKey(prefix, pathId);
+    const before = this.sent.get(key);
+    if (attrs === undefined) {
+      if (before === undefined) return undefined;
+      this.sent.delete(key);
+      return 'withdraw';
+    }
+    if (before === attrs) return undefined;
+    this.sent.set(key, attrs);
+    return 'announce';
+  }
+
+  get(prefix: string, pathId = 0): PathAttributes | undefined {
+    return this.sent.get(pathKey(prefix, pathId));
+  }
+
+  *entries(): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
+    for (const [key, attrs] of this.sent) {
+      const hash = key.indexOf('#');
+      yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
+    }
+  }
+
+  get size(): number {
+    return this.sent.size;
+  }
+
+  clear(): void {
+    this.sent.clear();
+  }
+}
