@@ -101,6 +101,13 @@ describe.skipIf(reason)('flatlab hesiod with dig', () => {
     expect(records.some((l) => l.includes('jdoe:*:1001'))).toBe(true);
   });
 
+  it('signs the answer to a signed ordinary query, which dig verifies', async () => {
+    const out = await dig('-y', `hmac-sha256:xfr-key:${SECRET256}`, '-c', 'HS', '-t', 'TXT', 'jdoe.passwd.ns.example.org');
+    expect(out).toContain('status: NOERROR');
+    expect(out).toMatch(/TSIG PSEUDOSECTION:\nxfr-key\.\s+0\s+ANY\s+TSIG\s+hmac-sha256\. \d+ 300 32 \S+ \d+ NOERROR 0/);
+    expect(out).not.toMatch(/tsig verify failure|expected a TSIG/i);
+  });
+
   it('transfers with hmac-sha512 too', async () => {
     const out = await dig('-y', `hmac-sha512:big-key:${SECRET512}`, 'AXFR', 'ns.example.org');
     expect(out.split('\n').filter((l) => /\tSOA\t/.test(l))).toHaveLength(2);
