@@ -174,6 +174,14 @@ describe('AXFR', () => {
     expect(decodeResponse(answer(query(ORIGIN, 'AXFR'), { ...ctx, transferAcl: acl }) as Buffer).rcode).toBe('FORMERR');
     expect(decodeResponse(respond(query(`passwd.${ORIGIN}`, 'AXFR'), { ...ctx, transport: 'tcp', transferAcl: acl }).messages[0] as Buffer).rcode).toBe('NOTAUTH');
   });
+  it('answers IXFR with a full AXFR-style transfer over TCP, and with the SOA alone over UDP (RFC 1995)', () => {
+    const acl = parseTransferAcl(['127.0.0.1']);
+    const tcp = respond(query(ORIGIN, 'IXFR'), { ...ctx, transport: 'tcp', transferAcl: acl }).messages.flatMap((m) => decodeResponse(m).answers ?? []);
+    expect(tcp).toHaveLength(hesiodZone().records.length + 1);
+    const udp = decodeResponse(answer(query(ORIGIN, 'IXFR'), { ...ctx, transferAcl: acl }) as Buffer);
+    expect(udp.answers?.map((a) => a.type)).toEqual(['SOA']);
+  });
+
   it('does not allow an address outside the ACL', () => {
     const r = respond(query(ORIGIN, 'AXFR'), { ...ctx, transport: 'tcp', client: '10.1.2.3', transferAcl: parseTransferAcl(['127.0.0.0/8', '::1']) });
     expect(decodeResponse(r.messages[0] as Buffer).rcode).toBe('REFUSED');
