@@ -63,7 +63,8 @@ describe('validateConfig', () => {
     expect(problems('zerotier', { network: '8056c2e21c000001', role: 'member' })).toEqual([]);
     expect(problems('zerotier', { role: 'root' })).toEqual([]);
     expect(problems('flatracoon-os', { memory: 512, cpus: 2, services: ['bird', 'ssh'] })).toEqual([]);
-    expect(problems('flatlab-hesiod', { map: { users: {} } })).toEqual([]);
+    expect(problems('flatlab-hesiod', { map: { rhs: '.example.org', ns: ['ns1.example.org'], users: { alice: { uid: 1000, gid: 1000, home: '/home/alice' } } } })).toEqual([]);
+    expect(problems('flatlab-hesiod', { zone: '$ORIGIN example.org.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.2\n' })).toEqual([]);
     expect(problems('bird', {})).toEqual([]);
   });
 
@@ -87,7 +88,12 @@ describe('validateConfig', () => {
     expect(problems('zerotier', { network: 'xyz' }).map((p) => p.path)).toEqual([['network']]);
     expect(problems('zerotier', { network: '8056c2e21c000001', role: 'memebr' })[0]?.hint).toContain('"member"');
     expect(problems('flatlab-hesiod', {})[0]?.message).toContain('config.map or config.zone');
-    expect(problems('flatlab-hesiod', { map: {}, zone: 'x' })[0]?.path).toEqual(['zone']);
+    expect(problems('flatlab-hesiod', { map: {}, zone: 'x' }).map((p) => p.path)).toContainEqual(['zone']);
+    expect(problems('flatlab-hesiod', { map: { rhs: '.example.org', ns: ['ns1.example.org'], users: { alice: { uid: 'x' } } } })[0]?.path.slice(0, 3)).toEqual(['map', 'users', 'alice']);
+    expect(problems('flatlab-hesiod', { zone: '@ IN A 192.0.2.1\n' })[0]?.message).toContain('$ORIGIN');
+    const bad = problems('flatlab-hesiod', { zone: '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.300\n' });
+    expect(bad[0]?.path).toEqual(['zone']);
+    expect(bad[0]?.message).toMatch(/^zone line 4: /);
     expect(problems('linux', { forwarding: 'yes' })[0]?.path).toEqual(['forwarding']);
   });
 });
