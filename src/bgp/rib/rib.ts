@@ -61,6 +61,11 @@ function pathKey(prefix: string, pathId: number): string {
   return pathId === 0 ? prefix : `${prefix}#${pathId}`;
 }
 
+function indexOfPath(paths: readonly PathRecord[], peer: RibPeer, pathId: number): number {
+  for (let i = 0; i < paths.length; i++) if (paths[i]!.peer === peer && paths[i]!.pathId === pathId) return i;
+  return -1;
+}
+
 function makePeer(input: RibPeerInput, localAs: number): RibPeer {
   const routerIdNumber = ipv4ToNumber(input.routerId);
   if (routerIdNumber === undefined) {
@@ -173,29 +178,30 @@ export class Rib {
    * MP_UNREACH NLRI are handled like the IPv4 fields.
    */
   applyUpdate(peerId: string, update: Pick<UpdateMessage, 'withdrawn' | 'nlri' | 'attributes'>): BestChange[] {
+    const t = this.tables(peerId);
     const changes: BestChange[] = [];
     const a = update.attributes;
-    const withdraw = (list: readonly Prefix[]): void => {
-      for (const p of list) {
-        const c = this.withdraw(peerId, p.prefix, p.pathId ?? 0);
-        if (c) changes.push(c);
-      }
-    };
-    withdraw(update.withdrawn);
-    if (a.mpUnreach) withdraw(a.mpUnreach.withdrawn);
+    for (const p of update.withdrawn) this.withdrawFrom(t, p, changes);
+    if (a.mpUnreach) for (const p of a.mpUnreach.withdrawn) this.withdrawFrom(t, p, changes);
     const reach = a.mpReach?.nlri ?? [];
-    if (update.nlri.length > 0 || reach.length > 0) {
-      const attrs = this.interner.intern(a);
-      for (const p of update.nlri) {
-        const c = this.announceInterned(peerId, p.prefix, p.pathId ?? 0, attrs);
-        if (c) changes.push(c);
-      }
-      for (const p of reach) {
-        const c = this.announceInterned(peerId, p.prefix, p.pathId ?? 0, attrs);
+    if (update.nlri.length === 0 && reach.length === 0) return changes;
+    // Interning and the import checks run once per UPDATE, not per prefix.
+    const attrs = this.interner.intern(a);
+    const checked = this.checkImport(t, attrs);
+    for (const list of [update.nlri, reach]) {
+      for (const p of list) {
+        const c = this.announceChecked(t, p.prefix, p.pathId ?? 0, attrs, checked);
         if (c) changes.push(c);
       }
     }
     return changes;
+  }
+
+  private withdrawFrom(t: PeerTables, p: Prefix, changes: BestChange[]): void {
+    const pathId = p.pathId ?? 0;
+    if (t.peer.keepPrePolicy) t.prePolicy.delete(pathKey(p.prefix, pathId));
+    const c = this.removePath(t, p.prefix, pathId);
+    if (c) changes.push(c);
   }
 
   /** One route from a peer (attributes as received, pre-policy). */
@@ -205,22 +211,35 @@ export class Rib {
 
   private announceInterned(peerId: string, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
     const t = this.tables(peerId);
+    return this.announceChecked(t, prefix, pathId, attrs, this.checkImport(t, attrs));
+  }
+
+  private announceChecked(
+    t: PeerTables,
+    prefix: string,
+    pathId: number,
+    attrs: PathAttributes,
+    checked: PathAttributes | ImportRejection,
+  ): BestChange | undefined {
     if (t.peer.keepPrePolicy) t.prePolicy.set(pathKey(prefix, pathId), attrs);
-    const post = this.importRoute(t, prefix, attrs);
+    const post = typeof checked === 'string' || !t.peer.importPolicy ? checked : this.applyImportPolicy(t, prefix, checked);
     if (typeof post === 'string') return this.removePath(t, prefix, pathId);
     return this.upsertPath(t, prefix, pathId, post);
   }
 
-  /** The post-policy attributes for a route, or why it is rejected. */
-  private importRoute(t: PeerTables, prefix: string, attrs: PathAttributes): PathAttributes | ImportRejection {
+  /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised. */
+  private checkImport(t: PeerTables, attrs: PathAttributes): PathAttributes | ImportRejection {
     let checked = t.imported.get(attrs);
     if (checked === undefined) {
       const rejection = importRejection(attrs, t.peer, this.rules);
       checked = rejection ?? this.interner.intern(importAttributes(attrs, t.peer));
       t.imported.set(attrs, checked);
     }
-    if (typeof checked === 'string' || !t.peer.importPolicy) return checked;
-    const result = t.peer.importPolicy(prefix, checked, t.peer);
+    return checked;
+  }
+
+  private applyImportPolicy(t: PeerTables, prefix: string, checked: PathAttributes): PathAttributes | ImportRejection {
+    const result = t.peer.importPolicy!(prefix, checked, t.peer);
     if (result === null) return 'policy';
     return result === checked ? checked : this.interner.intern(result);
   }
@@ -238,12 +257,16 @@ export class Rib {
       this.destinations.set(prefix, d);
     }
     const path: PathRecord = { prefix, pathId, peer: t.peer, attrs, facts: this.interner.factsOf(attrs) };
-    const i = d.paths.findIndex((p) => p.peer === t.peer && p.pathId === pathId);
+    const i = indexOfPath(d.paths, t.peer, pathId);
     if (i >= 0) {
       if (d.paths[i]!.attrs === attrs) return undefined; // a duplicate announcement changes nothing
       d.paths[i] = path;
     } else {
-      d.paths.push(path);
+      // Exact-size copy: push() would give each small array room for 17 paths.
+      const grown = new Array<PathRecord>(d.paths.length + 1);
+      for (let j = 0; j < d.paths.length; j++) grown[j] = d.paths[j]!;
+      grown[d.paths.length] = path;
+      d.paths = grown;
       t.accepted++;
     }
     return this.decide(prefix, d);
@@ -252,9 +275,11 @@ export class Rib {
   private removePath(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
     const d = this.destinations.get(prefix);
     if (!d) return undefined;
-    const i = d.paths.findIndex((p) => p.peer === t.peer && p.pathId === pathId);
+    const i = indexOfPath(d.paths, t.peer, pathId);
     if (i < 0) return undefined;
-    d.paths.splice(i, 1);
+    const shrunk = new Array<PathRecord>(d.paths.length - 1);
+    for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
+    d.paths = shrunk;
     t.accepted--;
     return this.decide(prefix, d);
   }

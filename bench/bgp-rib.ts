@@ -1,0 +1,153 @@
+/**
+ * bench/bgp-rib: 1M IPv4 prefixes from two eBGP peers through import, interning and the
+ * decision process. Reports time, prefixes/s, heap used and RSS after GC, and writes
+ * bench/results/bgp-rib.json. Run: `node --import tsx bench/bgp-rib.ts [--prefixes N]`
+ * (re-executes itself with --expose-gc so the memory figures are after a full collection).
+ *
+ * Input shape: ~4000 distinct attribute sets per peer (AS paths of 2–6 hops from a seeded
+ * generator, origin, some MEDs and communities), 4 prefixes per UPDATE on average, each
+ * UPDATE carrying a fresh attributes object as a decoder would produce.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from '../src/files/write-file.js';
+import { Rib } from '../src/bgp/rib/index.js';
+import type { AsPathSegment, PathAttributes, Prefix } from '../src/bgp/wire/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+if (typeof globalThis.gc !== 'function') {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
+const gc = globalThis.gc as () => void;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) {
+    console.error(`${name} needs a positive integer`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const PREFIXES = arg('--prefixes', 1_000_000);
+const ATTR_SETS = 4000;
+const PER_UPDATE = 4;
+
+/** mulberry32: small seeded generator so every run sees the same table. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function templates(peerAs: number, nextHop: string, seed: number): PathAttributes[] {
+  const rand = rng(seed);
+  const out: PathAttributes[] = [];
+  for (let i = 0; i < ATTR_SETS; i++) {
+    const hops = 1 + Math.floor(rand() * 5);
+    const asns = [peerAs];
+    for (let h = 0; h < hops; h++) asns.push(1000 + Math.floor(rand() * 60000));
+    const a: PathAttributes = { origin: rand() < 0.9 ? 0 : 2, asPath: [{ type: 2, asns }], nextHop };
+    if (rand() < 0.3) a.med = Math.floor(rand() * 1000);
+    if (rand() < 0.5) a.communities = [(peerAs << 16) | Math.floor(rand() * 500), (asns[1]! << 16) >>> 0];
+    out.push(a);
+  }
+  return out;
+}
+
+function prefixText(i: number): string {
+  return `${1 + (i >>> 16)}.${(i >>> 8) & 255}.${i & 255}.0/24`;
+}
+
+function freshCopy(t: PathAttributes): PathAttributes {
+  const asPath: AsPathSegment[] = t.asPath!.map((s) => ({ type: s.type, asns: s.asns.slice() }));
+  const a: PathAttributes = { ...t, asPath };
+  if (t.communities) a.communities = t.communities.slice();
+  return a;
+}
+
+function feed(rib: Rib, peerId: string, tpl: PathAttributes[], seed: number): number {
+  const rand = rng(seed);
+  let changes = 0;
+  for (let i = 0; i < PREFIXES; i += PER_UPDATE) {
+    const nlri: Prefix[] = [];
+    for (let j = i; j < Math.min(i + PER_UPDATE, PREFIXES); j++) nlri.push({ prefix: prefixText(j) });
+    const attrs = freshCopy(tpl[Math.floor(rand() * tpl.length)]!);
+    changes += rib.applyUpdate(peerId, { withdrawn: [], nlri, attributes: attrs }).length;
+  }
+  return changes;
+}
+
+const mib = (n: number) => n / 1048576;
+
+gc();
+const base = process.memoryUsage();
+const rib = new Rib({ localAs: 65000, routerId: '10.255.0.1' });
+rib.addPeer({ id: 'a', address: '192.0.2.1', asn: 65010, routerId: '10.0.0.1', hasImportPolicy: true });
+rib.addPeer({ id: 'b', address: '192.0.2.2', asn: 65020, routerId: '10.0.0.2', hasImportPolicy: true });
+const tplA = templates(65010, '192.0.2.1', 1);
+const tplB = templates(65020, '192.0.2.2', 2);
+
+const t0 = performance.now();
+const changesA = feed(rib, 'a', tplA, 11);
+const t1 = performance.now();
+const changesB = feed(rib, 'b', tplB, 12);
+const t2 = performance.now();
+gc();
+const mem = process.memoryUsage();
+
+const reasons = new Map<string, number>();
+let fromB = 0;
+for (const e of rib.locRib()) {
+  reasons.set(e.reason, (reasons.get(e.reason) ?? 0) + 1);
+  if (e.path.peer.id === 'b') fromB++;
+}
+
+const seconds = (t2 - t0) / 1000;
+const result = {
+  prefixes: PREFIXES,
+  peers: 2,
+  routes: PREFIXES * 2,
+  attributeSetsLive: rib.interner.size,
+  peerASeconds: (t1 - t0) / 1000,
+  peerBSeconds: (t2 - t1) / 1000,
+  totalSeconds: seconds,
+  routesPerSecond: Math.round((PREFIXES * 2) / seconds),
+  prefixesPerSecond: Math.round(PREFIXES / seconds),
+  bestChanges: changesA + changesB,
+  bestFromPeerB: fromB,
+  decidedBy: Object.fromEntries(reasons),
+  heapUsedMiB: Math.round(mib(mem.heapUsed - base.heapUsed) * 10) / 10,
+  rssMiB: Math.round(mib(mem.rss) * 10) / 10,
+  node: process.version,
+};
+
+const rows: Array<[string, string]> = [
+  ['prefixes × peers', `${PREFIXES} × 2`],
+  ['peer a (empty RIB)', `${result.peerASeconds.toFixed(2)} s`],
+  ['peer b (decision vs a)', `${result.peerBSeconds.toFixed(2)} s`],
+  ['total', `${seconds.toFixed(2)} s`],
+  ['routes/s', result.routesPerSecond.toLocaleString('en')],
+  ['prefixes/s', result.prefixesPerSecond.toLocaleString('en')],
+  ['best-path changes', String(result.bestChanges)],
+  ['attribute sets alive', String(result.attributeSetsLive)],
+  ['heap used after GC', `${result.heapUsedMiB} MiB`],
+  ['RSS after GC', `${result.rssMiB} MiB`],
+];
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log('bench/bgp-rib');
+for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+console.log(`  decided by: ${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+await writeFileAtomically(join(resolve(here, 'results'), 'bgp-rib.json'), `${JSON.stringify(result, null, 2)}\n`);
