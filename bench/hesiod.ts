@@ -3,7 +3,7 @@
  * 10k-user HS zone on loopback, one at a time, measured by dnsperf with the same raw
  * wire-format query file (`-B`: dnsperf cannot set class HS itself).
  *
- *   npm run bench -- hesiod [--users 10000] [--duration 10] [--rounds 2] [--workers 2] [--named-threads 2]
+ *   npm run bench -- hesiod [--users 10000] [--duration 10] [--rounds 2] [--workers 1,2] [--named-threads 2]
  *
  * Two runs per server: a throughput run (dnsperf unthrottled, several clients and threads)
  * for QPS, and a latency run at a fixed offered load (-Q) with per-query output (-v) for
@@ -31,7 +31,14 @@ function arg(name: string, fallback: number): number {
 
 const users = arg('users', 10_000);
 const duration = arg('duration', 10);
-const workers = arg('workers', availableParallelism());
+/** Worker counts to compare in the same rounds (`--workers 1,2`): what scales is measured, not assumed. */
+const workerCounts = (() => {
+  const i = process.argv.indexOf('--workers');
+  const text = i >= 0 ? (process.argv[i + 1] ?? '') : `1,${availableParallelism()}`;
+  const list = [...new Set(text.split(',').map(Number))];
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers takes counts like 1,2');
+  return list;
+})();
 const namedThreads = arg('named-threads', availableParallelism());
 const latencyQps = arg('latency-qps', 5000);
 /** Rounds alternate flatlab and named, so a busy machine hurts both alike; medians are reported. */
@@ -198,9 +205,9 @@ async function main(): Promise<void> {
     writeFileSync(qfile, queryFile(users, 50_000));
     const ourPort = 25353;
     const bindPort = 25354;
-    console.error(`zone: ${users} users; dnsperf ${duration}s, 8 clients, 2 threads; flatlab workers ${workers}, named threads ${namedThreads}`);
+    console.error(`zone: ${users} users; dnsperf ${duration}s, 8 clients, 2 threads; flatlab workers ${workerCounts.join(' and ')}, named threads ${namedThreads}`);
 
-    const startFlatlab = () =>
+    const startFlatlab = (workers: number) => () =>
       spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'hesiod', '--zone', zoneFile, '--listen', `127.0.0.1:${ourPort}`, '--workers', String(workers)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     // BIND serves class HS only inside an HS-class view (design.md, platform notes).
     writeFileSync(
@@ -222,14 +229,21 @@ view "hesiod" HS {
 `,
     );
     const startNamed = () => spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-n', String(namedThreads)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const ours: Measured[] = [];
+    const ours = new Map<number, Measured[]>(workerCounts.map((w) => [w, []]));
     const theirs: Measured[] = [];
     for (let r = 0; r < rounds; r++) {
-      ours.push(await measure('flatlab hesiod', startFlatlab, ourPort, qfile));
+      const line: string[] = [];
+      for (const w of workerCounts) {
+        const m = await measure(`flatlab hesiod --workers ${w}`, startFlatlab(w), ourPort, qfile);
+        ours.get(w)?.push(m);
+        line.push(`flatlab/${w}w ${m.throughput.qps}`);
+      }
       theirs.push(await measure('named', startNamed, bindPort, qfile));
-      console.error(`round ${r + 1}: flatlab ${ours[r]?.throughput.qps} QPS, named ${theirs[r]?.throughput.qps} QPS`);
+      console.error(`round ${r + 1}: ${line.join(', ')}, named ${theirs[r]?.throughput.qps} QPS`);
     }
-    const flatlab = summarise(ours);
+    const byWorkers = workerCounts.map((w) => ({ workers: w, ...summarise(ours.get(w) ?? []) }));
+    const flatlab = byWorkers.reduce((a, b) => (b.throughput.qps > a.throughput.qps ? b : a));
+    const workers = flatlab.workers;
     const named = summarise(theirs);
 
     const ratio = Number((flatlab.throughput.qps / named.throughput.qps).toFixed(3));
@@ -241,7 +255,8 @@ view "hesiod" HS {
       rounds,
       load_average_at_end: loadavg().map((x) => Number(x.toFixed(2))),
       dnsperf: { durationSeconds: duration, clients: 8, threads: 2, outstanding: 500, queryMix: '70% passwd, 15% uid (CNAME), 10% grplist, 5% NXDOMAIN; class HS' },
-      flatlab: { workers, ...flatlab },
+      flatlab,
+      flatlab_by_workers: byWorkers,
       bind: { version: bindVersion.trim(), threads: namedThreads, ...named },
       ratio_qps_flatlab_over_bind: ratio,
     };
@@ -251,9 +266,9 @@ view "hesiod" HS {
       `| ${n.padEnd(16)} | ${String(r.throughput.qps).padStart(7)} | ${String(r.throughput.lost).padStart(6)} | ${r.latency.p50Ms.toFixed(3).padStart(7)} | ${r.latency.p99Ms.toFixed(3).padStart(7)} | ${r.latency.p999Ms.toFixed(3).padStart(7)} |`;
     console.log(`| server           |     QPS |   lost | p50 ms  | p99 ms  | p99.9 ms |`);
     console.log(`|------------------|---------|--------|---------|---------|---------|`);
-    console.log(row(`flatlab (${workers}w)`, flatlab));
+    for (const b of byWorkers) console.log(row(`flatlab (${b.workers}w)`, b));
     console.log(row(`named (${namedThreads}t)`, named));
-    console.log(`\nQPS ratio flatlab/BIND: ${ratio} (medians of ${rounds} alternating rounds; latency percentiles at ${latencyQps} offered QPS; load average ${loadavg()[0]?.toFixed(1)})`);
+    console.log(`\nQPS ratio flatlab (best: ${workers} worker${workers === 1 ? '' : 's'})/BIND: ${ratio} (medians of ${rounds} alternating rounds; latency percentiles at ${latencyQps} offered QPS; load average ${loadavg()[0]?.toFixed(1)})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
