@@ -1,0 +1,176 @@
+/**
+ * Model-based test of the incremental RIB (fast-check commands) against a reference that
+ * keeps plain maps and recomputes every best path from scratch after each command.
+ */
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { Rib, selectBest } from '../../../src/bgp/rib/index.js';
+import type { BestChange, PathRecord } from '../../../src/bgp/rib/index.js';
+import type { PathAttributes } from '../../../src/bgp/wire/types.js';
+import { LOCAL_AS, seq } from './fixtures.js';
+
+const PEERS = [
+  { id: 'e1', address: '192.0.2.1', asn: 65001, routerId: '1.1.1.1' },
+  { id: 'e2', address: '192.0.2.2', asn: 65002, routerId: '2.2.2.2' },
+  { id: 'e3', address: '192.0.2.3', asn: 65001, routerId: '3.3.3.3' },
+  { id: 'i1', address: '10.0.0.1', asn: LOCAL_AS, routerId: '4.4.4.4' },
+];
+const PREFIXES = ['198.51.100.0/24', '203.0.113.0/24', '192.0.2.0/25'];
+const ATTRS: PathAttributes[] = [
+  { origin: 0, asPath: seq(65001), nextHop: '192.0.2.1' },
+  { origin: 0, asPath: seq(65001, 65100), nextHop: '192.0.2.1', med: 5 },
+  { origin: 1, asPath: seq(65002), nextHop: '192.0.2.2', localPref: 300 },
+  { origin: 0, asPath: seq(65002, 65100), nextHop: '192.0.2.2', med: 1 },
+  { origin: 2, asPath: [], nextHop: '10.0.0.1', localPref: 120 },
+  { origin: 0, asPath: seq(65001, LOCAL_AS), nextHop: '192.0.2.1' }, // AS loop
+  { origin: 0, asPath: seq(65003), nextHop: '192.0.2.9' }, // next hop unreachable
+];
+const UNREACHABLE = '192.0.2.9';
+
+/** Reference: what each peer currently announces, as given. */
+type Model = Map<string, PathAttributes>; // `${peer}|${prefix}|${pathId}` → attrs
+
+interface Real {
+  rib: Rib;
+  last: BestChange[];
+}
+
+function newRib(alwaysCompareMed: boolean): Rib {
+  const rib = new Rib({
+    localAs: LOCAL_AS,
+    routerId: '10.255.0.1',
+    rfc8212: false,
+    decision: { alwaysCompareMed },
+    nextHopReachable: (nh) => nh !== UNREACHABLE,
+  });
+  for (const p of PEERS) rib.addPeer(p);
+  return rib;
+}
+
+/** Best per prefix from scratch: import rules applied by hand, then the decision on all paths. */
+function referenceBest(model: Model, rib: Rib, alwaysCompareMed: boolean): Map<string, { peer: string; pathId: number; attrs: PathAttributes }> {
+  const byPrefix = new Map<string, PathRecord[]>();
+  for (const [key, attrs] of model) {
+    const [peerId, prefix, pathId] = key.split('|') as [string, string, string];
+    if (attrs.asPath?.some((s) => s.asns.includes(LOCAL_AS))) continue;
+    const peer = rib.peer(peerId);
+    const a = { ...attrs };
+    if (!peer.ibgp) delete a.localPref;
+    const list = byPrefix.get(prefix) ?? [];
+    list.push({ prefix, pathId: Number(pathId), peer, attrs: a, facts: rib.interner.factsOf(rib.intern(a)) });
+    byPrefix.set(prefix, list);
+  }
+  const out = new Map<string, { peer: string; pathId: number; attrs: PathAttributes }>();
+  for (const [prefix, list] of byPrefix) {
+    let best: PathRecord | undefined;
+    if (alwaysCompareMed) {
+      // With MED always compared the steps form a total order: sort by a lexicographic key.
+      const eligible = list.filter((p) => p.facts.nextHop !== UNREACHABLE);
+      const key = (p: PathRecord) => [
+        -(p.facts.localPref ?? 100),
+        p.facts.asPathLength,
+        p.facts.origin,
+        p.facts.med ?? 0,
+        p.peer.ibgp ? 1 : 0,
+        p.facts.originatorId ?? p.peer.routerIdNumber,
+        p.facts.clusterListLength,
+        p.peer.addressKey,
+        p.pathId,
+      ];
+      eligible.sort((x, y) => {
+        const kx = key(x);
+        const ky = key(y);
+        for (let i = 0; i < kx.length; i++) if (kx[i]! !== ky[i]!) return kx[i]! < ky[i]! ? -1 : 1;
+        return 0;
+      });
+      best = eligible[0];
+    } else {
+      best = selectBest(list, rib.decision).best;
+    }
+    if (best) out.set(prefix, { peer: best.peer.id, pathId: best.pathId, attrs: best.attrs });
+  }
+  return out;
+}
+
+class Announce implements fc.Command<Model, Real> {
+  constructor(readonly peer: string, readonly prefix: string, readonly pathId: number, readonly attrs: number) {}
+  check = () => true;
+  run(m: Model, r: Real): void {
+    const a = ATTRS[this.attrs]!;
+    m.set(`${this.peer}|${this.prefix}|${this.pathId}`, a);
+    const c = r.rib.announce(this.peer, this.prefix, this.pathId, structuredClone(a));
+    r.last = c ? [c] : [];
+  }
+  toString = () => `announce(${this.peer}, ${this.prefix}#${this.pathId}, attrs ${this.attrs})`;
+}
+
+class Withdraw implements fc.Command<Model, Real> {
+  constructor(readonly peer: string, readonly prefix: string, readonly pathId: number) {}
+  check = () => true;
+  run(m: Model, r: Real): void {
+    m.delete(`${this.peer}|${this.prefix}|${this.pathId}`);
+    const c = r.rib.withdraw(this.peer, this.prefix, this.pathId);
+    r.last = c ? [c] : [];
+  }
+  toString = () => `withdraw(${this.peer}, ${this.prefix}#${this.pathId})`;
+}
+
+class PeerDown implements fc.Command<Model, Real> {
+  constructor(readonly peer: string) {}
+  check = () => true;
+  run(m: Model, r: Real): void {
+    for (const k of [...m.keys()]) if (k.startsWith(`${this.peer}|`)) m.delete(k);
+    r.last = r.rib.removePeer(this.peer);
+    r.rib.addPeer(PEERS.find((p) => p.id === this.peer)!);
+  }
+  toString = () => `down(${this.peer})`;
+}
+
+const peerId = fc.constantFrom(...PEERS.map((p) => p.id));
+const prefix = fc.constantFrom(...PREFIXES);
+const pathId = fc.constantFrom(0, 0, 1);
+const commands = [
+  fc.tuple(peerId, prefix, pathId, fc.nat(ATTRS.length - 1)).map(([a, b, c, d]) => new Announce(a, b, c, d)),
+  fc.tuple(peerId, prefix, pathId).map(([a, b, c]) => new Withdraw(a, b, c)),
+  peerId.map((p) => new PeerDown(p)),
+];
+
+function check(alwaysCompareMed: boolean) {
+  fc.assert(
+    fc.property(fc.commands(commands, { maxCommands: 40 }), (cmds) => {
+      const rib = newRib(alwaysCompareMed);
+      const model: Model = new Map();
+      const real: Real = { rib, last: [] };
+      let before = referenceBest(model, rib, alwaysCompareMed);
+      for (const cmd of cmds) {
+        cmd.run(model, real);
+        const after = referenceBest(model, rib, alwaysCompareMed);
+        for (const p of PREFIXES) {
+          const want = after.get(p);
+          const got = rib.best(p);
+          expect(got ? { peer: got.path.peer.id, pathId: got.path.pathId } : undefined, `${cmd} → ${p}`).toEqual(
+            want ? { peer: want.peer, pathId: want.pathId } : undefined,
+          );
+          if (want && got) expect(got.path.attrs).toEqual(want.attrs);
+          // A change is reported exactly when the best path (or its attributes) changed.
+          const changed = JSON.stringify(before.get(p)) !== JSON.stringify(want);
+          const reported = real.last.filter((c) => c.prefix === p);
+          if (changed) {
+            expect(reported.length, `${cmd}: change for ${p}`).toBe(1);
+            expect(reported[0]!.new?.peer.id).toBe(want?.peer);
+          } else if (reported.length > 0) {
+            // Same peer, same attributes, new path object is not a change worth reporting.
+            expect(reported, `${cmd}: spurious change for ${p}`).toEqual([]);
+          }
+        }
+        before = after;
+      }
+    }),
+    { numRuns: 200 },
+  );
+}
+
+describe('RIB against a from-scratch reference', () => {
+  test('RFC 4271 MED (per neighbour AS): incremental = from scratch', () => check(false));
+  test('always-compare-med: incremental = sorting by a lexicographic key', () => check(true));
+});
