@@ -3,8 +3,7 @@ import type { RuntimeCapability, RuntimeName } from './runtime.js';
 
 /** Which runtimes can do what; used to say which runtime a step needs. */
 export const RUNTIME_CAPABILITIES: Record<RuntimeName, readonly RuntimeCapability[]> = {
-  // DNS engines are not wired into sim yet (issue 7); until they are, DNS steps need netns.
-  sim: ['bgp', 'link-state', 'netem', 'node-control'],
+  sim: ['bgp', 'dns', 'link-state', 'netem', 'node-control'],
   netns: ['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control'],
   containerlab: ['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control'],
 };

@@ -33,6 +33,8 @@ export interface NetnsRuntimeOptions {
 export const DEFAULT_RUN_ROOT = '/run/flatlab';
 /** A daemon that dies within this long after start failed to start (bad config, missing binary). */
 const STARTUP_SETTLE_MS = 700;
+/** Attempts (100 ms apart) to restore routes after a link comes back. */
+const ROUTE_RETRIES = 30;
 
 export class NetnsRuntime implements Runtime {
   readonly name = 'netns' as const;
@@ -158,7 +160,21 @@ export class NetnsRuntime implements Runtime {
   }
 
   async setLinkState(link: LinkRef, state: 'up' | 'down', opts: CallOptions = {}): Promise<void> {
-    for (const e of this.requireLab().links[link.index]!.endpoints) await this.ip(['-n', this.ns(e.node), 'link', 'set', e.interface, state], undefined, opts);
+    const endpoints = this.requireLab().links[link.index]!.endpoints;
+    for (const e of endpoints) await this.ip(['-n', this.ns(e.node), 'link', 'set', e.interface, state], undefined, opts);
+    if (state === 'down') return;
+    // The kernel flushed the routes through the interface when it went down: put the lab's back.
+    // Right after `up` the interface's IPv6 routes may not be back yet: retry briefly.
+    for (const node of new Set(endpoints.map((e) => e.node))) {
+      const routes = (this.plan!.namespaceBatch.get(this.ns(node)) ?? []).filter((l) => l.startsWith('route '));
+      if (routes.length === 0) continue;
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.commands.run(['ip', '-force', '-n', this.ns(node), '-batch', '-'], { input: routes.join('\n'), ...(opts.signal ? { signal: opts.signal } : {}) });
+        if (r.exitCode === 0) break;
+        if (attempt >= ROUTE_RETRIES) throw new RuntimeError('netns.routes', `could not restore the static routes of ${node} after link-up: ${r.stderr.trim()}`, { hint: 'see flatlab exec <topology> <node> -- ip route' });
+        await sleep(100, opts.signal);
+      }
+    }
   }
 
   async setNetem(link: LinkRef, netem: Netem | undefined, opts: CallOptions = {}): Promise<void> {
@@ -293,7 +309,9 @@ export class NetnsRuntime implements Runtime {
   private async must(argv: string[], opts: CallOptions, input?: string): Promise<void> {
     const r = await this.commands.run(argv, { ...(input !== undefined ? { input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     if (r.exitCode !== 0) {
-      throw new RuntimeError('netns.command', `${argv.slice(0, 6).join(' ')}${argv.length > 6 ? ' …' : ''} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { hint: 'the lab was torn down; run with --verbose to see every command' });
+      const failedLine = /Command failed -:(\d+)/.exec(r.stderr)?.[1];
+      const line = failedLine && input ? ` (line: ${input.split('\n')[Number(failedLine) - 1]})` : '';
+      throw new RuntimeError('netns.command', `${argv.slice(0, 6).join(' ')}${argv.length > 6 ? ' …' : ''} failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}${line}`, { hint: 'check the topology\'s addresses and routes (flatlab validate), and that iproute2 is installed' });
     }
   }
 }

@@ -102,7 +102,8 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
       lines.push('link add br0 type bridge', 'link set br0 up', ...node.interfaces.map((i) => `link set ${i.name} master br0`));
     }
     for (const r of node.routes) lines.push(`route replace ${r.prefix} via ${r.via}${r.interface ? ` dev ${r.interface}` : ''}`);
-    if (node.role !== 'host') sysctls.set(ns, ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    // Keep IPv6 addresses across link-down, as IPv4 does: pulling a cable does not unconfigure a router.
+    sysctls.set(ns, ['net.ipv6.conf.all.keep_addr_on_down=1', ...(node.role !== 'host' ? ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'] : [])]);
     const launch = getKind(node.kind).netns;
     if (!launch || 'unsupported' in launch) continue;
     const values = { config: configOf(node.name), run: runOf(node.name), lab: opts.labDir, node: node.name, nodeConfig: effectiveConfig(getKind(node.kind), node.config) };

@@ -14,9 +14,11 @@ import type { Output } from '../../bgp/speaker/index.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
 import type {
-  CallOptions, DnsObservation, ExecResult, LabStatus, LinkRef, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
+  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
 } from '../runtime.js';
 import { SimBgpNode } from './bgp-node.js';
+import { SimDnsNode } from './dns-node.js';
+import { configWriters, type ConfigWriterRegistry } from '../../emit/config-writers.js';
 import { EventQueue, type ScheduledEvent } from './event-queue.js';
 import { SimNetwork } from './network.js';
 import { seededRandom } from './random.js';
@@ -42,6 +44,8 @@ interface Connection {
 export interface SimRuntimeOptions {
   seed?: number;
   log?: (line: string) => void;
+  /** Config writers (tests substitute their own); DNS nodes serve what their writer generates. */
+  writers?: ConfigWriterRegistry;
 }
 
 export class SimRuntime implements Runtime {
@@ -53,6 +57,8 @@ export class SimRuntime implements Runtime {
   private lab: Lab | undefined;
   private network: SimNetwork | undefined;
   private readonly bgp = new Map<string, SimBgpNode>();
+  private readonly dns = new Map<string, SimDnsNode>();
+  private readonly writers: ConfigWriterRegistry;
   private readonly wakeups = new Map<string, ScheduledEvent>();
   private readonly connections = new Map<string, Connection>();
   private generation = 0;
@@ -60,6 +66,7 @@ export class SimRuntime implements Runtime {
   constructor(opts: SimRuntimeOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.log = opts.log ?? (() => {});
+    this.writers = opts.writers ?? configWriters;
   }
 
   async up(lab: Lab): Promise<void> {
@@ -71,7 +78,11 @@ export class SimRuntime implements Runtime {
     if (unsupported.length) throw new RuntimeError('sim.unsupported-kind', `these nodes cannot run in the sim runtime: ${unsupported.join('; ')}`, { hint: 'use --runtime netns for this lab' });
     this.lab = lab;
     this.network = new SimNetwork(lab, seededRandom(this.seed));
-    for (const node of lab.nodes) if (node.bgp && getKind(node.kind).sim === 'bgp-speaker') this.startBgp(node.name);
+    for (const node of lab.nodes) {
+      const kind = getKind(node.kind);
+      if (node.bgp && kind.sim === 'bgp-speaker') this.startBgp(node.name);
+      if (kind.sim === 'dns-hesiod') this.dns.set(node.name, new SimDnsNode(node, kind.configWriters.flatMap((w) => this.writers[w](lab, node))));
+    }
   }
 
   async attach(): Promise<boolean> {
@@ -83,6 +94,7 @@ export class SimRuntime implements Runtime {
     this.wakeups.clear();
     this.connections.clear();
     this.bgp.clear();
+    this.dns.clear();
     this.lab = undefined;
     this.network = undefined;
   }
@@ -146,8 +158,30 @@ export class SimRuntime implements Runtime {
     return this.bgpNode(node)?.routes(prefix) ?? [];
   }
 
-  async dnsQuery(): Promise<DnsObservation> {
-    throw new RuntimeError('sim.dns', 'DNS queries are not wired into the sim runtime yet', { hint: 'use --runtime netns' });
+  /**
+   * A query from `from` to `q.server` (or the lab's only DNS server): answered by the server
+   * node's engine when a path exists both ways and the server runs; otherwise a timeout.
+   */
+  async dnsQuery(from: string, q: DnsQuery): Promise<DnsObservation> {
+    const lab = this.requireLab();
+    const net = this.net();
+    let serverNode: string | undefined;
+    let serverAddress = q.server;
+    if (serverAddress) serverNode = net.ownerOf(serverAddress);
+    else {
+      const servers = [...this.dns.keys()];
+      if (servers.length !== 1) throw new RuntimeError('sim.dns-server', `the lab has ${servers.length} DNS servers; say which one the query goes to`, { hint: 'add server: ADDRESS to the dns step' });
+      serverNode = servers[0]!;
+      const n = lab.nodes.find((x) => x.name === serverNode)!;
+      serverAddress = (n.loopback.ipv4 ?? n.loopback.ipv6 ?? n.interfaces[0]?.ipv4 ?? n.interfaces[0]?.ipv6 ?? '').split('/')[0];
+    }
+    const engine = serverNode ? this.dns.get(serverNode) : undefined;
+    const fromNode = lab.nodes.find((x) => x.name === from);
+    const back = fromNode && [fromNode.loopback.ipv4, fromNode.loopback.ipv6, ...fromNode.interfaces.flatMap((i) => [i.ipv4, i.ipv6])].find((a) => a && serverNode && net.path(serverNode, a.split('/')[0]!));
+    const there = serverAddress ? net.path(from, serverAddress) : undefined;
+    if (!engine || !serverNode || !net.isRunning(serverNode) || !there || !back) return { rcode: 'TIMEOUT', answers: [], elapsedMs: 0 };
+    const rtt = 2 * net.transitDelay(there.links);
+    return { ...engine.query(q, Math.floor(this.queue.now() / 1000)), elapsedMs: rtt };
   }
 
   async reach(): Promise<ReachObservation> {

@@ -27,8 +27,8 @@ describe('planNetns', () => {
     expect(r1[0]).toBe('link set lo up');
     expect(r1).toContain('link set eth2 up');
     expect(r1.filter((x) => x.startsWith('address add')).length).toBeGreaterThanOrEqual(2);
-    expect(plan.sysctls.has('fl-nstest-r1')).toBe(true);
-    expect(plan.sysctls.has('fl-nstest-h1')).toBe(false);
+    expect(plan.sysctls.get('fl-nstest-r1')).toContain('net.ipv4.ip_forward=1');
+    expect(plan.sysctls.get('fl-nstest-h1')).toEqual(['net.ipv6.conf.all.keep_addr_on_down=1']);
   });
 
   it('expands daemon command lines with the node config and run directories', async () => {
