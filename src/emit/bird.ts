@@ -84,7 +84,8 @@ function staticProtocols(node: LabNode): string[] {
     const routes = node.routes.filter((r) => r.prefix.includes(':') === (family === 'ipv6'));
     if (routes.length > 0) {
       out.push(`# Static routes from the lab (loopback reachability inside the AS, and the topology's own).`, `protocol static routes${suffix} {`, `  ${family};`);
-      for (const r of routes) out.push(`  route ${r.prefix} via ${r.via}${r.interface ? ` dev "${r.interface}"` : ''};`);
+      // BIRD 2.0.12 takes the interface as `via ADDR%IFACE`; it rejects `via ADDR dev "IFACE"`.
+      for (const r of routes) out.push(`  route ${r.prefix} via ${r.via}${r.interface ? `%${r.interface}` : ''};`);
       out.push('}', '');
     }
     const originate = (node.bgp?.originate ?? []).filter((p) => p.includes(':') === (family === 'ipv6'));
@@ -150,7 +151,10 @@ function policyFunction(lab: Lab, node: LabNode, name: string): string[] {
     const where = { daemon: 'BIRD', node: node.name, policy: name, term: i, ...(term.name ? { termName: term.name } : {}) };
     out.push(...termLines(term, node.bgp?.asn ?? 0, where).map((l) => `  ${l}`));
   });
-  out.push('  return FLATLAB_NEXT;', '}');
+  const last = policy[policy.length - 1];
+  const endsDecided = last !== undefined && last.match === undefined && last.action !== 'next';
+  if (!endsDecided) out.push('  return FLATLAB_NEXT;');
+  out.push('}');
   return out;
 }
 

@@ -173,7 +173,8 @@ function routeMap(lab: Lab, node: LabNode, s: NodeSession, direction: 'in' | 'ou
 function termEntries(term: PolicyTerm, sessionFamily: AddressFamily, ownAsn: number, base: string, lists: ListBook, where: Where): string[][] {
   const m = term.match ?? {};
   const familyBound = m.prefix !== undefined || m.family !== undefined;
-  const routeFamilies: Array<AddressFamily | undefined> = familyBound ? termFamilies(m) : [undefined];
+  // A session's route-map only sees routes of the session's family.
+  const routeFamilies: Array<AddressFamily | undefined> = familyBound ? termFamilies(m).filter((f) => f === sessionFamily) : [undefined];
   const nhFamilies: Array<AddressFamily | undefined> = m['next-hop'] !== undefined ? unique(parsePrefixMatches(listOf(m['next-hop'])).map((p) => p.family)) : [undefined];
   const common = commonMatches(m, base, lists, where);
   const sets = term.action === 'reject' || !term.set ? [] : frrSets(term.set, sessionFamily, ownAsn, base, lists);
