@@ -128,6 +128,8 @@ export async function runHesiod(o: HesiodCliOptions, io: CliIO, deps: HesiodRunD
   } catch (err) {
     await cluster?.stop();
     reportError(io, err);
+    // A worker's IPC channel would keep it alive; dropping it lets the process end.
+    if (isClusterWorker()) process.disconnect?.();
     return EXIT_USAGE;
   }
   const workersRunning = cluster;

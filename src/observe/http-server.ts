@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FlatlabError } from '../config/diagnostics.js';
 import type { ModuleManifest } from './manifest.js';
 
 export interface ControlRoute {
@@ -40,9 +41,11 @@ export async function startObserveServer(host: string, port: number, opts: Obser
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(new FlatlabError('observe.listen-failed', `cannot listen for HTTP on ${host}:${port}: ${err.code ?? err.message}`, { hint: 'pick another --http address or port', cause: err }));
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

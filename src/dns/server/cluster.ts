@@ -5,6 +5,7 @@
  * the HTTP listener; it gathers metrics from the workers and forwards reloads to them.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { FlatlabError } from '../../config/diagnostics.js';
 import type { DnsMetricsSnapshot } from './dns-metrics.js';
 import type { DaemonPeers, HesiodDaemon } from './hesiod-daemon.js';
 import type { ReloadResult } from './zone-store.js';
@@ -16,6 +17,8 @@ type FromWorker =
   | { kind: 'ready' }
   /** A worker received a signed NOTIFY: the primary reloads everyone. */
   | { kind: 'reload-request' };
+
+export class ClusterStartError extends FlatlabError {}
 
 const ENV_FLAG = 'FLATLAB_CLUSTER_WORKER';
 const REPLY_TIMEOUT_MS = 5000;
@@ -40,7 +43,11 @@ export function forkWorkers(count: number, onWorkerExit: (code: number | null) =
   const pending = new Map<number, (msg: FromWorker) => void>();
   let readyCount = 0;
   let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let failStart: (err: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failStart = reject;
+  });
   for (let i = 0; i < count; i++) {
     const w = cluster.fork({ [ENV_FLAG]: '1' });
     w.on('message', (msg: FromWorker) => {
@@ -56,7 +63,9 @@ export function forkWorkers(count: number, onWorkerExit: (code: number | null) =
       pending.get(msg.id)?.(msg);
     });
     w.on('exit', (code) => {
-      if (!stopping) onWorkerExit(code);
+      // A worker that dies before binding its sockets means none of them will (same flags).
+      if (readyCount < count) failStart(new ClusterStartError('hesiod.worker-failed', `a worker exited with code ${code ?? 'null'} before serving`, { hint: 'its error is printed above; the flags or zones are the same for every worker' }));
+      else if (!stopping) onWorkerExit(code);
     });
     workers.push(w);
   }

@@ -6,6 +6,7 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { FlatlabError } from '../../config/diagnostics.js';
 import type { TsigKey } from '../wire/tsig.js';
 import type { TransferAcl } from './access.js';
 import { DnsMetrics } from './dns-metrics.js';
@@ -48,6 +49,22 @@ export interface DnsServer {
   udp: AddressInfo[];
   tcp: AddressInfo[];
   close(): Promise<void>;
+}
+
+/** A listen address could not be bound (in use, not local, needs root for port < 1024). */
+export class ListenError extends FlatlabError {}
+
+export function listenError(what: string, host: string, port: number, err: unknown): ListenError {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const hint =
+    code === 'EADDRINUSE'
+      ? 'another process holds this port; pick another --listen port or stop it'
+      : code === 'EACCES'
+        ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
+        : code === 'EADDRNOTAVAIL'
+          ? 'the address is not configured on this host'
+          : 'check the address and port';
+  return new ListenError('dns.listen-failed', `cannot listen on ${what} ${host.includes(':') ? `[${host}]` : host}:${port}: ${code || (err as Error).message}`, { hint, cause: err });
 }
 
 export const DEFAULT_TCP_IDLE_MS = 10_000;
@@ -130,9 +147,9 @@ function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => numbe
     }
   });
   return new Promise((resolve, reject) => {
-    sock.once('error', reject);
+    sock.once('error', (err) => reject(listenError('udp', ep.host, ep.port, err)));
     sock.bind({ address: ep.host, port: ep.port, exclusive: opts.exclusive ?? true }, () => {
-      sock.off('error', reject);
+      sock.removeAllListeners('error');
       sock.on('error', (err) => opts.onError?.(err));
       resolve(sock);
     });
@@ -189,9 +206,10 @@ function listenTcp(ep: Endpoint, opts: DnsServerOptions, connections: Set<Socket
     });
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: Error) => reject(listenError('tcp', ep.host, ep.port, err));
+    server.once('error', onError);
     server.listen({ host: ep.host, port: ep.port, exclusive: opts.exclusive ?? true, ...(isIP(ep.host) === 6 ? { ipv6Only: true } : {}) }, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve(server);
     });
   });

@@ -99,3 +99,12 @@ describe('DNS server sockets', () => {
     expect(Object.values(metrics.snapshot().queries).reduce((a, b) => a + b, 0)).toBe(1);
   });
 });
+
+describe('listen errors', () => {
+  it('a port in use is a typed error naming the address, with a hint', async () => {
+    const { port } = await start();
+    await expect(
+      startDnsServer({ listen: [{ host: '127.0.0.1', port }], store: new ZoneStore([hesiodZone()], { now: () => new Date(0) }), metrics: new DnsMetrics() }),
+    ).rejects.toMatchObject({ code: 'dns.listen-failed', message: expect.stringContaining(`127.0.0.1:${port}: EADDRINUSE`), hint: expect.stringContaining('another process') });
+  });
+});
