@@ -75,7 +75,7 @@ describe('flatlab hesiod --map', () => {
     const io = memoryIO();
     let daemon: HesiodDaemon | undefined;
     const map = join(import.meta.dirname, '../fixtures/dns/hesiod/site.yml');
-    const running = runHesiod({ map: [map], listen: ['127.0.0.1:0'] }, io, { signals, onReady: (d) => (daemon = d) });
+    const running = runHesiod({ map: [map], listen: ['127.0.0.1:0'], logQueries: true }, io, { signals, onReady: (d) => (daemon = d) });
     for (let i = 0; i < 100 && !daemon; i++) await new Promise((r) => setTimeout(r, 20));
     if (!daemon) throw new Error(`daemon did not start: ${io.text().stderr}`);
     try {
@@ -85,6 +85,11 @@ describe('flatlab hesiod --map', () => {
         expect(r.answers.map((a) => a.type)).toEqual([TYPE.CNAME, TYPE.TXT]);
         expect(r.answers[1]?.rdata.subarray(1).toString()).toBe('jdoe:*:1000:1000:Jane Doe,Room 42:/home/jdoe:/bin/bash');
       }
+      const logged = io.text().stderr.split('\n').filter((l) => l.includes('"msg":"query"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged.map((l) => [l.qname, l.qtype, l.qclass, l.rcode, l.transport])).toEqual([
+        ['1000.uid.ns.example.org', 'TXT', 'HS', 'NOERROR', 'udp'],
+        ['1000.uid.ns.example.org', 'TXT', 'IN', 'NOERROR', 'udp'],
+      ]);
     } finally {
       signals.emit('SIGTERM');
     }
@@ -144,6 +149,7 @@ describe('flatlab hesiod: serving, reload and shutdown', () => {
       expect(metrics).toContain('flatlab_dns_reloads_total{result="failed"} 1');
       expect(metrics).toContain('flatlab_dns_zone_serial{class="HS",zone="ns.example.org"} 4');
       expect(await (await fetch(`${base}/manifest`)).json()).toMatchObject({ module: 'flatlab-hesiod', health_endpoint: `${base}/health` });
+      expect(io.text().stderr).not.toContain('"msg":"query"'); // per-query logging is off by default
     } finally {
       signals.emit('SIGTERM');
     }
