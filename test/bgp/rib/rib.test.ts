@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { AdjRibOut } from '../../../src/bgp/rib/index.js';
 import { rib, seq } from './fixtures.js';
 
@@ -39,4 +40,68 @@ describe('Rib', () => {
     expect(out.set('10.0.0.0/8', 0, undefined)).toBe('withdraw');
     expect(out.set('10.0.0.0/8', 0, undefined)).toBeUndefined();
   });
+});
+
+describe('Rib arrival order', () => {
+  const PEERS = [
+    { id: 'a', address: '192.0.2.1', asn: 65001, routerId: '1.1.1.1' },
+    { id: 'b', address: '192.0.2.2', asn: 65002, routerId: '1.1.1.1' },
+    { id: 'c', address: '192.0.2.3', asn: 65001, routerId: '3.3.3.3' },
+    { id: 'i', address: '10.0.0.1', asn: 65000, routerId: '4.4.4.4' },
+  ];
+  const arbRoute = fc.record({
+    peer: fc.constantFrom('a', 'b', 'c', 'i'),
+    pathId: fc.constantFrom(0, 1, 2),
+    origin: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+    med: fc.constantFrom(undefined, 0, 10),
+    localPref: fc.constantFrom(undefined, 100, 200),
+    first: fc.constantFrom(65001, 65002),
+    len: fc.nat(2),
+  });
+
+  test.each([{}, { deterministicMed: true }, { alwaysCompareMed: true }, { medMissingAsWorst: true }])(
+    'announce and withdraw in any order: same best and reason (%o)',
+    (decision) => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(arbRoute, { selector: (r) => `${r.peer}#${r.pathId}`, minLength: 1, maxLength: 10 }),
+          fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+          fc.nat(),
+          fc.nat(),
+          (routes, withdrawMask, seedA, seedB) => {
+            const shuffle = <T,>(xs: T[], seed: number) => {
+              const out = xs.slice();
+              let s = seed || 1;
+              for (let i = out.length - 1; i > 0; i--) {
+                s = (s * 1103515245 + 12345) >>> 0;
+                const j = s % (i + 1);
+                [out[i], out[j]] = [out[j]!, out[i]!];
+              }
+              return out;
+            };
+            const results = [seedA, seedB].map((seed) => {
+              const r = rib({ decision });
+              for (const p of PEERS) r.addPeer(p);
+              for (const x of shuffle(routes, seed)) {
+                const path = Array.from({ length: x.len }, (_, k) => 64500 + k);
+                r.announce(x.peer, '203.0.113.0/24', x.pathId, {
+                  origin: x.origin,
+                  asPath: seq(x.first, ...path),
+                  nextHop: '192.0.2.1',
+                  ...(x.med === undefined ? {} : { med: x.med }),
+                  ...(x.localPref === undefined ? {} : { localPref: x.localPref }),
+                });
+              }
+              const gone = routes.filter((_, k) => withdrawMask[k]);
+              for (const x of shuffle(gone, seed + 7)) r.withdraw(x.peer, '203.0.113.0/24', x.pathId);
+              const b = r.best('203.0.113.0/24');
+              return b ? `${b.path.peer.id}#${b.path.pathId} ${b.reason}` : 'none';
+            });
+            expect(results[0]).toBe(results[1]);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 });
