@@ -136,7 +136,7 @@ export function fixtureLab(): Lab {
       { index: 3, type: 'p2p', endpoints: [{ node: 'r4', interface: 'eth2', ipv4: '10.0.0.6/31' }, { node: 'r5', interface: 'eth1', ipv4: '10.0.0.7/31' }], subnet: { ipv4: '10.0.0.6/31' } },
     ],
     sessions,
-    policies,
+    policies: structuredClone(policies),
     addressing: { loopback: { ipv4: '10.255.0.0/24', ipv6: 'fd00:ff::/64' }, links: { ipv4: '10.0.0.0/16', ipv6: 'fd00:1::/48' }, p2pLength: { ipv4: 31, ipv6: 127 } },
     extras: {},
   };
