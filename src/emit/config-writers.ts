@@ -5,10 +5,18 @@
  */
 import { FlatlabError } from '../config/diagnostics.js';
 import type { ConfigWriterKey } from '../kinds/kind.js';
+import { bgpdConfig } from './bgpd.js';
 import { birdConfig } from './bird.js';
 import type { ConfigWriter } from './config-file.js';
+import { exabgpConfig } from './exabgp.js';
 import { frrConfig } from './frr.js';
 import { gobgpConfig } from './gobgp.js';
+import { hesiodZoneConfig } from './hesiod-zone.js';
+import { taygaConfig } from './tayga.js';
+import { exabgpConfig } from './exabgp.js';
+import { bgpdConfig } from './bgpd.js';
+import { taygaConfig } from './tayga.js';
+import { hesiodZoneConfig } from './hesiod-zone.js';
 import { flatracoonNodeConfig } from './flatracoon-node.js';
 import { zerotierConfig } from './zerotier.js';
 
@@ -28,10 +36,10 @@ export const configWriters: ConfigWriterRegistry = {
   bird: birdConfig,
   frr: frrConfig,
   gobgp: gobgpConfig,
-  exabgp: notImplemented('ExaBGP', 'src/emit/exabgp.ts'),
-  bgpd: notImplemented('flatlab bgpd', 'src/emit/bgpd.ts'),
-  tayga: notImplemented('TAYGA', 'src/emit/tayga.ts'),
-  hesiod: notImplemented('Hesiod zone', 'src/emit/hesiod-zone.ts'),
+  exabgp: exabgpConfig,
+  bgpd: bgpdConfig,
+  tayga: taygaConfig,
+  hesiod: hesiodZoneConfig,
   zerotier: zerotierConfig,
   'flatracoon-os': flatracoonWriter(birdConfig),
 };
