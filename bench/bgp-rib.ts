@@ -36,6 +36,8 @@ function arg(name: string, fallback: number): number {
 }
 
 const PREFIXES = arg('--prefixes', 1_000_000);
+/** `--no-pre-policy`: drop the pre-policy Adj-RIB-In (BIRD's default; GoBGP always keeps it). */
+const KEEP_PRE_POLICY = !process.argv.includes('--no-pre-policy');
 const ATTR_SETS = 4000;
 const PER_UPDATE = 4;
 
@@ -94,8 +96,8 @@ const mib = (n: number) => n / 1048576;
 gc();
 const base = process.memoryUsage();
 const rib = new Rib({ localAs: 65000, routerId: '10.255.0.1' });
-rib.addPeer({ id: 'a', address: '192.0.2.1', asn: 65010, routerId: '10.0.0.1', hasImportPolicy: true });
-rib.addPeer({ id: 'b', address: '192.0.2.2', asn: 65020, routerId: '10.0.0.2', hasImportPolicy: true });
+rib.addPeer({ id: 'a', address: '192.0.2.1', asn: 65010, routerId: '10.0.0.1', hasImportPolicy: true, keepPrePolicy: KEEP_PRE_POLICY });
+rib.addPeer({ id: 'b', address: '192.0.2.2', asn: 65020, routerId: '10.0.0.2', hasImportPolicy: true, keepPrePolicy: KEEP_PRE_POLICY });
 const tplA = templates(65010, '192.0.2.1', 1);
 const tplB = templates(65020, '192.0.2.2', 2);
 
@@ -119,6 +121,7 @@ const result = {
   prefixes: PREFIXES,
   peers: 2,
   routes: PREFIXES * 2,
+  keepPrePolicy: KEEP_PRE_POLICY,
   attributeSetsLive: rib.interner.size,
   peerASeconds: (t1 - t0) / 1000,
   peerBSeconds: (t2 - t1) / 1000,
@@ -135,6 +138,7 @@ const result = {
 
 const rows: Array<[string, string]> = [
   ['prefixes × peers', `${PREFIXES} × 2`],
+  ['pre-policy Adj-RIB-In', KEEP_PRE_POLICY ? 'kept' : 'not kept'],
   ['peer a (empty RIB)', `${result.peerASeconds.toFixed(2)} s`],
   ['peer b (decision vs a)', `${result.peerBSeconds.toFixed(2)} s`],
   ['total', `${seconds.toFixed(2)} s`],
