@@ -3,7 +3,6 @@
  * to its ConfigWriter. The BGP daemon writers live in bird.ts, frr.ts, gobgp.ts, exabgp.ts,
  * bgpd.ts; tayga and Hesiod in tayga.ts and hesiod-zone.ts.
  */
-import { FlatlabError } from '../config/diagnostics.js';
 import type { ConfigWriterKey } from '../kinds/kind.js';
 import { bgpdConfig } from './bgpd.js';
 import { birdConfig } from './bird.js';
@@ -13,22 +12,8 @@ import { frrConfig } from './frr.js';
 import { gobgpConfig } from './gobgp.js';
 import { hesiodZoneConfig } from './hesiod-zone.js';
 import { taygaConfig } from './tayga.js';
-import { exabgpConfig } from './exabgp.js';
-import { bgpdConfig } from './bgpd.js';
-import { taygaConfig } from './tayga.js';
-import { hesiodZoneConfig } from './hesiod-zone.js';
 import { flatracoonNodeConfig } from './flatracoon-node.js';
 import { zerotierConfig } from './zerotier.js';
-
-export class WriterNotImplementedError extends FlatlabError {}
-
-function notImplemented(key: string, file: string): ConfigWriter {
-  return (_lab, node) => {
-    throw new WriterNotImplementedError('emit.writer-not-implemented', `not implemented: the ${key} config writer (${file}) needed by node ${node.name} (kind ${node.kind})`, {
-      hint: `${file} is not part of this build yet; generate labs without ${node.kind} nodes until it is`,
-    });
-  };
-}
 
 export type ConfigWriterRegistry = Record<ConfigWriterKey, ConfigWriter>;
 
