@@ -24,7 +24,11 @@ export type Section = 'answer' | 'authority' | 'additional';
 
 interface EncodedName {
   labels: Buffer[];
-  /** keys[i]: lower-cased suffix from label i, the compression-table key. */
+  /**
+   * keys[i]: the suffix from label i, the compression-table key. Case-sensitive, as BIND's
+   * compressor is: pointing `Example.ORG` at an earlier `example.org` would rewrite the case
+   * of names the zone or the client spelled differently.
+   */
   keys: string[];
 }
 
@@ -43,7 +47,7 @@ function encodeName(name: string): EncodedName {
   let suffix = '';
   for (let i = labels.length - 1; i >= 0; i--) {
     const l = labels[i] as Buffer;
-    suffix = `${l.length}:${asciiLower(l)}${suffix}`;
+    suffix = `${l.length}:${l.toString('latin1')}${suffix}`;
     keys[i] = suffix;
   }
   e = { labels, keys };
@@ -268,8 +272,3 @@ interface RdataCodec {
   encodingLength(d: unknown): number;
 }
 
-function asciiLower(b: Buffer): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
-  return s;
-}

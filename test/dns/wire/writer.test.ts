@@ -64,3 +64,15 @@ describe('MessageWriter compression', () => {
     expect(packet.decode(w.finish()).answers).toHaveLength(1);
   });
 });
+
+describe('MessageWriter keeps case', () => {
+  it('does not point a name at an earlier one spelled in another case', () => {
+    const w = new MessageWriter();
+    w.setHeader(1, 0x8400);
+    w.question('JDoe.Passwd.NS.Example.ORG', 16, 4);
+    w.record('answer', { name: 'JDoe.Passwd.NS.Example.ORG', type: 'CNAME', class: 4, ttl: 1, data: 'jdoe.passwd.ns.example.org' });
+    const d = packet.decode(w.finish());
+    expect(d.answers?.[0]?.name).toBe('JDoe.Passwd.NS.Example.ORG');
+    expect((d.answers?.[0] as { data?: unknown }).data).toBe('jdoe.passwd.ns.example.org');
+  });
+});
