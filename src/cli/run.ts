@@ -18,6 +18,8 @@ import { junitReport } from '../scenario/reporters/junit.js';
 import { stepLines, summaryLine } from '../scenario/reporters/text.js';
 import type { ScenarioResult } from '../scenario/result.js';
 import { runScenario } from '../scenario/run.js';
+import { stepKinds } from '../scenario/steps/index.js';
+import ora from 'ora';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { abortOnSignals } from './interrupt.js';
 import type { CliIO } from './io.js';
@@ -85,10 +87,24 @@ export async function runRun(args: readonly string[], opts: RunOptions, io: CliI
         const s = seed ?? scenario.seed;
         const runtime = createRuntime(name, s !== undefined ? { seed: s } : {});
         if (!opts.json) io.stdout(`${scenario.name} [${name}]  ${scenario.file}\n`);
+        // Only on a real terminal of known width: ora redraws by line count and misbehaves without one.
+        const spinner = !opts.json && io.isTTY && (process.stdout.columns ?? 0) > 0 ? ora({ stream: process.stdout, discardStdin: false }) : undefined;
         const result = await runScenario(scenario, runtime, {
           signal: interrupt.signal,
-          ...(opts.json ? {} : { onStep: (e) => e.phase === 'end' && e.result && io.stdout(`${stepLines(e.result).join('\n')}\n`) }),
+          ...(opts.json
+            ? {}
+            : {
+                onStep: (e) => {
+                  // On a terminal the running step spins (a long within: is visibly alive); logs get finished lines only.
+                  if (e.phase === 'start') spinner?.start(`${String(e.index + 1).padStart(2)}. ${stepKinds.get(e.step.kind)!.describe(e.step.args)}`);
+                  else if (e.result) {
+                    spinner?.stop();
+                    io.stdout(`${stepLines(e.result).join('\n')}\n`);
+                  }
+                },
+              }),
         });
+        spinner?.stop();
         perRuntime.push(result);
       }
       results.push(...perRuntime);
