@@ -13,14 +13,14 @@ function prng(s: number): () => number {
   };
 }
 
-/** 50 ASes of 20 routers (BIRD, FRR, GoBGP in turn), one in ten nodes a plain host; connected. */
+/** 50 ASes of 20 routers (BIRD, FRR, GoBGP, flatlab bgpd in turn), one in ten nodes a plain host; connected. */
 export function randomTopology(nodes: number, links: number, s: number): string {
   const rand = prng(s);
   const pick = (n: number) => Math.floor(rand() * n);
-  const daemonKinds = ['bird', 'frr', 'gobgp'];
+  const daemonKinds = ['bird', 'frr', 'gobgp', 'flatlab-bgpd'];
   const nodeMap: Record<string, Record<string, unknown>> = {};
   for (let i = 0; i < nodes; i++) {
-    nodeMap[`r${i}`] = i % 10 === 9 ? { kind: 'linux' } : { kind: daemonKinds[i % 3], asn: 64512 + Math.floor(i / 20) };
+    nodeMap[`r${i}`] = i % 10 === 9 ? { kind: 'linux' } : { kind: daemonKinds[i % daemonKinds.length], asn: 64512 + Math.floor(i / 20) };
   }
   const seen = new Set<string>();
   const linkList: string[][] = [];
