@@ -55,6 +55,38 @@ describe.skipIf(needTools(['bird']))('bird -p', () => {
   });
 });
 
+describe.skipIf(needTools(['bird', 'birdc', 'ip'], { root: true }))('bird running the emitted r1 config', () => {
+  test('the export filter runs the chain: policy functions change the route it accepts (tag-out, then all)', async () => {
+    const out = emit('r1', birdConfig, 'bird');
+    const ns = `flbird${process.pid}`;
+    const ctl = join(out, 'bird.ctl');
+    const pidFile = join(out, 'bird.pid');
+    await execa('ip', ['netns', 'add', ns]);
+    try {
+      // A private namespace: the kernel protocol writes into its tables, and the BGP neighbors are unreachable.
+      await execa('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+      await execa('ip', ['netns', 'exec', ns, 'bird', '-c', join(out, 'bird.conf'), '-s', ctl, '-P', pidFile], { timeout: 20_000 });
+      let shown = '';
+      for (let i = 0; i < 40 && !shown.includes('203.0.113.0/24'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        shown = (await execa('ip', ['netns', 'exec', ns, 'birdc', '-s', ctl, 'show', 'route', 'filter', 'bgp_r2_ipv4_export', 'all'], { reject: false, timeout: 10_000 })).stdout;
+      }
+      expect(shown).toContain('203.0.113.0/24');
+      expect(shown).toContain('BGP.med: 10');
+      expect(shown).toContain('BGP.as_path: 65001 65001');
+      expect(shown).toContain('BGP.next_hop: 10.0.0.0');
+      expect(shown).toMatch(/BGP\.community: \(65001,300\) \(65535,65281\)|BGP\.community: \(65535,65281\) \(65001,300\)/);
+      expect(shown).toContain('BGP.large_community: (65001, 3, 4)');
+      // r1's IPv6 originate and the r4 export chain (tag-out then none) reject.
+      const toR4 = (await execa('ip', ['netns', 'exec', ns, 'birdc', '-s', ctl, 'show', 'route', 'filter', 'bgp_r4_ipv4_export'], { reject: false, timeout: 10_000 })).stdout;
+      expect(toR4).not.toContain('203.0.113.0/24');
+    } finally {
+      await execa('ip', ['netns', 'exec', ns, 'birdc', '-s', ctl, 'down'], { reject: false, timeout: 10_000 });
+      await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
+  });
+});
+
 describe.skipIf(needTools(['vtysh']))('vtysh -C', () => {
   test('accepts frr.conf of every fixture node written as an FRR node', async () => {
     for (const node of ['r1', 'r2', 'r3', 'r4', 'r5']) {
