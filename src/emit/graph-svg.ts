@@ -45,11 +45,17 @@ export function graphSvg(lab: Lab): string {
     const a = layout.vertices.get(e.from)!;
     const b = layout.vertices.get(e.to)!;
     const [p, q] = shift(a, b, parallel[i]!);
-    out.push(`<line x1="${n(p.x)}" y1="${n(p.y)}" x2="${n(q.x)}" y2="${n(q.y)}"/>`);
+    const others = labelled ? boxes.filter((box) => box !== a && box !== b) : [];
+    const c = labelled ? detour(p, q, others) : undefined;
+    if (c) out.push(`<path d="M ${n(p.x)} ${n(p.y)} Q ${n(c.x)} ${n(c.y)} ${n(q.x)} ${n(q.y)}" fill="none"/>`);
+    else out.push(`<line x1="${n(p.x)}" y1="${n(p.y)}" x2="${n(q.x)}" y2="${n(q.y)}"/>`);
     if (!labelled) return;
-    if (e.label) labels.push(pill(clearSpot(p, q, e.label, boxes), e.label, '#ffffff', '#333333'));
-    if (e.fromLabel) labels.push(pill(along(p, q, a), e.fromLabel, '#fffbe6', '#7a5c00'));
-    if (e.toLabel) labels.push(pill(along(q, p, b), e.toLabel, '#fffbe6', '#7a5c00'));
+    if (e.label) {
+      const at = c ? bezier(p, c, q, 0.5) : clearSpot(p, q, e.label, boxes);
+      labels.push(pill(at, e.label, '#ffffff', '#333333'));
+    }
+    if (e.fromLabel) labels.push(pill(along(p, c ?? q, a), e.fromLabel, '#fffbe6', '#7a5c00'));
+    if (e.toLabel) labels.push(pill(along(q, c ?? p, b), e.toLabel, '#fffbe6', '#7a5c00'));
   });
   out.push('</g>', '<g class="nodes">');
   for (const v of graph.vertices) {
@@ -110,6 +116,41 @@ function along(p: Point, q: Point, box: Box): Point {
   const ty = dy === 0 ? Infinity : box.height / 2 / Math.abs(dy / len);
   const d = Math.min(Math.min(tx, ty) + 14, len * 0.4);
   return { x: p.x + (dx / len) * d, y: p.y + (dy / len) * d };
+}
+
+function bezier(p: Point, c: Point, q: Point, t: number): Point {
+  const u = 1 - t;
+  return { x: u * u * p.x + 2 * u * t * c.x + t * t * q.x, y: u * u * p.y + 2 * u * t * c.y + t * t * q.y };
+}
+
+function hitsBox(pt: Point, boxes: readonly Box[], margin: number): boolean {
+  return boxes.some((b) => Math.abs(b.x - pt.x) < b.width / 2 + margin && Math.abs(b.y - pt.y) < b.height / 2 + margin);
+}
+
+/**
+ * When the straight link p–q runs through another node, a control point for a quadratic curve
+ * that bends around it (the smallest bend that clears every node); undefined when the straight
+ * line is clear or no tried bend is.
+ */
+function detour(p: Point, q: Point, boxes: readonly Box[]): Point | undefined {
+  const samples = 24;
+  const clear = (c: Point | undefined) => {
+    for (let k = 2; k < samples - 1; k++) {
+      const t = k / samples;
+      if (hitsBox(c ? bezier(p, c, q, t) : { x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t }, boxes, 6)) return false;
+    }
+    return true;
+  };
+  if (clear(undefined)) return undefined;
+  const dx = q.x - p.x;
+  const dy = q.y - p.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+  for (const bend of [70, -70, 140, -140, 210, -210, 300, -300]) {
+    const c = { x: mid.x + (-dy / len) * bend, y: mid.y + (dx / len) * bend };
+    if (clear(c)) return c;
+  }
+  return undefined;
 }
 
 /** The point nearest the middle of p–q where a label of this text covers no vertex box. */

@@ -5,6 +5,9 @@ import { layoutGraph } from '../../src/emit/graph-layout.js';
 import { labGraph } from '../../src/emit/graph-model.js';
 import { graphSvg, xmlEscape } from '../../src/emit/graph-svg.js';
 import { arbitraryLab, sampleLab } from '../fixtures/emit/sample-lab.js';
+import { parseYamlSource } from '../../src/config/yaml-source.js';
+import { kindCatalog } from '../../src/kinds/index.js';
+import { compileTopology } from '../../src/topology/pipeline.js';
 import { xmlProblems } from '../support/xml-well-formed.js';
 
 describe('graph model', () => {
@@ -112,5 +115,17 @@ describe('large graphs', () => {
     expect(svg).not.toContain('>10.0.0.2/31<');
     expect(svg.match(/<line /g)?.length).toBe(labGraph(lab).edges.length);
     expect(graphSvg(sampleLab())).toContain('>10.0.0.2/31<');
+  });
+});
+
+describe('links around nodes', () => {
+  it('bends a link whose straight line would run through a third node', () => {
+    // One node per AS puts t1, c1, c2 side by side in one row: t1–c2 would cross c1.
+    const text = 'name: row\nnodes:\n  t1: { kind: bird, asn: 65000 }\n  c1: { kind: bird, asn: 65001 }\n  c2: { kind: bird, asn: 65002 }\nlinks:\n  - [t1, c1]\n  - [c1, c2]\n  - [t1, c2]\n';
+    const { lab } = compileTopology(parseYamlSource(text, 'row.yml'), { kinds: kindCatalog });
+    const svg = graphSvg(lab!);
+    expect(svg.match(/<path d="M /g)?.length).toBe(1);
+    expect(svg.match(/<line /g)?.length).toBe(2);
+    expect(xmlProblems(svg)).toEqual([]);
   });
 });
