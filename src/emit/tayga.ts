@@ -22,9 +22,14 @@ export const taygaConfig: ConfigWriter = (lab, node) => {
     `prefix ${str('prefix') ?? '64:ff9b::/96'}`,
     `dynamic-pool ${pool}`,
   ];
-  // Needed when the pool is private and the prefix is the well-known 64:ff9b::/96 (RFC 6052 §3.1).
-  const v6 = node.loopback.ipv6?.split('/')[0];
+  // TAYGA refuses to start without ipv6-addr when the prefix is the well-known 64:ff9b::/96 and its
+  // IPv4 address is private (RFC 6052 §3.1 forbids mapping non-global addresses into it): use
+  // the node's own IPv6 address, the loopback first.
+  const v6 = (node.loopback.ipv6 ?? node.interfaces.find((i) => i.ipv6)?.ipv6)?.split('/')[0];
   if (v6) lines.push(`ipv6-addr ${v6}`);
+  else if ((str('prefix') ?? '64:ff9b::/96') === '64:ff9b::/96') {
+    throw new ConfigWriterError('TAYGA', node.name, 'the node has no IPv6 address for ipv6-addr, which TAYGA requires with the well-known prefix 64:ff9b::/96', 'give the node an IPv6 loopback or an IPv6 link, or use a network-specific prefix in config.prefix');
+  }
   const dataDir = str('data-dir');
   if (dataDir) lines.push(`data-dir ${dataDir}`);
   return [{ path: 'tayga.conf', content: `${lines.join('\n')}\n` }];

@@ -20,5 +20,11 @@ describe('taygaConfig', () => {
     expect(() => taygaConfig(lab, n)).toThrow(ConfigWriterError);
     n.config = { pool: '2001:db8::/64' };
     expect(() => taygaConfig(lab, n)).toThrow(/not an IPv4 network prefix/);
+    n.config = { pool: '10.64.0.0/16' };
+    n.loopback = {};
+    n.interfaces = [];
+    expect(() => taygaConfig(lab, n)).toThrow(/TAYGA requires with the well-known prefix/);
+    n.config = { pool: '10.64.0.0/16', prefix: '2001:db8:64::/96' };
+    expect(taygaConfig(lab, n)[0]!.content).not.toContain('ipv6-addr');
   });
 });

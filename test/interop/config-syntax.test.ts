@@ -16,6 +16,7 @@ import { birdConfig } from '../../src/emit/bird.js';
 import { frrConfig } from '../../src/emit/frr.js';
 import { gobgpConfig } from '../../src/emit/gobgp.js';
 import { exabgpConfig } from '../../src/emit/exabgp.js';
+import { taygaConfig } from '../../src/emit/tayga.js';
 import { needTools } from '../support/need-tools.js';
 import { fixtureLab, labNode } from '../emit/fixture-lab.js';
 
@@ -154,5 +155,40 @@ describe.skipIf(needTools(['exabgp']))('exabgp --test', () => {
     const out = emit('r5', exabgpConfig, 'exabgp');
     const r = await execa('exabgp', ['--test', join(out, 'exabgp.conf')], { reject: false, timeout: 30_000, env: { 'exabgp.daemon.user': 'root' } });
     expect({ exitCode: r.exitCode, errors: r.stdout.split('\n').filter((l) => /error|invalid/i.test(l)) }).toEqual({ exitCode: 0, errors: [] });
+  });
+});
+
+describe.skipIf(needTools(['tayga', 'ip'], { root: true }))('tayga', () => {
+  test('starts with the emitted tayga.conf (it checks its configuration before anything else)', async () => {
+    const out = emit('r5', taygaConfig, 'tayga', (lab) => {
+      labNode(lab, 'r5').config = { pool: '192.168.255.0/24', prefix: '64:ff9b::/96', 'tun-device': 'nat64' };
+    });
+    const ns = `fltay${process.pid}`;
+    await execa('ip', ['netns', 'add', ns]);
+    try {
+      // -d keeps TAYGA in the foreground; a configuration error ends it at once, a good one keeps it running.
+      const daemon = execa('ip', ['netns', 'exec', ns, 'tayga', '-c', join(out, 'tayga.conf'), '-d'], { reject: false, timeout: 10_000 });
+      const early = await Promise.race([daemon.then((r) => r), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500))]);
+      expect(early, early ? `tayga exited: ${early.stderr}` : '').toBeUndefined();
+      daemon.kill('SIGTERM');
+      await daemon;
+    } finally {
+      await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
+  });
+
+  test('a config TAYGA refuses ends it at once (the check is real)', async () => {
+    const out = emit('r5', taygaConfig, 'tayga', (lab) => {
+      labNode(lab, 'r5').config = { pool: '192.168.255.0/24' };
+    });
+    writeFileSync(join(out, 'tayga.conf'), 'tun-device nat64\nipv4-addr 192.168.255.1\nprefix 64:ff9b::/96\ndynamic-pool 192.168.255.0/24\n');
+    const ns = `fltay${process.pid}b`;
+    await execa('ip', ['netns', 'add', ns]);
+    try {
+      const r = await execa('ip', ['netns', 'exec', ns, 'tayga', '-c', join(out, 'tayga.conf'), '-d'], { reject: false, timeout: 10_000 });
+      expect(r.exitCode).not.toBe(0);
+    } finally {
+      await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
   });
 });
