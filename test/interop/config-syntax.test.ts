@@ -5,9 +5,9 @@
  * policy, prefix set and regex), and `exabgp --test`. The lab is the writers' fixture, which
  * uses every feature of the policy model across its nodes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ConfigWriter } from '../../src/emit/config-file.js';
@@ -190,5 +190,32 @@ describe.skipIf(needTools(['tayga', 'ip'], { root: true }))('tayga', () => {
     } finally {
       await execa('ip', ['netns', 'del', ns], { reject: false });
     }
+  });
+});
+
+/** Every config of the committed built-in labs (labs/<lab>/configs/<node>/), checked by its daemon. */
+describe.skipIf(needTools(['bird', 'vtysh', 'gobgpd', 'exabgp']))('committed labs/', () => {
+  const labsDir = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'labs');
+  const checks: Record<string, (file: string) => string[]> = {
+    'bird.conf': (f) => ['bird', '-p', '-c', f],
+    'frr.conf': (f) => ['vtysh', '-C', '-f', f],
+    'gobgpd.toml': (f) => ['gobgpd', '--dry-run', '-f', f],
+    'exabgp.conf': (f) => ['exabgp', '--test', f],
+  };
+  const files: string[] = [];
+  for (const lab of existsSync(labsDir) ? readdirSync(labsDir) : []) {
+    const configs = join(labsDir, lab, 'configs');
+    if (!existsSync(configs)) continue;
+    for (const node of readdirSync(configs)) for (const name of readdirSync(join(configs, node))) if (checks[name]) files.push(join(configs, node, name));
+  }
+
+  test('there are daemon configs to check', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test.each(files.map((f) => [f.slice(labsDir.length + 1), f]))('%s passes its daemon\'s check', async (_name, file) => {
+    const [cmd, ...args] = checks[basename(file)]!(file);
+    const r = await execa(cmd!, args, { reject: false, timeout: 30_000 });
+    expect({ exitCode: r.exitCode, stderr: r.stderr.split('\n').filter((l) => /error|unknown command|no such command/i.test(l)) }).toEqual({ exitCode: 0, stderr: [] });
   });
 });
