@@ -40,10 +40,20 @@ export function resolvePolicy(lab: Lab, node: LabNode, name: string): Policy {
   throw new ConfigWriterError('policy', node.name, `unknown policy "${name}"`, `define it under policies: in the topology, or use the built-ins all / none`);
 }
 
-/** Every policy name used by this node's sessions, in first-use order. */
+/**
+ * Every policy name used by this node's sessions, in first-use order. Two names that become the
+ * same identifier in a daemon's config (`a-b` and `a_b`) would collide there, so that is reported.
+ */
 export function policiesUsedBy(sessions: readonly NodeSession[]): string[] {
   const seen = new Set<string>();
   for (const s of sessions) for (const name of [...s.local.import, ...s.local.export]) seen.add(name);
+  const byIdentifier = new Map<string, string>();
+  for (const name of seen) {
+    const other = byIdentifier.get(identifier(name));
+    const node = sessions[0]?.local.node ?? '?';
+    if (other !== undefined) throw new ConfigWriterError('policy', node, `policy names "${other}" and "${name}" differ only in punctuation and would collide in daemon configs`, 'rename one of them');
+    byIdentifier.set(identifier(name), name);
+  }
   return [...seen];
 }
 

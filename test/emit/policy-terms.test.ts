@@ -75,6 +75,13 @@ describe('shared helpers', () => {
     expect(p!.length <= p!.ge && p!.ge <= p!.le).toBe(true);
   });
 
+  test('policy names that collide as identifiers are reported', () => {
+    const lab = fixtureLab();
+    lab.policies['customer_in'] = [{ action: 'accept' }];
+    lab.sessions[0]!.a.export = ['customer_in'];
+    expect(() => birdConfig(lab, labNode(lab, 'r1'))).toThrow(/"customer-in" and "customer_in" differ only in punctuation/);
+  });
+
   test('neighbor-as and origin-as together are one regex that also matches the one-AS path', () => {
     const [r] = asPathRegexes({ 'neighbor-as': 65001, 'origin-as': [65001, 65003] }, { nativeLength: false });
     const re = new RegExp(r!.regex.replace(/_/g, '(^|[ ]|$)'));
