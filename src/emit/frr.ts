@@ -13,7 +13,6 @@ import type { AddressFamily, Lab, LabNode } from '../topology/lab.js';
 import type { PolicyMatch, PolicySet, PolicyTerm } from '../bgp/policy/model.js';
 import {
   ConfigWriterError,
-  PolicyTranslationError,
   addressFamilyOf,
   asPathRegexes,
   isWildcardCommunity,
@@ -141,8 +140,6 @@ export function routeMapName(s: NodeSession, direction: 'in' | 'out'): string {
   return frrName(`${s.remote.node}-${s.family}-${direction}`);
 }
 
-type Where = ConstructorParameters<typeof PolicyTranslationError>[0];
-
 function routeMap(lab: Lab, node: LabNode, s: NodeSession, direction: 'in' | 'out', lists: ListBook): string[] {
   const name = routeMapName(s, direction);
   const chain = direction === 'in' ? s.local.import : s.local.export;
@@ -150,10 +147,22 @@ function routeMap(lab: Lab, node: LabNode, s: NodeSession, direction: 'in' | 'ou
   let seq = 10;
   for (const policy of chain) {
     resolvePolicy(lab, node, policy).forEach((term, i) => {
-      const where: Where = { daemon: 'FRR', node: node.name, policy, term: i, ...(term.name ? { termName: term.name } : {}) };
       const label = `policy ${policy} term ${i + 1}${term.name ? ` ${term.name}` : ''}`;
-      const entries = termEntries(term, s.family, node.bgp?.asn ?? 0, frrName(`${policy}-${i + 1}`), lists, where);
-      if (entries.length === 0) out.push(`! ${label}: cannot match ${s.family} routes, left out`);
+      const base = frrName(`${policy}-${i + 1}`);
+      const entries = termEntries(term, s.family, node.bgp?.asn ?? 0, base, lists);
+      if (entries.length === 0) {
+        out.push(`! ${label}: cannot match ${s.family} routes, left out`);
+        return;
+      }
+      // An entry matches one as-path list; each further AS-path condition becomes a guard entry
+      // that jumps past the term's entries when the route fails it (a list that denies the regex).
+      const guards = asPathRegexes(term.match ?? {}, { nativeLength: false }).slice(1);
+      const after = seq + 10 * (guards.length + entries.length);
+      guards.forEach((g, k) => {
+        const list = lists.add(`${base}-not-as-path-${k + 2}`, [`bgp as-path access-list ${base}-not-as-path-${k + 2} seq 5 deny ${g.regex}`, `bgp as-path access-list ${base}-not-as-path-${k + 2} seq 10 permit .*`]);
+        out.push(`route-map ${name} permit ${seq}`, ` description ${label}: skip unless ${g.condition}`, ` match as-path ${list}`, ` on-match goto ${after}`, '!');
+        seq += 10;
+      });
       for (const e of entries) {
         out.push(`route-map ${name} ${term.action === 'reject' ? 'deny' : 'permit'} ${seq}`, ` description ${label}`, ...e.map((l) => ` ${l}`), '!');
         seq += 10;
@@ -170,13 +179,13 @@ function routeMap(lab: Lab, node: LabNode, s: NodeSession, direction: 'in' | 'ou
  * family when the term's prefix or next-hop conditions name both (FRR keeps IPv4 and IPv6
  * prefix lists apart, and one entry's matches all have to hold).
  */
-function termEntries(term: PolicyTerm, sessionFamily: AddressFamily, ownAsn: number, base: string, lists: ListBook, where: Where): string[][] {
+function termEntries(term: PolicyTerm, sessionFamily: AddressFamily, ownAsn: number, base: string, lists: ListBook): string[][] {
   const m = term.match ?? {};
   const familyBound = m.prefix !== undefined || m.family !== undefined;
   // A session's route-map only sees routes of the session's family.
   const routeFamilies: Array<AddressFamily | undefined> = familyBound ? termFamilies(m).filter((f) => f === sessionFamily) : [undefined];
   const nhFamilies: Array<AddressFamily | undefined> = m['next-hop'] !== undefined ? unique(parsePrefixMatches(listOf(m['next-hop'])).map((p) => p.family)) : [undefined];
-  const common = commonMatches(m, base, lists, where);
+  const common = commonMatches(m, base, lists);
   const sets = term.action === 'reject' || !term.set ? [] : frrSets(term.set, sessionFamily, ownAsn, base, lists);
   const tail = term.action === 'next' ? ['on-match next'] : [];
   const entries: string[][] = [];
@@ -256,15 +265,12 @@ function largeCommunityList(name: string, patterns: string[], lists: ListBook): 
   return name;
 }
 
-function commonMatches(m: PolicyMatch, base: string, lists: ListBook, where: Where): string[] {
+function commonMatches(m: PolicyMatch, base: string, lists: ListBook): string[] {
   const out: string[] = [];
   if (m.community !== undefined) out.push(`match community ${communityList(`${base}-community`, listOf(m.community), lists)}`);
   if (m['large-community'] !== undefined) out.push(`match large-community ${largeCommunityList(`${base}-large-community`, listOf(m['large-community']), lists)}`);
-  const paths = asPathRegexes(m, { nativeLength: false });
-  if (paths.length > 1) {
-    throw new PolicyTranslationError(where, `${paths.map((p) => p.condition).join(', ')} in one term (a route-map entry matches one as-path access-list)`, 'keep one AS-path condition per term (neighbor-as with origin-as counts as one), or express them together as one as-path-regex');
-  }
-  for (const p of paths) {
+  // Further AS-path conditions are guard entries written by routeMap.
+  for (const p of asPathRegexes(m, { nativeLength: false }).slice(0, 1)) {
     const name = lists.add(`${base}-as-path`, [`bgp as-path access-list ${base}-as-path seq 5 permit ${p.regex}`]);
     out.push(`match as-path ${name}`);
   }

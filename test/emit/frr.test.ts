@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { frrConfig } from '../../src/emit/frr.js';
-import { PolicyTranslationError } from '../../src/emit/policy-terms.js';
 import { expectGolden } from './golden.js';
 import { fixtureLab, labNode } from './fixture-lab.js';
 
@@ -26,10 +25,11 @@ describe('frrConfig', () => {
     expect(text).toContain('  neighbor 10.255.0.3 route-reflector-client\n  neighbor 10.255.0.3 next-hop-self');
   });
 
-  test('two AS-path conditions in one term are reported (one as-path list per route-map entry)', () => {
+  test('further AS-path conditions of a term become guard entries that jump past it', () => {
     const lab = fixtureLab();
-    lab.policies['regex-in'] = [{ name: 'both', match: { 'as-path-contains': 1, 'as-path-regex': '^2_' }, action: 'accept' }];
-    expect(() => frrConfig(lab, labNode(lab, 'r2'))).toThrow(PolicyTranslationError);
-    expect(() => frrConfig(lab, labNode(lab, 'r2'))).toThrow(/policy "regex-in", term 1 \(both\) on node r2: as-path-regex, as-path-contains in one term/);
+    lab.policies['regex-in'] = [{ name: 'both', match: { 'as-path-contains': 64512, 'as-path-regex': '^2_' }, set: { med: 1 }, action: 'accept' }];
+    const text = frrConfig(lab, labNode(lab, 'r2'))[0]!.content;
+    expect(text).toContain('bgp as-path access-list regex-in-1-not-as-path-2 seq 5 deny _64512_\nbgp as-path access-list regex-in-1-not-as-path-2 seq 10 permit .*');
+    expect(text).toContain('route-map r1-ipv4-in permit 10\n description policy regex-in term 1 both: skip unless as-path-contains\n match as-path regex-in-1-not-as-path-2\n on-match goto 30\n!\nroute-map r1-ipv4-in permit 20\n description policy regex-in term 1 both\n match as-path regex-in-1-as-path\n set metric 1\n!\nroute-map r1-ipv4-in permit 30\n');
   });
 });

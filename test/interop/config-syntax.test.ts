@@ -97,6 +97,14 @@ describe.skipIf(needTools(['vtysh']))('vtysh -C', () => {
     }
   });
 
+  test('accepts the guard entries written for a term with several AS-path conditions', async () => {
+    const out = emit('r2', frrConfig, 'frr', (lab) => {
+      lab.policies['regex-in'] = [{ match: { 'as-path-contains': 64512, 'as-path-regex': '^65001_', 'as-path-length': { le: 4 } }, action: 'accept' }];
+    });
+    const r = await execa('vtysh', ['-C', '-f', join(out, 'frr.conf')], { reject: false, timeout: 30_000 });
+    expect(r.exitCode).toBe(0);
+  });
+
   test('still rejects a broken file (the check is real)', async () => {
     const out = emit('r2', frrConfig, 'frr');
     writeFileSync(join(out, 'frr.conf'), 'router bgp 65001\n neighbor 10.0.0.1 remote-as 65002\n neighbor 10.0.0.1 route-map\n');
