@@ -143,6 +143,12 @@ describe.skipIf(needTools(['gobgpd', 'gobgp', 'ip'], { root: true }))('gobgpd', 
       expect(policies).toContain('Community:  replace[65535:65281, 65001:300]');
       const neighbors = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'neighbor'], { timeout: 10_000 });
       expect(neighbors.stdout).toContain('10.255.0.2');
+      // The originate script the kind runs after start puts r3's prefixes in the global RIB.
+      await execa('ip', ['netns', 'exec', ns, 'sh', join(out, 'gobgp-originate.sh')], { timeout: 40_000 });
+      const rib4 = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'global', 'rib', '-a', 'ipv4'], { timeout: 10_000 });
+      const rib6 = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'global', 'rib', '-a', 'ipv6'], { timeout: 10_000 });
+      expect(rib4.stdout).toContain('198.51.100.128/25');
+      expect(rib6.stdout).toContain('2001:db8:3::/48');
       daemon.kill('SIGTERM');
       await daemon;
     } finally {
