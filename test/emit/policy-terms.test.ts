@@ -10,7 +10,9 @@ import { birdConfig } from '../../src/emit/bird.js';
 import { frrConfig } from '../../src/emit/frr.js';
 import { gobgpConfig } from '../../src/emit/gobgp.js';
 import { asPathLengthRegex, asPathRegexes, parsePrefixMatches } from '../../src/emit/policy-terms.js';
+import { FlatlabError } from '../../src/config/diagnostics.js';
 import { fixtureLab, labNode } from './fixture-lab.js';
+import { termArb } from './policy-arbitraries.js';
 
 /** Config text of r2 (FRR, GoBGP) or r1 (BIRD) with `regex-in` / `customer-in` replaced by one term. */
 function render(daemon: 'bird' | 'frr' | 'gobgp', term: PolicyTerm): string {
@@ -88,4 +90,24 @@ describe('shared helpers', () => {
     expect(['65001 65003', '65001 7 65003', '65001'].map((p) => re.test(p))).toEqual([true, true, true]);
     expect(['65002 65003', '65001 65004'].map((p) => re.test(p))).toEqual([false, false]);
   });
+});
+
+describe('writers on random policies', () => {
+  ptest.prop([fc.array(termArb, { minLength: 1, maxLength: 4 })], { numRuns: 150 })(
+    'every writer either writes its files or throws a typed error naming the node (never an untyped crash)',
+    (terms) => {
+      for (const [writer, node] of [[birdConfig, 'r1'], [frrConfig, 'r2'], [gobgpConfig, 'r3']] as const) {
+        const lab = fixtureLab();
+        lab.policies['customer-in'] = terms;
+        try {
+          const files = writer(lab, labNode(lab, node));
+          expect(files.length).toBeGreaterThan(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FlatlabError);
+          expect((e as FlatlabError).code).toMatch(/^emit\./);
+          expect((e as Error).message).toContain(`node ${node}`);
+        }
+      }
+    },
+  );
 });

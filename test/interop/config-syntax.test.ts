@@ -18,6 +18,9 @@ import { gobgpConfig } from '../../src/emit/gobgp.js';
 import { exabgpConfig } from '../../src/emit/exabgp.js';
 import { taygaConfig } from '../../src/emit/tayga.js';
 import { needTools } from '../support/need-tools.js';
+import { fc } from '@fast-check/vitest';
+import { FlatlabError } from '../../src/config/diagnostics.js';
+import { termArb } from '../emit/policy-arbitraries.js';
 import { fixtureLab, labNode } from '../emit/fixture-lab.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flatlab-config-syntax-'));
@@ -231,5 +234,37 @@ describe.skipIf(needTools(['bird', 'vtysh', 'gobgpd', 'exabgp']))('committed lab
     const [cmd, ...args] = checks[basename(file)]!(file);
     const r = await execa(cmd!, args, { reject: false, timeout: 30_000 });
     expect({ exitCode: r.exitCode, stderr: r.stderr.split('\n').filter((l) => /error|unknown command|no such command/i.test(l)) }).toEqual({ exitCode: 0, stderr: [] });
+  });
+});
+
+describe.skipIf(needTools(['bird', 'vtysh', 'gobgpd']))('random policies', () => {
+  test('whatever the writers emit for random policies passes bird -p, vtysh -C and gobgpd --dry-run', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(termArb, { minLength: 1, maxLength: 4 }), async (terms) => {
+        const runs: Array<[ConfigWriter, string, string, (dir: string) => string[]]> = [
+          [birdConfig, 'r1', 'bird', (d) => ['bird', '-p', '-c', join(d, 'bird.conf')]],
+          [frrConfig, 'r2', 'frr', (d) => ['vtysh', '-C', '-f', join(d, 'frr.conf')]],
+          [gobgpConfig, 'r3', 'gobgp', (d) => ['gobgpd', '--dry-run', '-f', join(d, 'gobgpd.toml')]],
+        ];
+        for (const [writer, node, kind, check] of runs) {
+          let out: string;
+          try {
+            out = emit(node, writer, kind, (lab) => {
+              lab.policies['customer-in'] = terms;
+            });
+          } catch (e) {
+            if (e instanceof FlatlabError && e.code.startsWith('emit.')) continue; // reported, not emitted
+            throw e;
+          }
+          const [cmd, ...args] = check(out);
+          const r = await execa(cmd!, args, { reject: false, timeout: 30_000 });
+          expect({ kind, exitCode: r.exitCode, stderr: r.stderr }).toMatchObject({ kind, exitCode: 0 });
+          checked++;
+        }
+      }),
+      { numRuns: 12 },
+    );
+    expect(checked).toBeGreaterThan(0);
   });
 });
