@@ -9,7 +9,8 @@
  */
 import { createServer, connect as tcpConnect, isIPv6, type Server, type Socket } from 'node:net';
 import { resolvePolicyChain } from '../policy/evaluate.js';
-import { Speaker, type Output, type PeerConfig, type SpeakerEvent } from '../speaker/index.js';
+import { LOCAL, Speaker, type Output, type PeerConfig, type SpeakerEvent } from '../speaker/index.js';
+import { KernelRoutes } from './kernel-routes.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
@@ -21,6 +22,8 @@ export interface DaemonOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Override the listening port (tests run daemons side by side on loopback). */
   listenPort?: number;
+  /** Where best paths go when kernel-routes is on (tests give a recorder). */
+  kernelRoutes?: KernelRoutes;
 }
 
 export class BgpdError extends FlatlabError {}
@@ -53,6 +56,7 @@ export class BgpDaemon {
   private readonly log: (event: Record<string, unknown>) => void;
   private stopped = false;
   readonly events: SpeakerEvent[] = [];
+  private readonly kernel: KernelRoutes | undefined;
   readonly startedAt: number;
 
   constructor(readonly config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
@@ -86,7 +90,8 @@ export class BgpDaemon {
         families: peerFamilies(p).map(toFamily),
       };
     });
-    if (config['kernel-routes'] !== false) throw new BgpdError('bgpd.kernel-routes', 'kernel-routes is not implemented yet', { hint: 'set kernel-routes: false (the default)' });
+    const kr = config['kernel-routes'];
+    this.kernel = kr === false ? undefined : (opts.kernelRoutes ?? new KernelRoutes(kr === true ? 'main' : kr.table, this.log));
     if (config.mrt) throw new BgpdError('bgpd.mrt', 'MRT dumps (mrt:) are not implemented yet', { hint: 'remove the mrt: section' });
     this.speaker = new Speaker(
       { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
@@ -112,6 +117,7 @@ export class BgpDaemon {
     this.stopped = true;
     for (const id of this.peers.keys()) this.apply(this.speaker.stopPeer(id, reason));
     if (this.timer) clearTimeout(this.timer);
+    await this.kernel?.withdrawAll();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     await new Promise((r) => setTimeout(r, 50));
     for (const p of this.peers.values()) {
@@ -129,7 +135,8 @@ export class BgpDaemon {
         const p = this.peers.get(e.peer);
         if (p) p.since = this.now();
         this.log({ msg: 'session', peer: e.peer, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
-      } else if (e.type !== 'best-path') this.log({ msg: e.type, ...e });
+      } else if (e.type === 'best-path') this.kernel?.change(e.prefix, e.best, e.best?.from === LOCAL);
+      else this.log({ msg: e.type, ...e });
     }
     for (const s of out.send) this.peers.get(s.peer)?.socket?.write(s.bytes);
     for (const id of out.connect) this.connect(id);
@@ -158,15 +165,15 @@ export class BgpDaemon {
     return new Promise((resolve, reject) => {
       const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
       server.once('error', (err: NodeJS.ErrnoException) => {
-        // A dual-stack "::" listener already covers IPv4 on Linux; "0.0.0.0" then finds the port taken.
-        if (err.code === 'EADDRINUSE' && address === '0.0.0.0' && this.servers.length > 0) return resolve();
         if (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT') {
           this.log({ msg: 'listen skipped', address, error: err.code });
           return resolve();
         }
         reject(new BgpdError('bgpd.listen', `cannot listen on ${address}:${this.listenPort}: ${err.message}`, { hint: err.code === 'EACCES' ? 'port 179 needs root; set listen.port' : 'check listen.address' }));
       });
-      server.listen({ host: address, port: this.listenPort, ipv6Only: isIPv6(address) && address !== '::' }, () => {
+      // "::" alone is dual-stack (as on Linux by default); beside an IPv4 address it serves IPv6 only, so both can bind.
+      const ipv6Only = isIPv6(address) && (address !== '::' || this.config.listen.address.some((a) => !isIPv6(a)));
+      server.listen({ host: address, port: this.listenPort, ipv6Only }, () => {
         this.servers.push(server);
         resolve();
       });

@@ -4,6 +4,7 @@
  * Everything it creates is recorded in a state file before it is created, so `down` (here,
  * on failure, on a signal, or from `flatlab down` after a crash) removes exactly that.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rm, chown } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,8 @@ export interface NetnsRuntimeOptions {
 export const DEFAULT_RUN_ROOT = '/run/flatlab';
 /** A daemon that dies within this long after start failed to start (bad config, missing binary). */
 const STARTUP_SETTLE_MS = 700;
+/** How long `up` waits for every daemon to answer its control interface. */
+const READY_TIMEOUT_MS = 30_000;
 /** Attempts (100 ms apart) to restore routes after a link comes back. */
 const ROUTE_RETRIES = 30;
 
@@ -82,6 +85,7 @@ export class NetnsRuntime implements Runtime {
       for (const [ns, lines] of plan.namespaceBatch) await this.ip(['-n', ns, '-batch', '-'], lines.join('\n'), opts);
       for (const [ns, settings] of plan.sysctls) await this.must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings], opts);
       for (const node of lab.nodes) await this.startNodeProcesses(node.name, opts);
+      await this.waitReady(opts);
     } catch (err) {
       this.log(`up failed, cleaning up: ${(err as Error).message}`);
       await this.down();
@@ -230,7 +234,32 @@ export class NetnsRuntime implements Runtime {
         if (!(await isRunning(sp))) throw new RuntimeError('netns.daemon-exited', `${sp.name} on node ${node} exited right after start`, { hint: `see its log: ${sp.log}` });
       }
     }
-    for (const argv of plan.postStart.get(node) ?? []) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+    for (const argv of plan.postStart.get(node) ?? []) {
+      // A kind's post-start command that names a config file the writer did not produce does not apply
+      // to this node (e.g. GoBGP's originate script when the node originates nothing).
+      const configDir = plan.dirs.configOf(node);
+      if (argv.some((a) => a.startsWith(`${configDir}/`) && !existsSync(a))) continue;
+      await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+    }
+  }
+
+  /** Every BGP daemon answers its control interface (birdc, vtysh, gobgp, the bgpd socket) before `up` returns. */
+  private async waitReady(opts: CallOptions): Promise<void> {
+    const lab = this.requireLab();
+    const pending = lab.nodes.filter((n) => bgpObservers[n.kind] && (this.plan!.processes.get(n.name)?.length ?? 0) > 0);
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (const node of pending) {
+      for (;;) {
+        const problem = await this.observer(node.name).sessions(this.observeContext(node.name, opts)).then(() => undefined, (err: Error) => err.message);
+        if (!problem) break;
+        const dead = this.state!.processes.filter((p) => p.node === node.name);
+        const alive = await Promise.all(dead.map(isRunning));
+        const exited = dead.find((_, i) => !alive[i]);
+        if (exited) throw new RuntimeError('netns.daemon-exited', `${exited.name} on node ${node.name} exited while starting`, { hint: `see its log: ${exited.log}` });
+        if (Date.now() > deadline) throw new RuntimeError('netns.not-ready', `${node.name} (${node.kind}) did not become ready within ${READY_TIMEOUT_MS / 1000} s: ${problem}`, { hint: `see the logs in ${this.plan!.dirs.runOf(node.name)}` });
+        await sleep(200, opts.signal);
+      }
+    }
   }
 
   async bgpSessions(node: string, opts: CallOptions = {}): Promise<SessionObservation[]> {
