@@ -2,11 +2,17 @@
  * GoBGP 3.10 `gobgpd.toml` from a lab node, plus `gobgp-originate.sh` for the originated
  * prefixes (gobgpd.toml has no static routes; the kind runs the script after gobgpd starts).
  *
- * Policy translation (docs/policy.md): GoBGP's own semantics match the model's, so each policy
- * becomes one policy-definition and a chain becomes the neighbor's policy list: a statement
+ * Policy translation (docs/policy.md): GoBGP's own semantics match the model's: a statement
  * with accept-route / reject-route ends evaluation, a statement without a disposition lets the
  * route continue (our `next`, and falling off a policy), and default-import/export-policy
  * reject-route is the chain's implicit reject.
+ *
+ * Outside route-server mode GoBGP applies only the *global* import and export policy lists
+ * (GoBGP's policy.md: neighbour apply-policy is for route-server clients), so each session's
+ * chain is a copy of its policies whose every statement also matches a neighbor-set holding
+ * just that peer (the route's source on import, its destination on export), and the global
+ * lists are those chains one after another. A route from (or to) one peer meets only that
+ * peer's statements and falls off the end into the default reject, as the model says.
  */
 import type { ConfigWriter, ConfigFile } from './config-file.js';
 import type { AddressFamily, Lab, LabNode } from '../topology/lab.js';
@@ -29,6 +35,7 @@ import {
 } from './policy-terms.js';
 
 const NEXT_HOP_SELF_POLICY = 'flatlab-next-hop-self';
+const END_OF_CHAIN_POLICY = 'flatlab-end-of-chain';
 const AFI_SAFI: Record<AddressFamily, string> = { ipv4: 'ipv4-unicast', ipv6: 'ipv6-unicast' };
 
 export const gobgpConfig: ConfigWriter = (lab, node) => {
@@ -63,13 +70,36 @@ function gobgpdToml(lab: Lab, node: LabNode): string {
     '',
   ];
   const sets: Sets = { prefix: [], community: [], large: [], asPath: [] };
+  const templates = new Map<string, string[]>();
+  for (const name of policiesUsedBy(sessions)) templates.set(policyName(name), policyDefinition(lab, node, name, sets));
+  // GoBGP has no per-neighbor next-hop-self knob; a statement without disposition sets it and lets the chain continue.
+  templates.set(NEXT_HOP_SELF_POLICY, ['[[policy-definitions]]', `  name = ${q(NEXT_HOP_SELF_POLICY)}`, '  [[policy-definitions.statements]]', '    name = "next-hop-self"', '    [policy-definitions.statements.actions.bgp-actions]', '      set-next-hop = "self"', '']);
+  templates.set(END_OF_CHAIN_POLICY, ['[[policy-definitions]]', `  name = ${q(END_OF_CHAIN_POLICY)}`, '  [[policy-definitions.statements]]', '    name = "reject"', '    [policy-definitions.statements.actions]', '      route-disposition = "reject-route"', '']);
+  const neighborSets: string[] = [];
   const definitions: string[] = [];
-  for (const name of policiesUsedBy(sessions)) definitions.push(...policyDefinition(lab, node, name, sets));
-  if (sessions.some((s) => s.local.nextHopSelf)) {
-    // GoBGP has no per-neighbor next-hop-self knob; a statement without disposition sets it and lets the chain continue.
-    definitions.push('[[policy-definitions]]', `  name = ${q(NEXT_HOP_SELF_POLICY)}`, '  [[policy-definitions.statements]]', '    name = "next-hop-self"', '    [policy-definitions.statements.actions.bgp-actions]', '      set-next-hop = "self"', '');
+  const importList: string[] = [];
+  const exportList: string[] = [];
+  for (const s of sessions) {
+    const ns = `peer-${setName(s.remoteAddress)}`;
+    neighborSets.push('[[defined-sets.neighbor-sets]]', `  neighbor-set-name = ${q(ns)}`, `  neighbor-info-list = [${q(s.remoteAddress)}]`, '');
+    // The chain's implicit reject, for this peer only: the global default must let the node's own routes in.
+    const imports = [...s.local.import.map(policyName), END_OF_CHAIN_POLICY];
+    const exports = [...(s.local.nextHopSelf ? [NEXT_HOP_SELF_POLICY] : []), ...s.local.export.map(policyName)];
+    for (const name of new Set([...imports, ...exports])) definitions.push(...scopedToPeer(templates.get(name)!, `${name}@${ns}`, ns));
+    importList.push(...imports.map((n) => `${n}@${ns}`));
+    exportList.push(...exports.map((n) => `${n}@${ns}`));
   }
-  out.push(...sets.prefix, ...sets.community, ...sets.large, ...sets.asPath, ...definitions);
+  out.push(
+    '[global.apply-policy.config]',
+    `  import-policy-list = ${list(importList)}`,
+    // Every peer's chain ends in its own reject; what reaches the default is this node's own routes
+    // (gobgp global rib add goes through the global import policy too).
+    '  default-import-policy = "accept-route"',
+    `  export-policy-list = ${list(exportList)}`,
+    '  default-export-policy = "reject-route"',
+    '',
+  );
+  out.push(...sets.prefix, ...sets.community, ...sets.large, ...sets.asPath, ...neighborSets, ...definitions);
   for (const s of sessions) {
     out.push('[[neighbors]]', '  [neighbors.config]', `    neighbor-address = ${q(s.remoteAddress)}`, `    peer-as = ${s.remote.asn}`, `    description = ${q(`${s.type} to ${s.remote.node}`)}`);
     out.push('  [neighbors.transport.config]', `    local-address = ${q(s.localAddress)}`);
@@ -78,13 +108,7 @@ function gobgpdToml(lab: Lab, node: LabNode): string {
       if (s.type !== 'ibgp') throw new ConfigWriterError('GoBGP', node.name, `session to ${s.remote.node} is eBGP but marked route-reflector client`, 'route reflection (RFC 4456) applies to iBGP sessions only');
       out.push('  [neighbors.route-reflector.config]', '    route-reflector-client = true', `    route-reflector-cluster-id = ${q(bgp.clusterId ?? bgp.routerId)}`);
     }
-    const exportList = [...(s.local.nextHopSelf ? [NEXT_HOP_SELF_POLICY] : []), ...s.local.export.map(policyName)];
     out.push(
-      '  [neighbors.apply-policy.config]',
-      `    import-policy-list = ${list(s.local.import.map(policyName))}`,
-      '    default-import-policy = "reject-route"',
-      `    export-policy-list = ${list(exportList)}`,
-      '    default-export-policy = "reject-route"',
       '  [[neighbors.afi-safis]]',
       '    [neighbors.afi-safis.config]',
       `      afi-safi-name = ${q(AFI_SAFI[s.family])}`,
@@ -92,6 +116,16 @@ function gobgpdToml(lab: Lab, node: LabNode): string {
     );
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** A copy of a policy definition named `name` whose statements also require the neighbor-set `ns`. */
+function scopedToPeer(template: readonly string[], name: string, ns: string): string[] {
+  return template.flatMap((line) => {
+    if (line.startsWith('  name = ')) return [`  name = ${q(name)}`];
+    const stmt = /^ {4}name = "(.*)"$/.exec(line);
+    if (!stmt) return [line];
+    return [`    name = ${q(`${stmt[1]}@${ns}`)}`, '    [policy-definitions.statements.conditions.match-neighbor-set]', `      neighbor-set = ${q(ns)}`, '      match-set-options = "any"'];
+  });
 }
 
 function policyName(name: string): string {

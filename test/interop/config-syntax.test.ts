@@ -141,8 +141,12 @@ describe.skipIf(needTools(['gobgpd', 'gobgp', 'ip'], { root: true }))('gobgpd', 
         const r = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'policy'], { reject: false, timeout: 10_000 });
         policies = r.stdout;
       }
-      for (const name of ['policy-all', 'policy-customer-in', 'policy-regex-in', 'policy-tag-out']) expect(policies).toContain(`Name ${name}:`);
-      expect(policies).toContain('StatementName customer-in-2-ipv6:');
+      // Each chain is a copy scoped to its peer (GoBGP applies only the global policy lists outside route-server mode).
+      for (const name of ['policy-all', 'policy-customer-in', 'policy-regex-in', 'policy-tag-out']) expect(policies).toMatch(new RegExp(`Name ${name}@peer-[^:]+:`));
+      expect(policies).toMatch(/StatementName customer-in-2-ipv6@peer-[^:]+:/);
+      expect(policies).toMatch(/NeighborSet: any peer-/);
+      const global = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'global', 'policy', 'import'], { reject: false, timeout: 10_000 });
+      expect(global.stdout).toMatch(/Name policy-customer-in@peer-/);
       expect(policies).toContain('Community:  replace[65535:65281, 65001:300]');
       const neighbors = await execa('ip', ['netns', 'exec', ns, 'gobgp', 'neighbor'], { timeout: 10_000 });
       expect(neighbors.stdout).toContain('10.255.0.2');
