@@ -278,6 +278,13 @@ export class Speaker {
     return best;
   }
 
+  /** Prefixes with a best path (cheap: for convergence checks). */
+  locRibSize(): number {
+    let n = 0;
+    for (const e of this.locRib.values()) if (e.best) n++;
+    return n;
+  }
+
   locRibRoutes(): LocRibRoute[] {
     const out: LocRibRoute[] = [];
     for (const [prefix, e] of this.locRib) if (e.best) out.push({ prefix, from: e.best.from, attributes: e.best.attributes, reason: e.reason });

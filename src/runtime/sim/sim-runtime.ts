@@ -154,6 +154,16 @@ export class SimRuntime implements Runtime {
     return this.bgpNode(node)?.sessions() ?? [];
   }
 
+  /** Best paths per BGP node (for convergence measurements). */
+  locRibSizes(): Map<string, number> {
+    return new Map([...this.bgp].map(([name, b]) => [name, b.speaker.locRibSize()]));
+  }
+
+  /** Events the simulation has executed so far. */
+  eventsExecuted(): number {
+    return this.queue.executed;
+  }
+
   async bgpRoutes(node: string, prefix: string | undefined): Promise<RouteObservation[]> {
     return this.bgpNode(node)?.routes(prefix) ?? [];
   }

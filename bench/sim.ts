@@ -1,0 +1,84 @@
+/**
+ * bench/sim: a random AS graph of N routers (flatlab speaker cores in the sim runtime, one AS
+ * each, every router originating 10 prefixes) is brought up and run on the virtual clock until
+ * every router has a best path for every prefix. Prints wall time, virtual time, events and
+ * heap; writes bench/results/sim.json. Target (issue 7): 1,000 routers converge in under 10 s.
+ *
+ *   npm run bench -- sim [ROUTERS] [EXTRA_LINKS_PER_ROUTER]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { kindCatalog } from '../src/kinds/index.js';
+import { parseYamlSource } from '../src/config/yaml-source.js';
+import { SimRuntime } from '../src/runtime/sim/sim-runtime.js';
+import { compileTopology } from '../src/topology/pipeline.js';
+import { seededRandom } from '../src/runtime/sim/random.js';
+
+const routers = Number(process.argv[2] ?? 1000);
+const extra = Number(process.argv[3] ?? 1);
+const PREFIXES = 10;
+const rand = seededRandom(42);
+const pick = (n: number) => Math.floor(rand.next() * n);
+
+const nodes: Record<string, unknown> = {};
+for (let i = 0; i < routers; i++) {
+  const originate = Array.from({ length: PREFIXES }, (_, k) => {
+    const n = i * PREFIXES + k; // /24s inside 100.64.0.0/10
+    return `100.${64 + (n >> 8)}.${n & 255}.0/24`;
+  });
+  nodes[`r${i}`] = { kind: 'flatlab-bgpd', asn: 64512 + i, originate };
+}
+const seen = new Set<string>();
+const links: string[][] = [];
+const add = (a: number, b: number) => {
+  const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+  if (a === b || seen.has(key)) return;
+  seen.add(key);
+  links.push([`r${a}`, `r${b}`]);
+};
+for (let i = 1; i < routers; i++) add(i, pick(i)); // a random tree keeps it connected
+for (let t = 0; t < routers * extra * 4 && links.length < routers - 1 + routers * extra; t++) add(pick(routers), pick(routers));
+const text = stringify({ name: 'simbench', addressing: { loopback: { ipv4: '10.255.0.0/16' }, links: { ipv4: '10.0.0.0/14' } }, nodes, links });
+
+const t0 = performance.now();
+const compiled = compileTopology(parseYamlSource(text, 'bench.yml'), { kinds: kindCatalog });
+if (!compiled.lab) throw new Error(compiled.diagnostics.slice(0, 5).map((d) => d.message).join('\n'));
+const tCompile = performance.now() - t0;
+const rt = new SimRuntime({ seed: 1 });
+await rt.up(compiled.lab);
+const want = routers * PREFIXES;
+let virtual = 0;
+let converged = false;
+const t1 = performance.now();
+while (virtual < 600_000) {
+  await rt.sleep(1000);
+  virtual += 1000;
+  const sizes = [...rt.locRibSizes().values()];
+  if (sizes.every((n) => n === want)) {
+    converged = true;
+    break;
+  }
+}
+const tRun = performance.now() - t1;
+globalThis.gc?.();
+const mem = process.memoryUsage();
+const result = {
+  routers,
+  links: links.length,
+  sessions: compiled.lab.sessions.length,
+  prefixes: want,
+  converged,
+  virtualSeconds: virtual / 1000,
+  wallSeconds: Number(((tCompile + tRun) / 1000).toFixed(2)),
+  compileSeconds: Number((tCompile / 1000).toFixed(2)),
+  events: rt.eventsExecuted(),
+  heapMiB: Math.round(mem.heapUsed / 2 ** 20),
+  rssMiB: Math.round(mem.rss / 2 ** 20),
+  targetSeconds: 10,
+};
+console.table([result]);
+const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'sim.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`${converged ? 'converged' : 'did NOT converge'} in ${result.virtualSeconds} s of virtual time, ${result.wallSeconds} s wall (target ${result.targetSeconds} s); wrote ${out}`);
