@@ -2,7 +2,9 @@
  * flatlab's BGP wire codec: the public API (import from here, not from the files behind it).
  *
  * Messages
- *   encodeMessage(msg, ctx) → Uint8Array          one message with marker and header
+ *   encodeMessage(msg, ctx, { attributeLayout?, writer? }) → Uint8Array
+ *                                                  one message with marker and header; pass the
+ *                                                  decoded attributeLayout to reproduce a peer's bytes
  *   messageEncodedLength(msg, ctx) → number        the same length without encoding (update packing)
  *   decodeMessage(bytes, ctx, offset?) → DecodedMessage
  *       { message, errors, treatAsWithdraw, otherWithdrawn?, length }. Throws only
@@ -32,13 +34,13 @@ import { DEFAULT_CONTEXT, type CodecContext, type Family } from './types.js';
 
 export * from './types.js';
 export { BgpDecodeError, BgpEncodeError, notificationFor, errorCodeName, errorSubcodeName, MESSAGE_HEADER_SUBCODE, OPEN_SUBCODE, UPDATE_SUBCODE, CEASE_SUBCODE } from './errors.js';
-export { encodeMessage, decodeMessage, decodeHeader, messageEncodedLength, maxMessageLength, type DecodedMessage, type MessageHeader } from './message.js';
+export { encodeMessage, decodeMessage, decodeHeader, messageEncodedLength, maxMessageLength, type DecodedMessage, type MessageHeader, type EncodeOptions } from './message.js';
 export { BgpFramer } from './framer.js';
 export { checkOpen, peerAsOf, type OpenExpectation } from './messages/open.js';
 export { shutdownNotification, shutdownCommunicationOf } from './messages/notification.js';
 export { isEndOfRib, endOfRibFamily, endOfRib, type DecodedUpdate } from './messages/update.js';
 export { ROUTE_REFRESH_SUBTYPE } from './messages/route-refresh.js';
-export type { AttributeError } from './attributes/path-attributes.js';
+export { LAYOUT_EXTENDED, type AttributeError, type AttributeLayout } from './attributes/path-attributes.js';
 export { ATTRIBUTE_SPECS, attributeSpec } from './attributes/registry.js';
 export { ATTR } from './attributes/attribute.js';
 export { CAPABILITY_SPECS } from './capabilities/registry.js';

@@ -3,7 +3,7 @@
  * Header errors are code 1 (Connection Not Synchronized, Bad Message Length with the length
  * field as data, Bad Message Type with the type as data).
  */
-import type { AttributeError } from './attributes/path-attributes.js';
+import type { AttributeError, AttributeLayout } from './attributes/path-attributes.js';
 import type { Codec } from './codec.js';
 import { Reader, Writer } from './cursor.js';
 import { BgpDecodeError, BgpEncodeError, MESSAGE_HEADER_SUBCODE, ROUTE_REFRESH_SUBCODE } from './errors.js';
@@ -11,7 +11,7 @@ import { keepaliveCodec } from './messages/keepalive.js';
 import { notificationCodec } from './messages/notification.js';
 import { openCodec } from './messages/open.js';
 import { routeRefreshCodec } from './messages/route-refresh.js';
-import { decodeUpdateBody, updateCodec } from './messages/update.js';
+import { decodeUpdateBody, encodeUpdateBody, updateBodyLength, updateCodec } from './messages/update.js';
 import {
   HEADER_LENGTH,
   MAX_EXTENDED_MESSAGE_LENGTH,
@@ -32,6 +32,15 @@ export interface DecodedMessage {
   otherWithdrawn?: MpUnreach;
   /** Bytes consumed (the header's length field). */
   length: number;
+  /** UPDATE only: attribute order and length flags as received (pass to encodeMessage to re-encode byte for byte). */
+  attributeLayout?: AttributeLayout;
+}
+
+export interface EncodeOptions {
+  /** Write into this writer (at its position) instead of a new buffer. */
+  writer?: Writer;
+  /** UPDATE only: attribute order and extended-length flags to reproduce (from DecodedMessage). */
+  attributeLayout?: readonly number[];
 }
 
 const TYPE_CODE: Record<BgpMessage['type'], number> = {
@@ -66,14 +75,16 @@ export function maxMessageLength(ctx: CodecContext, type?: number): number {
   return ctx.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
 }
 
-export function messageEncodedLength(m: BgpMessage, ctx: CodecContext): number {
+export function messageEncodedLength(m: BgpMessage, ctx: CodecContext, opts: EncodeOptions = {}): number {
+  if (m.type === 'UPDATE' && opts.attributeLayout) return HEADER_LENGTH + updateBodyLength(m, ctx, opts.attributeLayout);
   return HEADER_LENGTH + codecFor(m).encodedLength(m, ctx);
 }
 
 /** Encode one message with marker and header; throws BgpEncodeError when it exceeds the session's limit. */
-export function encodeMessage(m: BgpMessage, ctx: CodecContext, w?: Writer): Uint8Array {
+export function encodeMessage(m: BgpMessage, ctx: CodecContext, opts: EncodeOptions = {}): Uint8Array {
   const codec = codecFor(m);
-  const length = HEADER_LENGTH + codec.encodedLength(m, ctx);
+  const w = opts.writer;
+  const length = messageEncodedLength(m, ctx, opts);
   const max = maxMessageLength(ctx, TYPE_CODE[m.type]);
   if (length > max) throw new BgpEncodeError(`${m.type} of ${length} bytes exceeds the ${max}-byte limit of this session`, m.type === 'UPDATE' ? 'split the NLRI over several UPDATEs' : undefined);
   const writer = w ?? new Writer(length);
@@ -82,7 +93,8 @@ export function encodeMessage(m: BgpMessage, ctx: CodecContext, w?: Writer): Uin
   const lenAt = writer.pos;
   writer.u16(0);
   writer.u8(TYPE_CODE[m.type]);
-  codec.encode(m, writer, ctx);
+  if (m.type === 'UPDATE' && opts.attributeLayout) encodeUpdateBody(m, writer, ctx, opts.attributeLayout);
+  else codec.encode(m, writer, ctx);
   const written = writer.pos - start;
   if (written !== length) throw new BgpEncodeError(`internal: ${m.type} encoded to ${written} bytes, encodedLength said ${length}`);
   writer.set16(lenAt, written);
@@ -136,7 +148,7 @@ export function decodeMessage(bytes: Uint8Array, ctx: CodecContext, offset = 0):
   switch (type) {
     case MESSAGE_TYPE.UPDATE: {
       const u = decodeUpdateBody(body, ctx);
-      return { message: u.message, errors: u.errors, treatAsWithdraw: u.treatAsWithdraw, ...(u.otherWithdrawn ? { otherWithdrawn: u.otherWithdrawn } : {}), length };
+      return { message: u.message, errors: u.errors, treatAsWithdraw: u.treatAsWithdraw, ...(u.otherWithdrawn ? { otherWithdrawn: u.otherWithdrawn } : {}), length, attributeLayout: u.attributeLayout };
     }
     case MESSAGE_TYPE.OPEN:
       return { message: openCodec.decode(body, bodyLen, ctx), ...none };

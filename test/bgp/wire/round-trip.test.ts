@@ -31,7 +31,7 @@ describe('path attributes', () => {
   test('AS4_PATH and AS4_AGGREGATOR round-trip as 4-octet values on any session', () => {
     const as4 = ATTRIBUTE_SPECS.filter((s) => s.field === 'as4Path' || s.field === 'as4Aggregator');
     for (const spec of as4 as AttributeSpec[]) {
-      const value = spec.field === 'as4Path' ? A.asPath(codecContext()) : fc.record({ asn: A.u32, address: A.ipv4 });
+      const value: fc.Arbitrary<unknown> = spec.field === 'as4Path' ? A.asPath(codecContext()) : fc.record({ asn: A.u32, address: A.ipv4 });
       roundTrip(elementCodec(spec.codec as never), withContext(() => value) as never, 100);
     }
   });

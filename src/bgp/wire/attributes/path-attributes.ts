@@ -37,7 +37,18 @@ export interface DecodedAttributes {
   treatAsWithdraw: boolean;
   /** The list could not be parsed to its end (RFC 7606 §4); later attributes were not seen. */
   framingError: boolean;
+  /** How the attributes were laid out on the wire; see AttributeLayout. */
+  layout: AttributeLayout;
 }
+
+/**
+ * Wire layout of an attribute list, for byte-exact re-encoding of what a peer sent: type codes
+ * in the order received, with LAYOUT_EXTENDED added where the extended-length flag was set
+ * (BIRD, for one, sends MP_REACH_NLRI first and always with extended length). Not part of the
+ * attribute record: routes with equal attributes stay equal whoever encoded them.
+ */
+export type AttributeLayout = number[];
+export const LAYOUT_EXTENDED = 0x100;
 
 const SHORT_ATTRIBUTE = { code: 'bgp.update.malformed-attribute', errorCode: 3, errorSubcode: UPDATE_SUBCODE.ATTRIBUTE_LENGTH_ERROR, what: 'attribute' };
 
@@ -55,6 +66,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
   let framingError = false;
   const seen = new Uint8Array(256);
   const bytes = r.bytes;
+  const layout: AttributeLayout = [];
 
   const record = (typeCode: number, disposition: ErrorDisposition, error: BgpDecodeError): void => {
     const e = error.withDisposition(disposition);
@@ -84,6 +96,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
       break;
     }
     r.pos = valueStart + len;
+    layout.push(headerLen === 4 ? typeCode | LAYOUT_EXTENDED : typeCode);
     const attrBytes = (): Uint8Array => bytes.slice(start, valueStart + len);
 
     if (seen[typeCode]) {
@@ -160,7 +173,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
       record(typeCode, spec.onMalformed(ctx), withData);
     }
   }
-  return { attributes, errors, treatAsWithdraw, framingError };
+  return { attributes, errors, treatAsWithdraw, framingError, layout };
 }
 
 function listError(offset: number, message: string): BgpDecodeError {
@@ -192,8 +205,8 @@ function sessionView(attrs: PathAttributes, ctx: CodecContext): PathAttributes {
   return as4ForTwoOctetSession(attrs);
 }
 
-function headerLength(valueLength: number): number {
-  return valueLength > 255 ? 4 : 3;
+function headerLength(valueLength: number, extended: boolean): number {
+  return extended || valueLength > 255 ? 4 : 3;
 }
 
 function sortedUnknown(attrs: PathAttributes): readonly UnknownAttribute[] {
@@ -208,49 +221,85 @@ function checkUnknown(u: UnknownAttribute): void {
   if (!(u.flags & FLAG_OPTIONAL)) throw new BgpEncodeError(`unknown attribute ${u.typeCode} is flagged well-known; only optional attributes can be carried opaquely`);
 }
 
-export function pathAttributesEncodedLength(attrs: PathAttributes, ctx: CodecContext): number {
-  const view = sessionView(attrs, ctx);
-  let n = 0;
-  for (const spec of ATTRIBUTE_SPECS) {
-    const v = encodable(spec, view);
-    if (v === undefined) continue;
-    const len = spec.codec.encodedLength(v as never, ctx);
-    n += headerLength(len) + len;
-  }
-  for (const u of sortedUnknown(view)) n += headerLength(u.value.length) + u.value.length;
-  return n;
+/** One attribute to write: known (spec + value) or unknown (raw). */
+interface Planned {
+  typeCode: number;
+  extended: boolean;
+  spec?: AttributeSpec;
+  value?: unknown;
+  unknown?: UnknownAttribute;
 }
 
-export function encodePathAttributes(w: Writer, attrs: PathAttributes, ctx: CodecContext): void {
+/** The attributes to write, in order: the layout's order first (when given), then ascending type code. */
+function plan(attrs: PathAttributes, ctx: CodecContext, layout: readonly number[] | undefined): Planned[] {
   const view = sessionView(attrs, ctx);
+  const all: Planned[] = [];
   const unknown = sortedUnknown(view);
   let ui = 0;
-  const writeUnknownUpTo = (typeCode: number): void => {
-    while (ui < unknown.length && (unknown[ui] as UnknownAttribute).typeCode < typeCode) {
+  const takeUnknownBelow = (code: number): void => {
+    while (ui < unknown.length && (unknown[ui] as UnknownAttribute).typeCode < code) {
       const u = unknown[ui++] as UnknownAttribute;
       checkUnknown(u);
-      // RFC 4271 §5: an unrecognised optional transitive attribute is passed on with Partial set.
-      const flags = (u.flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL)) | (u.flags & FLAG_TRANSITIVE ? FLAG_PARTIAL : 0);
-      writeHeader(w, flags, u.typeCode, u.value.length);
-      w.bytes(u.value);
+      all.push({ typeCode: u.typeCode, extended: false, unknown: u });
     }
   };
   for (const spec of ATTRIBUTE_SPECS) {
     const v = encodable(spec, view);
     if (v === undefined) continue;
-    writeUnknownUpTo(spec.typeCode);
-    const len = spec.codec.encodedLength(v as never, ctx);
-    writeHeader(w, spec.flags, spec.typeCode, len);
-    const before = w.pos;
-    spec.codec.encode(v as never, w, ctx);
-    if (w.pos - before !== len) throw new BgpEncodeError(`internal: ${spec.name} wrote ${w.pos - before} bytes, expected ${len}`);
+    takeUnknownBelow(spec.typeCode);
+    all.push({ typeCode: spec.typeCode, extended: false, spec, value: v });
   }
-  writeUnknownUpTo(256);
+  takeUnknownBelow(256);
+  if (!layout || layout.length === 0) return all;
+  const ordered: Planned[] = [];
+  const used = new Uint8Array(256);
+  for (const entry of layout) {
+    const code = entry & 0xff;
+    if (used[code]) continue;
+    const p = all.find((x) => x.typeCode === code);
+    if (!p) continue;
+    used[code] = 1;
+    ordered.push({ ...p, extended: (entry & LAYOUT_EXTENDED) !== 0 });
+  }
+  for (const p of all) if (!used[p.typeCode]) ordered.push(p);
+  return ordered;
 }
 
-function writeHeader(w: Writer, flags: number, typeCode: number, len: number): void {
+function plannedLength(p: Planned, ctx: CodecContext): number {
+  return p.unknown ? p.unknown.value.length : (p.spec as AttributeSpec).codec.encodedLength(p.value as never, ctx);
+}
+
+export function pathAttributesEncodedLength(attrs: PathAttributes, ctx: CodecContext, layout?: readonly number[]): number {
+  let n = 0;
+  for (const p of plan(attrs, ctx, layout)) {
+    const len = plannedLength(p, ctx);
+    n += headerLength(len, p.extended) + len;
+  }
+  return n;
+}
+
+export function encodePathAttributes(w: Writer, attrs: PathAttributes, ctx: CodecContext, layout?: readonly number[]): void {
+  for (const p of plan(attrs, ctx, layout)) {
+    const len = plannedLength(p, ctx);
+    if (p.unknown) {
+      const u = p.unknown;
+      // RFC 4271 §5: an unrecognised optional transitive attribute is passed on with Partial set.
+      const flags = (u.flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL)) | (u.flags & FLAG_TRANSITIVE ? FLAG_PARTIAL : 0);
+      writeHeader(w, flags, u.typeCode, len, p.extended);
+      w.bytes(u.value);
+      continue;
+    }
+    const spec = p.spec as AttributeSpec;
+    writeHeader(w, spec.flags, spec.typeCode, len, p.extended);
+    const before = w.pos;
+    spec.codec.encode(p.value as never, w, ctx);
+    if (w.pos - before !== len) throw new BgpEncodeError(`internal: ${spec.name} wrote ${w.pos - before} bytes, expected ${len}`);
+  }
+}
+
+function writeHeader(w: Writer, flags: number, typeCode: number, len: number, extended: boolean): void {
   if (len > 0xffff) throw new BgpEncodeError(`attribute ${nameOf(typeCode)} is ${len} bytes, more than an attribute can hold (65535)`);
-  if (len > 255) {
+  if (extended || len > 255) {
     w.u8(flags | FLAG_EXTENDED_LENGTH);
     w.u8(typeCode);
     w.u16(len);

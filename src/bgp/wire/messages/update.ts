@@ -8,7 +8,7 @@
  * the attribute, treat-as-withdraw turns every announced prefix of the UPDATE into a
  * withdrawal (§2), and both are listed in `errors`.
  */
-import type { AttributeError } from '../attributes/path-attributes.js';
+import type { AttributeError, AttributeLayout } from '../attributes/path-attributes.js';
 import { decodePathAttributes, encodePathAttributes, pathAttributesEncodedLength } from '../attributes/path-attributes.js';
 import { mergeAs4Attributes } from '../as4.js';
 import type { Codec } from '../codec.js';
@@ -34,6 +34,8 @@ export interface DecodedUpdate {
    * UPDATE (legal, rarely sent): the MP_REACH prefixes to withdraw.
    */
   otherWithdrawn?: MpUnreach;
+  /** The attribute order and length flags as received, to re-encode byte for byte. */
+  attributeLayout: AttributeLayout;
 }
 
 function listError(offset: number, message: string): BgpDecodeError {
@@ -104,11 +106,12 @@ export function decodeUpdateBody(r: Reader, ctx: CodecContext): DecodedUpdate {
   }
 
   const message: UpdateMessage = { type: 'UPDATE', withdrawn, attributes, nlri };
-  if (!treatAsWithdraw) return { message, errors, treatAsWithdraw };
+  if (!treatAsWithdraw) return { message, errors, treatAsWithdraw, attributeLayout: decoded.layout };
   return asWithdrawal(message, errors);
 }
 
 function asWithdrawal(m: UpdateMessage, errors: AttributeError[]): DecodedUpdate {
+  const attributeLayout: AttributeLayout = [];
   const { mpReach, mpUnreach } = m.attributes;
   const attributes: PathAttributes = {};
   let otherWithdrawn: MpUnreach | undefined;
@@ -119,25 +122,29 @@ function asWithdrawal(m: UpdateMessage, errors: AttributeError[]): DecodedUpdate
     else otherWithdrawn = { afi: mpReach.afi, safi: mpReach.safi, withdrawn: mpReach.nlri };
   }
   const message: UpdateMessage = { type: 'UPDATE', withdrawn: [...m.withdrawn, ...m.nlri], attributes, nlri: [] };
-  return otherWithdrawn ? { message, errors, treatAsWithdraw: true, otherWithdrawn } : { message, errors, treatAsWithdraw: true };
+  return otherWithdrawn ? { message, errors, treatAsWithdraw: true, otherWithdrawn, attributeLayout } : { message, errors, treatAsWithdraw: true, attributeLayout };
+}
+
+export function encodeUpdateBody(v: UpdateMessage, w: Writer, ctx: CodecContext, layout?: readonly number[]): void {
+  const addPath = addPathIpv4(ctx.addPathSend);
+  const wAt = w.reserve(2);
+  encodePrefixes(w, v.withdrawn, AFI_IPV4, addPath);
+  w.patchLength(wAt, 2);
+  const aAt = w.reserve(2);
+  encodePathAttributes(w, v.attributes, ctx, layout);
+  w.patchLength(aAt, 2);
+  encodePrefixes(w, v.nlri, AFI_IPV4, addPath);
+}
+
+export function updateBodyLength(v: UpdateMessage, ctx: CodecContext, layout?: readonly number[]): number {
+  const addPath = addPathIpv4(ctx.addPathSend);
+  return 4 + prefixesEncodedLength(v.withdrawn, addPath) + pathAttributesEncodedLength(v.attributes, ctx, layout) + prefixesEncodedLength(v.nlri, addPath);
 }
 
 export const updateCodec: Codec<UpdateMessage> = {
-  encode(v, w: Writer, ctx) {
-    const addPath = addPathIpv4(ctx.addPathSend);
-    const wAt = w.reserve(2);
-    encodePrefixes(w, v.withdrawn, AFI_IPV4, addPath);
-    w.patchLength(wAt, 2);
-    const aAt = w.reserve(2);
-    encodePathAttributes(w, v.attributes, ctx);
-    w.patchLength(aAt, 2);
-    encodePrefixes(w, v.nlri, AFI_IPV4, addPath);
-  },
+  encode: (v, w, ctx) => encodeUpdateBody(v, w, ctx),
   decode: (r, _len, ctx) => decodeUpdateBody(r, ctx).message,
-  encodedLength(v, ctx) {
-    const addPath = addPathIpv4(ctx.addPathSend);
-    return 4 + prefixesEncodedLength(v.withdrawn, addPath) + pathAttributesEncodedLength(v.attributes, ctx) + prefixesEncodedLength(v.nlri, addPath);
-  },
+  encodedLength: (v, ctx) => updateBodyLength(v, ctx),
 };
 
 /**
