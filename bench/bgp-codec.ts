@@ -1,0 +1,80 @@
+/**
+ * bench/bgp-codec: encode and decode rates for realistic UPDATEs (issue 4): AS paths of 3-8
+ * ASNs, 0-4 communities, one large community, 1-100 prefixes per message, IPv4 in the classic
+ * NLRI field and IPv6 in MP_REACH. Prints messages/s and prefixes/s; writes
+ * bench/results/bgp-codec.json. The daemon benchmark compares whole daemons with BIRD.
+ *
+ *   npm run bench -- bgp-codec [MESSAGES] [SECONDS]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { codecContext, decodeMessage, encodeMessage, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { seededRandom } from '../src/runtime/sim/random.js';
+
+const count = Number(process.argv[2] ?? 2000);
+const seconds = Number(process.argv[3] ?? 3);
+const rand = seededRandom(7);
+const int = (n: number) => Math.floor(rand.next() * n);
+
+function update(i: number): UpdateMessage {
+  const v6 = i % 4 === 3;
+  // An empty COMMUNITIES attribute is malformed (RFC 7606 §7.8): 0 communities means none at all.
+  const communities = Array.from({ length: int(5) }, () => (((64512 & 0xffff) << 16) | int(65536)) >>> 0);
+  const n = 1 + int(100);
+  const asns = Array.from({ length: 3 + int(6) }, () => 64512 + int(60000));
+  const prefixes = Array.from({ length: n }, (_, k) => {
+    const x = i * 100 + k;
+    return v6 ? { prefix: `2001:db8:${((x >> 8) & 0xffff).toString(16)}:${((x & 0xff) << 8).toString(16)}::/56` } : { prefix: `${10 + (x >> 16)}.${(x >> 8) & 255}.${x & 255}.0/24` };
+  });
+  return {
+    type: 'UPDATE',
+    withdrawn: [],
+    attributes: {
+      origin: 0,
+      asPath: [{ type: 2, asns }],
+      ...(v6 ? { mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: prefixes } } : { nextHop: '192.0.2.1' }),
+      med: int(1000),
+      ...(communities.length ? { communities } : {}),
+      largeCommunities: [[asns[0]!, int(1000), int(1000)]],
+    },
+    nlri: v6 ? [] : prefixes,
+  };
+}
+
+const ctx = codecContext({ ibgp: false });
+const messages = Array.from({ length: count }, (_, i) => update(i));
+const prefixesPerRound = messages.reduce((s, m) => s + m.nlri.length + (m.attributes.mpReach?.nlri.length ?? 0), 0);
+const encoded = messages.map((m) => encodeMessage(m, ctx));
+const bytesPerRound = encoded.reduce((s, b) => s + b.length, 0);
+
+function measure(fn: () => void): { rounds: number; seconds: number } {
+  fn(); // warm up
+  const t0 = performance.now();
+  let rounds = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    fn();
+    rounds++;
+  }
+  return { rounds, seconds: (performance.now() - t0) / 1000 };
+}
+
+const enc = measure(() => {
+  for (const m of messages) encodeMessage(m, ctx);
+});
+const dec = measure(() => {
+  for (const b of encoded) decodeMessage(b, ctx);
+});
+const rate = (r: { rounds: number; seconds: number }, per: number) => Math.round((r.rounds * per) / r.seconds);
+const result = {
+  messages: count,
+  prefixesPerMessage: Number((prefixesPerRound / count).toFixed(1)),
+  bytesPerMessage: Math.round(bytesPerRound / count),
+  encode: { messagesPerSecond: rate(enc, count), prefixesPerSecond: rate(enc, prefixesPerRound), mbPerSecond: Number(((enc.rounds * bytesPerRound) / enc.seconds / 1e6).toFixed(1)) },
+  decode: { messagesPerSecond: rate(dec, count), prefixesPerSecond: rate(dec, prefixesPerRound), mbPerSecond: Number(((dec.rounds * bytesPerRound) / dec.seconds / 1e6).toFixed(1)) },
+  node: process.version,
+};
+console.table({ encode: result.encode, decode: result.decode });
+const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'bgp-codec.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`${count} UPDATEs, ${result.prefixesPerMessage} prefixes and ${result.bytesPerMessage} bytes each on average; wrote ${out}`);
