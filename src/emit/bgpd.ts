@@ -3,11 +3,11 @@
  * prefixes, and the policies its chains use, copied in the vendor-neutral model (the daemon
  * evaluates them natively). The schema in src/bgp/daemon/config.ts accepts what this writes.
  */
-import { stringify } from 'yaml';
 import type { ConfigWriter } from './config-file.js';
 import type { Policy } from '../bgp/policy/model.js';
 import type { BgpdConfigInput } from '../bgp/daemon/config.js';
 import { ConfigWriterError, policiesUsedBy, sessionsOf } from './policy-terms.js';
+import { toYaml } from './yaml-text.js';
 
 /** The control API listens on the node's own loopback; each netns/container has its own, so one port serves all. */
 export const BGPD_CONTROL_ADDRESS = '127.0.0.1:8179';
@@ -48,5 +48,5 @@ export const bgpdConfig: ConfigWriter = (lab, node) => {
     'kernel-routes': true,
   };
   const header = `# flatlab bgpd configuration for node ${node.name} of lab ${lab.name}, written by flatlab generate; edits are overwritten.\n# Reference: docs/bgpd-config.md\n`;
-  return [{ path: 'bgpd.yml', content: header + stringify(config, { lineWidth: 0 }) }];
+  return [{ path: 'bgpd.yml', content: header + toYaml(config) }];
 };

@@ -120,12 +120,15 @@ function gobgpdToml(lab: Lab, node: LabNode): string {
 
 /** A copy of a policy definition named `name` whose statements also require the neighbor-set `ns`. */
 function scopedToPeer(template: readonly string[], name: string, ns: string): string[] {
-  return template.flatMap((line) => {
-    if (line.startsWith('  name = ')) return [`  name = ${q(name)}`];
-    const stmt = /^ {4}name = "(.*)"$/.exec(line);
-    if (!stmt) return [line];
-    return [`    name = ${q(`${stmt[1]}@${ns}`)}`, '    [policy-definitions.statements.conditions.match-neighbor-set]', `      neighbor-set = ${q(ns)}`, '      match-set-options = "any"'];
-  });
+  const out: string[] = [];
+  for (const line of template) {
+    if (line.startsWith('  name = ')) out.push(`  name = ${q(name)}`);
+    else if (line.startsWith('    name = "')) {
+      // A statement: its name made unique per peer, and the peer's neighbor-set added to its conditions.
+      out.push(`${line.slice(0, -1)}@${ns}"`, '    [policy-definitions.statements.conditions.match-neighbor-set]', `      neighbor-set = ${q(ns)}`, '      match-set-options = "any"');
+    } else out.push(line);
+  }
+  return out;
 }
 
 function policyName(name: string): string {

@@ -83,9 +83,28 @@ export function addressFamilyOf(address: string): AddressFamily {
 }
 
 /** The node's sessions in lab order (the lab sorts them deterministically). */
+/** Sessions by node, built once per lab: writers ask for every node, and a scan each is quadratic. */
+const sessionsByNode = new WeakMap<Lab['sessions'], Map<string, Lab['sessions']>>();
+
+function sessionsTouching(lab: Lab, node: string): Lab['sessions'] {
+  let index = sessionsByNode.get(lab.sessions);
+  if (!index) {
+    index = new Map();
+    for (const s of lab.sessions) {
+      for (const end of s.a.node === s.b.node ? [s.a.node] : [s.a.node, s.b.node]) {
+        const list = index.get(end);
+        if (list) list.push(s);
+        else index.set(end, [s]);
+      }
+    }
+    sessionsByNode.set(lab.sessions, index);
+  }
+  return index.get(node) ?? [];
+}
+
 export function sessionsOf(lab: Lab, node: LabNode): NodeSession[] {
   const out: NodeSession[] = [];
-  for (const session of lab.sessions) {
+  for (const session of sessionsTouching(lab, node.name)) {
     const mine = session.a.node === node.name ? session.a : session.b.node === node.name ? session.b : undefined;
     if (!mine) continue;
     const other = mine === session.a ? session.b : session.a;
