@@ -1,16 +1,11 @@
 /** The seeded random topology of bench/generate.ts (a helper, not a benchmark: the leading _ hides it from `npm run bench`). */
 import { stringify } from 'yaml';
+import { seededRandom } from '../src/runtime/sim/random.js';
 
-/** mulberry32: a tiny seeded PRNG, so the benchmark topology is the same on every run. */
+/** The sim runtime's seeded generator, so every run sees the same data. */
 function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(s);
+  return () => r.next();
 }
 
 /** 50 ASes of 20 routers (BIRD, FRR, GoBGP, flatlab bgpd in turn), one in ten nodes a plain host; connected. */

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomically } from '../src/files/write-file.js';
 import { Rib } from '../src/bgp/rib/index.js';
 import type { AsPathSegment, PathAttributes, Prefix } from '../src/bgp/wire/types.js';
+import { seededRandom } from '../src/runtime/sim/random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -41,16 +42,10 @@ const KEEP_PRE_POLICY = !process.argv.includes('--no-pre-policy');
 const ATTR_SETS = 4000;
 const PER_UPDATE = 4;
 
-/** mulberry32: small seeded generator so every run sees the same table. */
+/** The sim runtime's seeded generator, so every run sees the same data. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(seed);
+  return () => r.next();
 }
 
 function templates(peerAs: number, nextHop: string, seed: number): PathAttributes[] {

@@ -18,6 +18,7 @@ import { execa } from 'execa';
 import { buildQuery, queryServer } from '../src/dns/server/query-client.js';
 import { frameMessage } from '../src/dns/server/tcp-framer.js';
 import { CLASS, TYPE } from '../src/dns/wire/constants.js';
+import { seededRandom } from '../src/runtime/sim/random.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ORIGIN = 'ns.example.org';
@@ -44,16 +45,10 @@ const latencyQps = arg('latency-qps', 5000);
 /** Rounds alternate flatlab and named, so a busy machine hurts both alike; medians are reported. */
 const rounds = arg('rounds', 2);
 
-/** Deterministic PRNG (mulberry32) so every run asks the same queries. */
+/** The sim runtime's seeded generator, so every run sees the same data. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRandom(seed);
+  return () => r.next();
 }
 
 function zoneText(n: number): string {
