@@ -3,18 +3,12 @@
  * and the session parameters both OPENs agree on.
  */
 import { AS_TRANS, ERROR_CODE } from '../wire/types.js';
+import { OPEN_SUBCODE } from '../wire/errors.js';
 import type { Capability, Family, OpenMessage } from '../wire/types.js';
 import type { FsmConfig, GracefulRestartParameters, MessageError, NegotiatedSession } from './types.js';
 
-/** OPEN Message Error subcodes (RFC 4271 §6.2, RFC 5492 §3). */
-export const OPEN_ERROR = {
-  UNSUPPORTED_VERSION: 1,
-  BAD_PEER_AS: 2,
-  BAD_BGP_IDENTIFIER: 3,
-  UNSUPPORTED_OPTIONAL_PARAMETER: 4,
-  UNACCEPTABLE_HOLD_TIME: 6,
-  UNSUPPORTED_CAPABILITY: 7,
-} as const;
+/** OPEN Message Error subcodes (RFC 4271 §6.2, RFC 5492 §3): the codec's table. */
+export const OPEN_ERROR = OPEN_SUBCODE;
 
 export const BGP_VERSION = 4;
 
