@@ -18,6 +18,8 @@ import {
   isWildcardCommunity,
   isWildcardLarge,
   listOf,
+  communityMatches,
+  largeMatches,
   parseCommunityPattern,
   parseLargeCommunityPattern,
   parsePrefixMatches,
@@ -228,17 +230,6 @@ function nextHopMatch(m: PolicyMatch, family: AddressFamily, base: string, lists
   return `match ${kw} next-hop prefix-list ${name}`;
 }
 
-function communityMatches(pattern: string, value: string): boolean {
-  const p = parseCommunityPattern(pattern);
-  const v = parseCommunityPattern(value);
-  return (p.asn === undefined || p.asn === v.asn) && (p.value === undefined || p.value === v.value);
-}
-
-function largeMatches(pattern: string, value: string): boolean {
-  const p = parseLargeCommunityPattern(pattern);
-  const v = parseLargeCommunityPattern(value);
-  return p.every((x, i) => x === undefined || x === v[i]);
-}
 
 function communityText(t: string): string {
   const p = parseCommunityPattern(t);

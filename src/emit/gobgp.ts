@@ -24,6 +24,8 @@ import {
   asPathRegexes,
   listOf,
   nativeLengthBound,
+  communityMatches,
+  largeMatches,
   parseCommunityPattern,
   parseLargeCommunityPattern,
   parsePrefixMatches,
@@ -274,17 +276,6 @@ function communityAction(
   return [];
 }
 
-function communityMatches(pattern: string, value: string): boolean {
-  const p = parseCommunityPattern(pattern);
-  const v = parseCommunityPattern(value);
-  return (p.asn === undefined || p.asn === v.asn) && (p.value === undefined || p.value === v.value);
-}
-
-function largeMatches(pattern: string, value: string): boolean {
-  const p = parseLargeCommunityPattern(pattern);
-  const v = parseLargeCommunityPattern(value);
-  return p.every((x, i) => x === undefined || x === v[i]);
-}
 
 function originateScript(node: LabNode, prefixes: string[]): string {
   return [

@@ -255,3 +255,17 @@ export function asPathLengthRegex(min: number, max: number | undefined): string 
   if (min === 0) return `^(${AS_TOKEN}( ${AS_TOKEN}){0,${max - 1}})?$`;
   return `^${AS_TOKEN}( ${AS_TOKEN}){${min - 1},${max - 1}}$`;
 }
+
+/** Whether a community value (`A:B`) is matched by a pattern whose halves may be `*`. */
+export function communityMatches(pattern: string, value: string): boolean {
+  const p = parseCommunityPattern(pattern);
+  const v = parseCommunityPattern(value);
+  return (p.asn === undefined || p.asn === v.asn) && (p.value === undefined || p.value === v.value);
+}
+
+/** Whether a large community value (`G:D1:D2`) is matched by a pattern whose parts may be `*`. */
+export function largeMatches(pattern: string, value: string): boolean {
+  const p = parseLargeCommunityPattern(pattern);
+  const v = parseLargeCommunityPattern(value);
+  return p.every((x, i) => x === undefined || x === v[i]);
+}
