@@ -104,7 +104,7 @@ export async function loadZoneFile(file: string, opts: { origin?: string; class?
 }
 
 /** The first `$ORIGIN` of a file, for loading a zone without being told its name. */
-function originFromText(text: string): string | undefined {
+export function originFromText(text: string): string | undefined {
   const m = /^\$ORIGIN[ \t]+(\S+)/im.exec(text);
   return m?.[1];
 }

@@ -5,7 +5,7 @@
 import packet from 'dns-packet';
 import { answer } from '../../dns/server/respond.js';
 import { buildZoneIndex, type ZoneIndex } from '../../dns/server/zone-index.js';
-import { parseZoneText } from '../../dns/zone/parse.js';
+import { originFromText, parseZoneText } from '../../dns/zone/parse.js';
 import type { ConfigFile } from '../../emit/config-file.js';
 import type { LabNode } from '../../topology/lab.js';
 import { RuntimeError } from '../errors.js';
@@ -20,8 +20,8 @@ export class SimDnsNode {
   constructor(readonly node: LabNode, files: readonly ConfigFile[]) {
     const zoneFile = files.find((f) => f.path.endsWith('.zone'));
     if (!zoneFile) throw new RuntimeError('sim.dns-no-zone', `node ${node.name} has no zone file to serve`, { hint: 'give the node config.map or config.zone' });
-    // The daemon reads the origin from the file's $ORIGIN line; so does the sim.
-    const origin = /^\$ORIGIN[ \t]+(\S+)/im.exec(zoneFile.content)?.[1];
+    // The daemon takes the origin from the file's $ORIGIN line; so does the sim.
+    const origin = originFromText(zoneFile.content);
     if (!origin) throw new RuntimeError('sim.dns-no-origin', `the zone written for ${node.name} has no $ORIGIN`, { hint: 'this is a bug in the zone writer' });
     this.index = buildZoneIndex([parseZoneText(zoneFile.content, { origin, file: `${node.name}/${zoneFile.path}` })]);
   }
