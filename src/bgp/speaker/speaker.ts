@@ -30,11 +30,11 @@ import {
   type UpdateMessage,
 } from '../wire/index.js';
 import { FsmRunner, fsmConfig, sessionCodecContext, type FsmAction, type FsmEvent, type MessageError, type NegotiatedSession } from '../fsm/index.js';
-import { applyPolicyChain } from '../policy/evaluate.js';
+import { applyPolicyChain, type NamedPolicy } from '../policy/evaluate.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
 import { FlatlabError } from '../../config/diagnostics.js';
-import { normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type SpeakerConfig } from './config.js';
+import { normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
 import { bestOf, LOCAL, type Candidate } from './decision.js';
 import { emptyOutput, type Output, type SessionState, type SpeakerEvent } from './events.js';
 import { attributesKey, packUpdates, type OutgoingChange } from './packing.js';
@@ -103,6 +103,8 @@ function decodeErrorEvent(err: BgpDecodeError): FsmEvent {
 
 export class Speaker {
   private readonly config: NormalisedConfig;
+  /** What the speaker was built with, so peers added later get the same defaults (RFC 8212). */
+  private readonly rfc8212: boolean;
   private readonly peers = new Map<string, PeerState>();
   private readonly locRib = new Map<string, LocRibEntry>();
   private readonly localAttributes = new Map<string, PathAttributes>();
@@ -111,6 +113,7 @@ export class Speaker {
 
   constructor(config: SpeakerConfig, clock: { now: number }) {
     this.config = normaliseSpeakerConfig(config);
+    this.rfc8212 = config.rfc8212 ?? true;
     this.now = clock.now;
     for (const cfg of this.config.peers) this.peers.set(cfg.id, this.freshPeer(cfg));
   }
@@ -255,6 +258,83 @@ export class Speaker {
     if (!p.families.has(family)) throw new SpeakerInputError('family', `${family} is not negotiated with peer "${peerId}"`, `negotiated: ${[...p.families].join(', ') || 'none'}`);
     this.send(p, { type: 'ROUTE_REFRESH', afi: FAMILY_AFI[family], subtype: 0, safi: 1 }, out);
     return out;
+  }
+
+  // ------------------------------------------------------------------ runtime reconfiguration (the daemon's reload and soft reset)
+
+  /** Add a peer (not started: call startPeer). Its id must be new. */
+  addPeer(config: PeerConfig): void {
+    if (this.peers.has(config.id)) throw new SpeakerInputError('duplicate-peer', `peer "${config.id}" exists already`, 'remove it first, or give the new peer another id');
+    const [cfg] = normaliseSpeakerConfig({ localAsn: this.config.localAsn, routerId: this.config.routerId, clusterId: this.config.clusterId, rfc8212: this.rfc8212, peers: [config] }).peers;
+    this.peers.set(config.id, this.freshPeer(cfg!));
+  }
+
+  /** Cease the session (RFC 8203 `reason`), drop everything learned from the peer, and forget it. */
+  removePeer(peerId: string, reason?: string): Output {
+    const out = this.stopPeer(peerId, reason);
+    const p = this.peer(peerId);
+    // ManualStop from any state ends in Idle with the routes gone; a peer never up has none.
+    if (p.session) this.sessionDown(p, out);
+    this.peers.delete(peerId);
+    this.flushAll(out);
+    return out;
+  }
+
+  /**
+   * New import/export chains for a peer, applied without resetting the session: a changed
+   * import chain re-runs on the stored Adj-RIB-In (pre-policy), a changed export chain
+   * re-evaluates the Adj-RIB-Out and sends only the difference.
+   */
+  setPeerPolicies(peerId: string, policies: { import?: NamedPolicy[]; export?: NamedPolicy[] }): Output {
+    const p = this.peer(peerId);
+    p.cfg = { ...p.cfg, ...(policies.import ? { import: policies.import } : {}), ...(policies.export ? { export: policies.export } : {}) };
+    const out = policies.import ? this.softResetIn(peerId) : emptyOutput();
+    if (policies.export) this.mergeOutput(out, this.softResetOut(peerId, { full: false }));
+    return out;
+  }
+
+  /** Soft reset in without the peer (RFC 4271 §9 "soft reconfiguration"): import policy again over the Adj-RIB-In pre-policy. */
+  softResetIn(peerId: string): Output {
+    const out = emptyOutput();
+    const p = this.peer(peerId);
+    const touched = new Set<string>();
+    for (const [prefix, received] of p.adjInPre) this.learn(p, prefix, received, this.importable(p, received), touched);
+    this.decide(touched, out);
+    this.flushAll(out);
+    return out;
+  }
+
+  /**
+   * Soft reset out: export policy again over the Loc-RIB. `full` re-sends every route (what BIRD's
+   * `reload out` does); otherwise only routes whose exported attributes changed, and withdrawals.
+   */
+  softResetOut(peerId: string, opts: { full: boolean } = { full: true }): Output {
+    const out = emptyOutput();
+    const p = this.peer(peerId);
+    if (!p.session) return out;
+    p.exportCache = new WeakMap();
+    if (opts.full) p.adjOut.clear();
+    for (const prefix of p.adjOut.keys()) p.pending.add(prefix);
+    for (const prefix of this.locRib.keys()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+    p.mraiNextAt = this.now;
+    this.flush(p, out);
+    return out;
+  }
+
+  /** True when both sides advertised route refresh (RFC 2918 §4: only then may ROUTE-REFRESH be sent). */
+  peerRouteRefresh(peerId: string): boolean {
+    return this.peer(peerId).session?.routeRefresh ?? false;
+  }
+
+  peerIds(): string[] {
+    return [...this.peers.keys()];
+  }
+
+  private mergeOutput(into: Output, more: Output): void {
+    into.send.push(...more.send);
+    into.connect.push(...more.connect);
+    into.close.push(...more.close);
+    into.events.push(...more.events);
   }
 
   // ------------------------------------------------------------------ views (for tests, show commands, scenarios)
