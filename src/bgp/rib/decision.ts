@@ -33,6 +33,16 @@ export function medOf(p: PathRecord, ctx: DecisionContext): number {
   return p.facts.med ?? (ctx.options.medMissingAsWorst ? MED_WORST : 0);
 }
 
+/**
+ * Our own routes first: FRR gives them weight 32768 and BIRD's static/direct routes have a
+ * higher preference than BGP's, so in both a locally originated prefix beats a learned one
+ * whatever its LOCAL_PREF. Matching that keeps the sim's answers equal to the daemons'.
+ */
+export const localOriginationStep: DecisionStep = {
+  name: 'local-origination',
+  compare: (a, b) => cmp(a.peer.local ? 0 : 1, b.peer.local ? 0 : 1),
+};
+
 export const localPrefStep: DecisionStep = {
   name: 'local-pref',
   compare: (a, b, ctx) => cmp(localPrefOf(b, ctx), localPrefOf(a, ctx)),
@@ -90,6 +100,7 @@ export const pathIdStep: DecisionStep = {
 };
 
 export const DECISION_STEPS: readonly DecisionStep[] = Object.freeze([
+  localOriginationStep,
   localPrefStep,
   asPathLengthStep,
   originStep,

@@ -29,6 +29,7 @@ export {
   neighborAs,
   localPrefOf,
   medOf,
+  localOriginationStep,
   localPrefStep,
   asPathLengthStep,
   originStep,

@@ -110,6 +110,8 @@ export class Rib {
   readonly rules: RuleContext;
   private readonly destinations = new Map<string, Destination>();
   private readonly peers = new Map<string, PeerTables>();
+  /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
+  private bestPaths = 0;
 
   constructor(options: RibOptions) {
     const decision: DecisionOptions = { ...DEFAULT_DECISION_OPTIONS, ...options.decision };
@@ -141,6 +143,10 @@ export class Rib {
 
   peer(id: string): RibPeer {
     return this.tables(id).peer;
+  }
+
+  hasPeer(id: string): boolean {
+    return this.peers.has(id);
   }
 
   private tables(id: string): PeerTables {
@@ -232,7 +238,7 @@ export class Rib {
     let checked = t.imported.get(attrs);
     if (checked === undefined) {
       const rejection = importRejection(attrs, t.peer, this.rules);
-      checked = rejection ?? this.interner.intern(importAttributes(attrs, t.peer));
+      checked = rejection ?? this.interner.intern(importAttributes(attrs, t.peer, this.rules.defaultLocalPref));
       t.imported.set(attrs, checked);
     }
     return checked;
@@ -296,6 +302,8 @@ export class Rib {
       d.reason = s.reason;
     }
     if (d.best === old) return undefined;
+    if (old === undefined) this.bestPaths++;
+    else if (d.best === undefined) this.bestPaths--;
     return { prefix, old, new: d.best, reason: d.best ? d.reason : 'withdrawn' };
   }
 
@@ -356,6 +364,16 @@ export class Rib {
   /** Number of prefixes with at least one path. */
   get size(): number {
     return this.destinations.size;
+  }
+
+  /** Number of prefixes with a best path (the Loc-RIB's size). */
+  get bestCount(): number {
+    return this.bestPaths;
+  }
+
+  /** Number of routes in a peer's pre-policy Adj-RIB-In (0 when it does not keep one). */
+  receivedCount(peerId: string): number {
+    return this.tables(peerId).prePolicy.size;
   }
 
   /** Number of routes a peer has in the decision process. */

@@ -43,11 +43,21 @@ export function importRejection(attrs: PathAttributes, peer: RibPeer, ctx: RuleC
   return undefined;
 }
 
-/** RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored (policy may set it afterwards). */
-export function importAttributes(attrs: PathAttributes, peer: RibPeer): PathAttributes {
-  if (peer.ibgp || peer.local || attrs.localPref === undefined) return attrs;
+/**
+ * The attributes import policy starts from. RFC 4271 §5.1.5: LOCAL_PREF from an external peer
+ * is ignored; like BIRD (`default bgp_local_pref`) and FRR we then give every learned route the
+ * default LOCAL_PREF explicitly, so `show route` and policy matches see the value the decision
+ * uses. RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST never come from outside the AS, so an
+ * eBGP peer's copies are dropped.
+ */
+export function importAttributes(attrs: PathAttributes, peer: RibPeer, defaultLocalPref: number): PathAttributes {
+  if (peer.local) return attrs;
+  if (peer.ibgp) return attrs.localPref === undefined ? { ...attrs, localPref: defaultLocalPref } : attrs;
+  if (attrs.localPref === defaultLocalPref && attrs.originatorId === undefined && attrs.clusterList === undefined) return attrs;
   const out = { ...attrs };
-  delete out.localPref;
+  delete out.originatorId;
+  delete out.clusterList;
+  out.localPref = defaultLocalPref;
   return out;
 }
 

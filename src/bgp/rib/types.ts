@@ -104,6 +104,7 @@ export interface DecisionContext {
 }
 
 export type DecisionStepName =
+  | 'local-origination'
   | 'local-pref'
   | 'as-path-length'
   | 'origin'

@@ -6,6 +6,7 @@ import {
   DECISION_STEPS,
   ebgpOverIbgpStep,
   igpCostStep,
+  localOriginationStep,
   localPrefStep,
   medStep,
   originStep,
@@ -23,6 +24,7 @@ const ibgp = (extra: Parameters<typeof peer>[0] = {}) => peer({ asn: LOCAL_AS, .
 describe('each decision step alone', () => {
   test('the steps are in RFC 4271 §9.1.2.2 / RFC 4456 §9 order', () => {
     expect(DECISION_STEPS.map((s) => s.name)).toEqual([
+      'local-origination',
       'local-pref',
       'as-path-length',
       'origin',
@@ -34,6 +36,16 @@ describe('each decision step alone', () => {
       'peer-address',
       'path-id',
     ]);
+  });
+
+  test('local-origination: our own route beats a learned one whatever its LOCAL_PREF (FRR weight, BIRD preference)', () => {
+    const c = ctx();
+    const own = path({ origin: 2, asPath: [] }, peer({ asn: LOCAL_AS, local: true }));
+    const learned = path({ localPref: 1000, origin: 0, asPath: [] }, ibgp());
+    expect(localOriginationStep.compare(own, learned, c)).toBeLessThan(0);
+    expect(localOriginationStep.compare(learned, own, c)).toBeGreaterThan(0);
+    expect(localOriginationStep.compare(learned, learned, c)).toBe(0);
+    expect(selectBest([learned, own], c)).toMatchObject({ best: own, reason: 'local-origination' });
   });
 
   test('local-pref: higher wins; missing is the configured default', () => {

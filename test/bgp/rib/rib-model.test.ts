@@ -55,7 +55,9 @@ function referenceBest(model: Model, rib: Rib, alwaysCompareMed: boolean): Map<s
     if (attrs.asPath?.some((s) => s.asns.includes(LOCAL_AS))) continue;
     const peer = rib.peer(peerId);
     const a = { ...attrs };
-    if (!peer.ibgp) delete a.localPref;
+    // Import sets the default LOCAL_PREF: always from eBGP (RFC 4271 §5.1.5), when missing from iBGP.
+    if (!peer.ibgp) a.localPref = 100;
+    else a.localPref ??= 100;
     const list = byPrefix.get(prefix) ?? [];
     list.push({ prefix, pathId: Number(pathId), peer, attrs: a, facts: rib.interner.factsOf(rib.intern(a)) });
     byPrefix.set(prefix, list);

@@ -16,12 +16,23 @@ const P = '203.0.113.0/24';
 const ext: PathAttributes = { origin: 0, asPath: seq(65001, 64500), nextHop: '192.0.2.1', med: 50, localPref: 999 };
 
 describe('import rules', () => {
-  test('eBGP LOCAL_PREF is ignored (RFC 4271 §5.1.5); iBGP LOCAL_PREF kept', () => {
+  test('eBGP LOCAL_PREF is replaced by the default (RFC 4271 §5.1.5); iBGP LOCAL_PREF kept, or the default when missing', () => {
     const r = setup();
     r.announce('ext', P, 0, ext);
-    expect(r.best(P)?.path.attrs.localPref).toBeUndefined();
+    expect(r.best(P)?.path.attrs.localPref).toBe(100);
     r.announce('ibgp', '198.51.100.0/24', 0, { ...ext, localPref: 50 });
     expect(r.best('198.51.100.0/24')?.path.attrs.localPref).toBe(50);
+    const { localPref: _drop, ...noPref } = ext;
+    r.announce('ibgp', '192.0.2.0/24', 0, noPref);
+    expect(r.best('192.0.2.0/24')?.path.attrs.localPref).toBe(100);
+  });
+
+  test('ORIGINATOR_ID and CLUSTER_LIST from an eBGP peer are dropped (RFC 4456 §8: they never leave an AS)', () => {
+    const r = setup();
+    r.announce('ext', P, 0, { ...ext, originatorId: '10.9.9.9', clusterList: ['10.9.9.8'] });
+    const attrs = r.best(P)?.path.attrs;
+    expect(attrs?.originatorId).toBeUndefined();
+    expect(attrs?.clusterList).toBeUndefined();
   });
 
   test('AS loop rejected; allowas-in accepts up to N copies of our AS', () => {
