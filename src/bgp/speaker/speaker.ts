@@ -330,6 +330,12 @@ export class Speaker {
     return [...this.peers.keys()];
   }
 
+  /** Route counts without copying the tables (for /metrics and neighbor lists on large tables). */
+  peerRouteCounts(peerId: string): { received: number; accepted: number; advertised: number } {
+    const p = this.peer(peerId);
+    return { received: p.adjInPre.size, accepted: p.adjIn.size, advertised: p.adjOut.size };
+  }
+
   private mergeOutput(into: Output, more: Output): void {
     into.send.push(...more.send);
     into.connect.push(...more.connect);
@@ -752,7 +758,8 @@ export class Speaker {
 
   private exportAttributes(p: PeerState, best: Candidate, src: PeerState | undefined, set: PathAttributes, own: string | undefined, ibgpToIbgp: boolean): PathAttributes | undefined {
     const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
-    const nextHopByPolicy = set.nextHop !== best.attributes.nextHop;
+    // A next hop given with a locally originated route (`flatlab bgp announce --next-hop`) is sent as given, as ExaBGP does: a third-party next hop (RFC 4271 §5.1.3).
+    const nextHopByPolicy = set.nextHop !== best.attributes.nextHop || (best.from === LOCAL && best.attributes.nextHop !== undefined);
     if (p.cfg.type === 'ebgp') {
       // RFC 4271 §5.1.2: prepend our AS; §5.1.3: our address as next hop; §5.1.5: no LOCAL_PREF;
       // §5.1.4: a MED learned from another AS is not passed on (a MED set by export policy is ours).

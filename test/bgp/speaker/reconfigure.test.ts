@@ -87,4 +87,13 @@ describe('speaker reconfiguration', () => {
     expect(cease).toMatchObject({ code: 6, subcode: 2, text: 'peer removed' });
     expect(() => r1.sessionState('r3')).toThrow(/unknown peer/);
   });
+
+  test('route counts; a next hop given with an originated route is sent as given', () => {
+    const lab = pair();
+    expect(lab.speaker('r1').peerRouteCounts('r2')).toEqual({ received: 2, accepted: 2, advertised: 0 });
+    expect(lab.speaker('r2').peerRouteCounts('r1')).toEqual({ received: 0, accepted: 0, advertised: 2 });
+    lab.apply('r2', lab.speaker('r2').originate('192.0.2.0/24', { nextHop: '10.0.0.99', med: 3 }));
+    expect(lab.speaker('r1').bestRoute('192.0.2.0/24')?.attributes).toMatchObject({ nextHop: '10.0.0.99', med: 3 });
+    expect(lab.speaker('r1').bestRoute('203.0.113.0/24')?.attributes.nextHop).toBe('10.0.0.2');
+  });
 });
