@@ -39,7 +39,7 @@ describe('boot-state record', () => {
   });
 
   test.prop([bootStateArb, bootStateArb])('a reader takes the newer of two valid copies, and a torn newer copy leaves the older', (s1, s2) => {
-    let area = new Uint8Array(BOOT_STATE_AREA_BYTES);
+    let area: Uint8Array = new Uint8Array(BOOT_STATE_AREA_BYTES);
     const first = writeBootState(area, s1);
     area = first.area;
     const second = writeBootState(area, { ...s2, seq: first.state.seq });
