@@ -10,7 +10,7 @@ export const birdKind: Kind = {
   vm: false,
   containerlab: {
     kind: 'linux',
-    image: 'flatlab/bird:2.0.12',
+    image: 'flatlab/bird:2.0.12-local',
     configDir: '/etc/bird',
     cmd: ['bird', '-f', '-c', '/etc/bird/bird.conf', '-s', '/run/bird.ctl'],
   },

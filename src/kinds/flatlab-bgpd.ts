@@ -8,7 +8,7 @@ export const flatlabBgpdKind: Kind = {
   speaksBgp: true,
   defaultRole: 'router',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0', configDir: '/etc/flatlab', cmd: ['flatlab', 'bgpd', '--config', '/etc/flatlab/bgpd.yml'] },
+  containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0-local', configDir: '/etc/flatlab', cmd: ['flatlab', 'bgpd', '--config', '/etc/flatlab/bgpd.yml'] },
   configWriters: ['bgpd'],
   // The control socket lets the netns runtime observe sessions and routes from the host.
   netns: { setup: [], processes: [{ argv: ['flatlab', 'bgpd', '--config', '{config}/bgpd.yml', '--control-socket', '{run}/bgpd.sock'] }], postStart: [] },

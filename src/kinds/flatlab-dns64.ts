@@ -31,7 +31,7 @@ export const flatlabDns64Kind: Kind = {
   vm: false,
   containerlab: {
     kind: 'linux',
-    image: 'flatlab/flatlab:0.1.0',
+    image: 'flatlab/flatlab:0.1.0-local',
     cmd: ['flatlab', 'dns64', '--upstream', '{cfg:upstream}', '--prefix', '{cfg:prefix}', '--listen', '{cfg:listen}'],
   },
   configWriters: [],

@@ -58,7 +58,7 @@ export const flatlabHesiodKind: Kind = {
   speaksBgp: false,
   defaultRole: 'server',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0', configDir: '/etc/flatlab', cmd: ['flatlab', 'hesiod', '--zone', '/etc/flatlab/hesiod.zone', '--listen', '{cfg:listen}'] },
+  containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0-local', configDir: '/etc/flatlab', cmd: ['flatlab', 'hesiod', '--zone', '/etc/flatlab/hesiod.zone', '--listen', '{cfg:listen}'] },
   configWriters: ['hesiod'],
   netns: { setup: [], processes: [{ argv: ['flatlab', 'hesiod', '--zone', '{config}/hesiod.zone', '--listen', '{cfg:listen}'] }], postStart: [] },
   sim: 'dns-hesiod',

@@ -13,7 +13,7 @@ export const gobgpKind: Kind = {
   vm: false,
   containerlab: {
     kind: 'linux',
-    image: 'flatlab/gobgp:3.10.0',
+    image: 'flatlab/gobgp:3.10.0-local',
     configDir: '/etc/gobgp',
     cmd: ['sh', '-c', 'gobgpd -f /etc/gobgp/gobgpd.toml & if [ -f /etc/gobgp/gobgp-originate.sh ]; then sleep 2; sh /etc/gobgp/gobgp-originate.sh; fi; wait'],
   },

@@ -10,7 +10,7 @@ export const linuxKind: Kind = {
   speaksBgp: false,
   defaultRole: 'host',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/host:0.1.0' },
+  containerlab: { kind: 'linux', image: 'flatlab/host:0.1.0-local' },
   configWriters: [],
   netns: null,
   sim: 'host',
