@@ -15,6 +15,8 @@ import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
 import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
+import { PeerCounters } from './metrics.js';
+import { planIsEmpty, planReload, type ReloadPlan } from './reload.js';
 
 export interface DaemonOptions {
   /** Milliseconds; monotonic. */
@@ -36,6 +38,14 @@ interface PeerLink {
   /** An outgoing attempt not yet connected. */
   connecting?: Socket;
   since: number;
+  counters: PeerCounters;
+}
+
+/** What a reload did (or why it did nothing). */
+export interface ReloadOutcome {
+  ok: boolean;
+  plan: ReloadPlan;
+  error?: string;
 }
 
 const toFamily = (f: 'ipv4' | 'ipv6'): Family => (f === 'ipv4' ? 'ipv4-unicast' : 'ipv6-unicast');
@@ -58,38 +68,16 @@ export class BgpDaemon {
   readonly events: SpeakerEvent[] = [];
   private readonly kernel: KernelRoutes | undefined;
   readonly startedAt: number;
+  private current: BgpdConfig;
+  readonly reloads = { ok: 0, failed: 0 };
 
-  constructor(readonly config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
+  constructor(config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
+    this.current = config;
     const t0 = performance.now();
     this.now = opts.now ?? (() => performance.now() - t0);
     this.log = opts.log ?? (() => {});
     this.startedAt = Date.now();
-    const peerConfigs: PeerConfig[] = config.peers.map((p, i) => {
-      if (!p['local-address']) {
-        throw new BgpdError('bgpd.local-address', `peers[${i}] (${p.address}) has no local-address`, { hint: 'flatlab bgpd announces its session address as NEXT_HOP: set local-address to this router\'s address towards the peer' });
-      }
-      if (p['md5-password']) {
-        throw new BgpdError('bgpd.md5', `peers[${i}] (${p.address}) sets md5-password, which flatlab bgpd cannot apply yet (Node sockets expose no TCP_MD5SIG)`, { hint: 'remove md5-password, or use BIRD/FRR for that session' });
-      }
-      const id = p.name ?? p.address;
-      const link: PeerLink = { cfg: p, id, since: this.now() };
-      this.peers.set(id, link);
-      this.byAddress.set(plainAddress(p.address), link);
-      return {
-        id,
-        address: p.address,
-        remoteAsn: p['remote-as'],
-        localAddress: p['local-address'],
-        import: resolvePolicyChain(peerChain(config, p, 'import'), config.policies),
-        export: resolvePolicyChain(peerChain(config, p, 'export'), config.policies),
-        routeReflectorClient: p['route-reflector-client'],
-        nextHopSelf: p['next-hop-self'],
-        holdTime: p['hold-time'],
-        connectRetry: p['connect-retry'],
-        passive: p.passive,
-        families: peerFamilies(p).map(toFamily),
-      };
-    });
+    const peerConfigs: PeerConfig[] = config.peers.map((p, i) => this.addLink(config, p, i));
     const kr = config['kernel-routes'];
     this.kernel = kr === false ? undefined : (opts.kernelRoutes ?? new KernelRoutes(kr === true ? 'main' : kr.table, this.log));
     if (config.mrt) throw new BgpdError('bgpd.mrt', 'MRT dumps (mrt:) are not implemented yet', { hint: 'remove the mrt: section' });
@@ -97,6 +85,109 @@ export class BgpDaemon {
       { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
       { now: this.now() },
     );
+  }
+
+  /** The running configuration (replaced by a successful reload). */
+  get config(): BgpdConfig {
+    return this.current;
+  }
+
+  /** Check a peer entry, register its transport slot, and return the core's view of it. */
+  private addLink(config: BgpdConfig, p: BgpdPeerConfig, i: number): PeerConfig {
+    const problem = peerProblem(p, i);
+    if (problem) throw problem;
+    const id = p.name ?? p.address;
+    const link: PeerLink = { cfg: p, id, since: this.now(), counters: this.peers.get(id)?.counters ?? new PeerCounters() };
+    this.peers.set(id, link);
+    this.byAddress.set(plainAddress(p.address), link);
+    return {
+      id,
+      address: p.address,
+      remoteAsn: p['remote-as'],
+      localAddress: p['local-address']!, // peerProblem checked it
+      import: resolvePolicyChain(peerChain(config, p, 'import'), config.policies),
+      export: resolvePolicyChain(peerChain(config, p, 'export'), config.policies),
+      routeReflectorClient: p['route-reflector-client'],
+      nextHopSelf: p['next-hop-self'],
+      holdTime: p['hold-time'],
+      connectRetry: p['connect-retry'],
+      passive: p.passive,
+      families: peerFamilies(p).map(toFamily),
+    };
+  }
+
+  private removeLink(id: string, reason: string): void {
+    const link = this.peers.get(id);
+    if (!link) return;
+    this.apply(this.speaker.removePeer(id, reason));
+    link.connecting?.destroy();
+    this.peers.delete(id);
+    if (this.byAddress.get(plainAddress(link.cfg.address)) === link) this.byAddress.delete(plainAddress(link.cfg.address));
+  }
+
+  /**
+   * Apply a new configuration, changing only what differs (src/bgp/daemon/reload.ts says
+   * what each kind of change costs). A refused or failing reload leaves the running one.
+   */
+  reload(next: BgpdConfig): ReloadOutcome {
+    const plan = planReload(this.current, next);
+    if (plan.refused.length > 0) {
+      this.reloads.failed += 1;
+      const error = `${plan.refused.map((r) => r.message).join('; ')}: restart the daemon for that`;
+      this.log({ msg: 'reload refused', error });
+      return { ok: false, plan, error };
+    }
+    // Check every new peer entry before touching the running state.
+    const byId = new Map(next.peers.map((p, i) => [p.name ?? p.address, { p, i }]));
+    for (const id of [...plan.added, ...plan.restarted.map((r) => r.peer)]) {
+      const { p, i } = byId.get(id)!;
+      const problem = peerProblem(p, i);
+      if (problem) {
+        this.reloads.failed += 1;
+        return { ok: false, plan, error: problem.message };
+      }
+    }
+    this.current = next;
+    for (const id of plan.removed) this.removeLink(id, 'peer removed by configuration reload');
+    for (const { peer } of plan.restarted) this.removeLink(peer, 'session parameters changed by configuration reload');
+    for (const id of [...plan.restarted.map((r) => r.peer), ...plan.added]) {
+      const { p, i } = byId.get(id)!;
+      this.speaker.addPeer(this.addLink(next, p, i));
+      this.apply(this.speaker.startPeer(id));
+    }
+    for (const r of plan.softReset) {
+      const { p } = byId.get(r.peer)!;
+      this.peers.get(r.peer)!.cfg = p;
+      this.apply(this.speaker.setPeerPolicies(r.peer, {
+        ...(r.import ? { import: resolvePolicyChain(peerChain(next, p, 'import'), next.policies) } : {}),
+        ...(r.export ? { export: resolvePolicyChain(peerChain(next, p, 'export'), next.policies) } : {}),
+      }));
+    }
+    for (const id of plan.unchanged) this.peers.get(id)!.cfg = byId.get(id)!.p;
+    for (const prefix of plan.withdraw) this.apply(this.speaker.withdrawOriginated(prefix));
+    for (const prefix of plan.originate) this.apply(this.speaker.originate(prefix, { origin: 0 }));
+    this.reloads.ok += 1;
+    this.log({ msg: planIsEmpty(plan) ? 'reload: nothing changed' : 'reloaded', added: plan.added, removed: plan.removed, restarted: plan.restarted.map((r) => r.peer), softReset: plan.softReset.map((r) => r.peer), originate: plan.originate, withdraw: plan.withdraw });
+    return { ok: true, plan };
+  }
+
+  /**
+   * Soft reset: `in` imports the stored Adj-RIB-In again and, when the peer advertised route
+   * refresh, asks it to send its routes again (RFC 2918); `out` re-sends our whole Adj-RIB-Out.
+   */
+  softReset(id: string, direction: 'in' | 'out'): { refreshed: boolean } {
+    if (direction === 'out') {
+      this.apply(this.speaker.softResetOut(id));
+      return { refreshed: false };
+    }
+    this.apply(this.speaker.softResetIn(id));
+    if (!this.speaker.peerRouteRefresh(id)) return { refreshed: false };
+    for (const f of this.speaker.negotiatedFamilies(id)) this.apply(this.speaker.routeRefresh(id, f));
+    return { refreshed: true };
+  }
+
+  counters(id: string): PeerCounters | undefined {
+    return this.peers.get(id)?.counters;
   }
 
   get listenPort(): number {
@@ -134,11 +225,17 @@ export class BgpDaemon {
       if (e.type === 'session') {
         const p = this.peers.get(e.peer);
         if (p) p.since = this.now();
+        if (p && e.to === 'Established') p.counters.establishedTransitions += 1;
         this.log({ msg: 'session', peer: e.peer, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
       } else if (e.type === 'best-path') this.kernel?.change(e.prefix, e.best, e.best?.from === LOCAL);
       else this.log({ msg: e.type, ...e });
     }
-    for (const s of out.send) this.peers.get(s.peer)?.socket?.write(s.bytes);
+    for (const s of out.send) {
+      const p = this.peers.get(s.peer);
+      if (!p?.socket) continue;
+      p.counters.sent.push(s.bytes);
+      p.socket.write(s.bytes);
+    }
     for (const id of out.connect) this.connect(id);
     for (const id of out.close) this.closeTransport(id);
     this.schedule();
@@ -216,8 +313,12 @@ export class BgpDaemon {
   private attach(link: PeerLink, socket: Socket, initiatedLocally: boolean): void {
     link.socket = socket;
     socket.setNoDelay(true);
+    link.counters.received.restart();
+    link.counters.sent.restart();
     socket.on('data', (chunk: Buffer) => {
-      if (link.socket === socket) this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      if (link.socket !== socket) return;
+      link.counters.received.push(chunk);
+      this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     });
     const gone = () => {
       if (link.socket !== socket) return;
@@ -237,6 +338,17 @@ export class BgpDaemon {
     socket.end(); // after anything already written (a NOTIFICATION)
     setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS).unref();
   }
+}
+
+/** Why the daemon cannot run a peer entry the schema accepts, if it cannot. */
+function peerProblem(p: BgpdPeerConfig, i: number): BgpdError | undefined {
+  if (!p['local-address']) {
+    return new BgpdError('bgpd.local-address', `peers[${i}] (${p.address}) has no local-address`, { hint: 'flatlab bgpd announces its session address as NEXT_HOP: set local-address to this router\'s address towards the peer' });
+  }
+  if (p['md5-password']) {
+    return new BgpdError('bgpd.md5', `peers[${i}] (${p.address}) sets md5-password, which flatlab bgpd cannot apply (Node sockets expose no TCP_MD5SIG; see docs/bgpd-config.md)`, { hint: 'remove md5-password, or use BIRD/FRR for that session' });
+  }
+  return undefined;
 }
 
 /** Order of two addresses by value (IPv4 before IPv6). */
