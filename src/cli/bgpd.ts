@@ -1,15 +1,17 @@
 /**
  * `flatlab bgpd --config bgpd.yml [--port N] [--control ADDR:PORT | --control-socket PATH] [--log-level L]`:
  * the BGP daemon in the foreground until SIGINT/SIGTERM, which ceases every session cleanly.
- * An invalid config prints every problem as file:line:col and exits 2.
+ * SIGHUP (or POST /reload) re-reads the file and applies only the difference, like BIRD's
+ * `configure`. An invalid config prints every problem as file:line:col and exits 2; at a
+ * reload it is logged and the running configuration stays.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { InputError } from '../config/diagnostics.js';
+import { InputError, ValidationError, formatDiagnostic } from '../config/diagnostics.js';
 import { parseBgpdConfig } from '../bgp/daemon/config.js';
-import { BgpDaemon } from '../bgp/daemon/daemon.js';
+import { BgpDaemon, type ReloadOutcome } from '../bgp/daemon/daemon.js';
 import { startControlServer, type ControlServer } from '../bgp/daemon/control.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -26,24 +28,52 @@ export interface BgpdOptions {
 }
 
 /** Start the daemon; resolves with a stop function once it listens (tests use it in-process). */
-export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<{ daemon: BgpDaemon; stop(): Promise<void> }> {
-  const file = opts.config;
+export interface RunningBgpd {
+  daemon: BgpDaemon;
+  /** Where the control API listens (host:port or socket path), if it does. */
+  control: string | undefined;
+  /** Re-read the configuration file and apply the difference. */
+  reload(): Promise<ReloadOutcome>;
+  stop(): Promise<void>;
+}
+
+async function loadConfig(file: string, io: CliIO) {
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, file), 'utf8');
   } catch (err) {
     throw new InputError('bgpd.config-unreadable', `cannot read ${file}: ${(err as Error).message}`);
   }
-  const config = parseBgpdConfig(text, file);
+  return parseBgpdConfig(text, file);
+}
+
+export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<RunningBgpd> {
+  const file = opts.config;
+  const config = await loadConfig(file, io);
   const logger = pino({ level: opts.logLevel === 'quiet' ? 'silent' : opts.logLevel, base: undefined }, pino.destination(2));
   const port = opts.port === undefined ? undefined : parsePort(opts.port, '--port');
   const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}) });
   await daemon.start();
   let control: ControlServer | undefined;
   const target = opts.controlSocket ? { socket: resolve(io.cwd, opts.controlSocket) } : opts.control ? hostPort(opts.control) : config.control ? hostPort(config.control.http) : undefined;
-  if (target) control = await startControlServer(daemon, target, VERSION);
+  const reload = async (): Promise<ReloadOutcome> => {
+    try {
+      return daemon.reload(await loadConfig(file, io));
+    } catch (err) {
+      const text = err instanceof ValidationError ? err.diagnostics.map(formatDiagnostic).join('\n') : (err as Error).message;
+      return daemon.reloadFailed(text);
+    }
+  };
+  try {
+    if (target) control = await startControlServer(daemon, target, { version: VERSION, reload });
+  } catch (err) {
+    await daemon.stop();
+    throw err;
+  }
   return {
     daemon,
+    control: control?.where,
+    reload,
     stop: async () => {
       await control?.close();
       await daemon.stop();
@@ -69,7 +99,7 @@ export const bgpdVerb: Verb = {
   register(program: Command, io: CliIO, done: (code: number) => void): void {
     program
       .command('bgpd')
-      .description('run the flatlab BGP daemon in the foreground (SIGINT/SIGTERM stop it cleanly)')
+      .description('run the flatlab BGP daemon in the foreground (SIGHUP reloads the config, SIGINT/SIGTERM stop it cleanly)')
       .requiredOption('-c, --config <file>', 'bgpd.yml (see docs/bgpd-config.md)')
       .option('-p, --port <n>', 'listen on this port instead of listen.port')
       .option('--control <addr:port>', 'control API (HTTP+JSON) on this address')
@@ -79,13 +109,16 @@ export const bgpdVerb: Verb = {
         try {
           const running = await startBgpd(opts, io);
           await new Promise<void>((resolveStop) => {
+            const hup = () => void running.reload();
             const stop = () => {
               process.off('SIGINT', stop);
               process.off('SIGTERM', stop);
+              process.off('SIGHUP', hup);
               void running.stop().then(resolveStop);
             };
             process.on('SIGINT', stop);
             process.on('SIGTERM', stop);
+            process.on('SIGHUP', hup);
           });
           done(EXIT_OK);
         } catch (err) {

@@ -16,7 +16,7 @@ import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
 import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
 import { PeerCounters } from './metrics.js';
-import { planIsEmpty, planReload, type ReloadPlan } from './reload.js';
+import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
 
 export interface DaemonOptions {
   /** Milliseconds; monotonic. */
@@ -70,6 +70,8 @@ export class BgpDaemon {
   readonly startedAt: number;
   private current: BgpdConfig;
   readonly reloads = { ok: 0, failed: 0 };
+  /** The last reload's outcome (a failed one leaves the previous configuration running). */
+  lastReload: ReloadOutcome | undefined;
 
   constructor(config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
     this.current = config;
@@ -130,6 +132,19 @@ export class BgpDaemon {
    * what each kind of change costs). A refused or failing reload leaves the running one.
    */
   reload(next: BgpdConfig): ReloadOutcome {
+    this.lastReload = this.applyReload(next);
+    return this.lastReload;
+  }
+
+  /** A reload that failed before reaching the daemon (the file is unreadable or invalid). */
+  reloadFailed(error: string): ReloadOutcome {
+    this.reloads.failed += 1;
+    this.log({ msg: 'reload failed', error });
+    this.lastReload = { ok: false, plan: emptyPlan(), error };
+    return this.lastReload;
+  }
+
+  private applyReload(next: BgpdConfig): ReloadOutcome {
     const plan = planReload(this.current, next);
     if (plan.refused.length > 0) {
       this.reloads.failed += 1;

@@ -37,8 +37,12 @@ const SOFT_PEER_KEYS = new Set(['import', 'export', 'description']);
 
 export const peerId = (p: BgpdPeerConfig): string => p.name ?? p.address;
 
+export function emptyPlan(): ReloadPlan {
+  return { refused: [], removed: [], added: [], restarted: [], softReset: [], unchanged: [], originate: [], withdraw: [] };
+}
+
 export function planReload(old: BgpdConfig, next: BgpdConfig): ReloadPlan {
-  const plan: ReloadPlan = { refused: [], removed: [], added: [], restarted: [], softReset: [], unchanged: [], originate: [], withdraw: [] };
+  const plan = emptyPlan();
   for (const key of RESTART_KEYS) {
     if (!same(old[key], next[key])) plan.refused.push({ key, message: `${key} changed (${show(old[key])} → ${show(next[key])}); it cannot change while the daemon runs` });
   }
