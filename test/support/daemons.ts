@@ -8,7 +8,7 @@
  * named in the link gets .1 / ::1, the second .2 / ::2.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -145,10 +145,18 @@ export interface RunningDaemon {
   logText(): string;
 }
 
+/** Every daemon started in this test process, so a failed setup still stops what it started. */
+const started: RunningDaemon[] = [];
+
+/** Stop every daemon this test process started and has not stopped yet (for afterAll). */
+export async function stopStarted(): Promise<void> {
+  await stopAll(started.splice(0));
+}
+
 export async function startDaemon(ns: string, name: string, argv: string[], dir: string, opts: { user?: string; env?: Record<string, string> } = {}): Promise<RunningDaemon> {
   const log = join(dir, `${name}.log`);
   const p = await startProcess(ns, { node: ns, name, argv, ...(opts.user ? { user: opts.user } : {}), ...(opts.env ? { env: opts.env } : {}) }, log);
-  return {
+  const daemon: RunningDaemon = {
     name,
     pid: p.pid,
     log,
@@ -166,6 +174,8 @@ export async function startDaemon(ns: string, name: string, argv: string[], dir:
     },
     logText: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
   };
+  started.push(daemon);
+  return daemon;
 }
 
 /** Stop several daemons at once (GoBGP takes seconds to exit; do not wait for each in turn). */
@@ -216,6 +226,7 @@ export async function startBird(ns: string, dir: string, conf: string): Promise<
 
 export interface Frr {
   daemons: RunningDaemon[];
+  stop(): Promise<void>;
   bgpd: RunningDaemon;
   vtysh(...commands: string[]): Promise<string>;
   json<T>(command: string): Promise<T>;
@@ -249,6 +260,11 @@ export async function startFrr(ns: string, dir: string, conf: string): Promise<F
   return {
     daemons: [bgpd, zebra],
     bgpd,
+    async stop() {
+      await stopAll([bgpd, zebra]);
+      // The -N pathspace directory FRR made for itself.
+      rmSync(join('/var/run/frr', ns), { recursive: true, force: true });
+    },
     vtysh,
     json,
     async routes(prefix) {

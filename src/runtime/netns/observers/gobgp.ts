@@ -13,7 +13,7 @@ type GobgpAttr =
   | { type: 4; metric?: number }
   | { type: 5; value?: number }
   | { type: 8; communities?: number[] }
-  | { type: 14; nexthops?: string[] }
+  | { type: 14; nexthop?: string; nexthops?: string[] }
   | { type: 32; value?: Array<{ ASN: number; LocalData1: number; LocalData2: number }> }
   | { type: number };
 interface GobgpPath { best?: boolean; attrs?: GobgpAttr[]; 'neighbor-ip'?: string }
@@ -30,7 +30,8 @@ export function gobgpSessions(neighbors: GobgpNeighbor[]): Array<{ address: stri
 export function gobgpPaths(prefix: string, rib: Record<string, GobgpPath[]>): RouteObservation[] {
   return (rib[prefix] ?? []).map((p) => {
     const attr = <T extends number>(type: T) => p.attrs?.find((a) => a.type === type) as Extract<GobgpAttr, { type: T }> | undefined;
-    const nextHop = attr(3)?.nexthop ?? attr(14)?.nexthops?.[0] ?? '';
+    // GoBGP 3.10 prints MP_REACH_NLRI's next hop as `nexthop` (one string); `nexthops` is kept for other versions.
+    const nextHop = attr(3)?.nexthop ?? attr(14)?.nexthop ?? attr(14)?.nexthops?.[0] ?? '';
     const med = attr(4)?.metric;
     const localPref = attr(5)?.value;
     return {

@@ -22,4 +22,10 @@ describe('GoBGP JSON', () => {
       { prefix: '192.0.2.0/24', best: true, asPath: [65009, 65010], nextHop: '0.0.0.0', localPref: 200, med: 5, communities: ['65000:100'], largeCommunities: ['1:2:3'], from: 'local' },
     ]);
   });
+
+  it('reads the IPv6 next hop from MP_REACH_NLRI as GoBGP 3.10 prints it', () => {
+    // `gobgp global rib -a ipv6 -j` after `gobgp global rib add 2001:db8::/48 nexthop fd00::1 -a ipv6` (GoBGP 3.10.0).
+    const rib = JSON.parse('{"2001:db8::/48":[{"nlri":{"prefix":"2001:db8::/48"},"age":1795598118,"best":true,"attrs":[{"type":1,"value":2},{"type":14,"nexthop":"fd00::1","afi":2,"safi":1,"value":[{"prefix":"2001:db8::/48"}]}],"stale":false}]}');
+    expect(gobgpPaths('2001:db8::/48', rib)).toEqual([{ prefix: '2001:db8::/48', best: true, asPath: [], nextHop: 'fd00::1', communities: [], largeCommunities: [], from: 'local' }]);
+  });
 });
