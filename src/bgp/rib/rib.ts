@@ -250,6 +250,28 @@ export class Rib {
     return result === checked ? checked : this.interner.intern(result);
   }
 
+  /**
+   * Run import again over a peer's pre-policy Adj-RIB-In (soft reconfiguration inbound, after
+   * the peer's import policy changed: the callback is consulted afresh, the loop checks are not).
+   */
+  reimport(peerId: string): BestChange[] {
+    const t = this.tables(peerId);
+    if (!t.peer.keepPrePolicy) {
+      throw new RibError('bgp.rib.no-pre-policy', `peer ${peerId} does not keep its pre-policy Adj-RIB-In`, {
+        hint: 'set keepPrePolicy (the default) for this peer, or ask the peer for a route refresh',
+      });
+    }
+    const changes: BestChange[] = [];
+    for (const [key, attrs] of t.prePolicy) {
+      const hash = key.indexOf('#');
+      const prefix = hash < 0 ? key : key.slice(0, hash);
+      const pathId = hash < 0 ? 0 : Number(key.slice(hash + 1));
+      const c = this.announceChecked(t, prefix, pathId, attrs, this.checkImport(t, attrs));
+      if (c) changes.push(c);
+    }
+    return changes;
+  }
+
   withdraw(peerId: string, prefix: string, pathId = 0): BestChange | undefined {
     const t = this.tables(peerId);
     if (t.peer.keepPrePolicy) t.prePolicy.delete(pathKey(prefix, pathId));

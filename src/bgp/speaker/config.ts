@@ -8,6 +8,7 @@ import type { IdleHoldConfig } from '../fsm/index.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseAddress } from '../policy/address.js';
+import { DEFAULT_DECISION_OPTIONS, type DecisionOptions } from '../rib/index.js';
 
 export interface PeerConfig {
   /** How the caller names the peer in inputs and outputs. */
@@ -53,6 +54,18 @@ export interface SpeakerConfig {
   clusterId?: string;
   /** RFC 8212: eBGP sessions without explicit policy import and export nothing. Default true. */
   rfc8212?: boolean;
+  /** Compare MED between routes from different neighbour ASes (FRR `bgp always-compare-med`). Default false (RFC 4271). */
+  alwaysCompareMed?: boolean;
+  /** Choose the best per neighbour AS first, then among those (FRR `bgp deterministic-med`). Default false. */
+  deterministicMed?: boolean;
+  /** A route without MED is the worst rather than 0 (FRR `bgp bestpath med missing-as-worst`). Default false (RFC 4271). */
+  medMissingAsWorst?: boolean;
+  /**
+   * Keep each peer's Adj-RIB-In before import policy (soft reconfiguration inbound, received
+   * counts, `adjRibIn(peer, 'pre-policy')`). Default true; a large simulation may turn it off
+   * to halve its memory, as BIRD does without `import table`.
+   */
+  keepPrePolicy?: boolean;
   peers: PeerConfig[];
 }
 
@@ -81,6 +94,8 @@ export interface NormalisedConfig {
   localAsn: number;
   routerId: string;
   clusterId: string;
+  decision: DecisionOptions;
+  keepPrePolicy: boolean;
   peers: NormalisedPeer[];
 }
 
@@ -93,6 +108,8 @@ export class SpeakerConfigError extends FlatlabError {
 export const DEFAULT_HOLD_TIME = 90;
 export const DEFAULT_CONNECT_RETRY = 5;
 export const DEFAULT_MRAI = 0;
+/** The RIB pseudo-peer of the speaker's own routes (`LocRibRoute.from` for them). */
+export const LOCAL_PEER_ID = '(local)';
 
 const ACCEPT_ALL: NamedPolicy[] = [{ name: 'all', policy: [{ action: 'accept' }] }];
 const REJECT_ALL: NamedPolicy[] = [{ name: 'none (RFC 8212)', policy: [{ action: 'reject' }] }];
@@ -101,6 +118,7 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
   const rfc8212 = config.rfc8212 ?? true;
   const seen = new Set<string>();
   const peers = config.peers.map((p): NormalisedPeer => {
+    if (p.id === LOCAL_PEER_ID) throw new SpeakerConfigError(`peer id "${p.id}" is reserved`, 'it names the speaker\'s own routes; choose another id');
     if (seen.has(p.id)) throw new SpeakerConfigError(`peer "${p.id}" is configured twice`, 'give each peer its own id');
     seen.add(p.id);
     const type = p.type ?? (p.remoteAsn === config.localAsn ? 'ibgp' : 'ebgp');
@@ -134,5 +152,11 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
       extendedMessage: p.extendedMessage ?? false,
     };
   });
-  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, peers };
+  const decision: DecisionOptions = {
+    ...DEFAULT_DECISION_OPTIONS,
+    alwaysCompareMed: config.alwaysCompareMed ?? DEFAULT_DECISION_OPTIONS.alwaysCompareMed,
+    deterministicMed: config.deterministicMed ?? DEFAULT_DECISION_OPTIONS.deterministicMed,
+    medMissingAsWorst: config.medMissingAsWorst ?? DEFAULT_DECISION_OPTIONS.medMissingAsWorst,
+  };
+  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, peers };
 }

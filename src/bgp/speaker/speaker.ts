@@ -4,8 +4,11 @@
  * sockets and no timers live here; a driver (the daemon, the sim runtime, a test harness)
  * moves bytes and calls `tick`.
  *
- * Per peer: session state machine, framer and codec context, Adj-RIB-In (pre- and
- * post-import-policy), Adj-RIB-Out, import and export chains. Shared: the Loc-RIB.
+ * Per peer: session state machine, framer and codec context, Adj-RIB-Out, import and export
+ * chains. The routes themselves live in one src/bgp/rib `Rib` (Adj-RIB-In pre- and post-policy,
+ * Loc-RIB, attribute interning) and its decision process is the only one: a peer enters the
+ * RIB when its session is established (the RIB needs its BGP identifier) and leaves it when the
+ * session goes down (RFC 4271 §8.2.2: its routes go with it).
  */
 import {
   BgpDecodeError,
@@ -31,13 +34,14 @@ import {
 } from '../wire/index.js';
 import { FsmRunner, fsmConfig, sessionCodecContext, type FsmAction, type FsmEvent, type MessageError, type NegotiatedSession } from '../fsm/index.js';
 import { applyPolicyChain, type NamedPolicy } from '../policy/evaluate.js';
+import { compilePolicy } from '../policy/compile.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
+import { AdjRibOut, exportRejection, Rib, type BestChange, type ImportPolicy, type PathRecord } from '../rib/index.js';
 import { FlatlabError } from '../../config/diagnostics.js';
-import { normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
-import { bestOf, LOCAL, type Candidate } from './decision.js';
-import { emptyOutput, type Output, type SessionState, type SpeakerEvent } from './events.js';
-import { attributesKey, packUpdates, type OutgoingChange } from './packing.js';
+import { LOCAL_PEER_ID, normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
+import { emptyOutput, type Output, type SessionState } from './events.js';
+import { packUpdates, type OutgoingChange } from './packing.js';
 
 /** A call the speaker cannot honour (unknown peer, bytes without a connection, a bad prefix). */
 export class SpeakerInputError extends FlatlabError {
@@ -48,8 +52,9 @@ export class SpeakerInputError extends FlatlabError {
 
 /** RFC 4271 §4.2: LOCAL_PREF when none is known. */
 const DEFAULT_LOCAL_PREF = 100;
-const NO_EXPORT = 0xffffff01;
-const NO_ADVERTISE = 0xffffff02;
+
+/** The RIB pseudo-peer of the routes this speaker originates. */
+export const LOCAL = LOCAL_PEER_ID;
 
 const FAMILY_AFI: Record<Family, number> = { 'ipv4-unicast': 1, 'ipv6-unicast': 2 };
 
@@ -65,20 +70,13 @@ interface PeerState {
   session: NegotiatedSession | undefined;
   families: Set<Family>;
   mraiNextAt: number;
-  adjInPre: Map<string, PathAttributes>;
-  adjIn: Map<string, PathAttributes>;
-  adjOut: Map<string, { attributes: PathAttributes; key: string }>;
+  /** Interned attribute sets as last sent (compared by identity). */
+  adjOut: AdjRibOut;
   pending: Set<string>;
   /** exportFor results by Loc-RIB attribute object, then "source|family" (null: not exported). Cleared with the session. */
   exportCache: WeakMap<PathAttributes, Map<string, PathAttributes | null>>;
   /** End-of-RIB still owed after the initial table dump (RFC 4724 §2). */
   endOfRibDue: boolean;
-}
-
-interface LocRibEntry {
-  candidates: Map<string, Candidate>;
-  best: Candidate | undefined;
-  reason: string;
 }
 
 export interface LocRibRoute {
@@ -90,6 +88,17 @@ export interface LocRibRoute {
 
 export function familyOfPrefix(prefix: string): Family {
   return prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast';
+}
+
+/** A chain whose first term matches everything, sets nothing and decides: its verdict without evaluating it per route. */
+function constantVerdict(chain: readonly NamedPolicy[]): 'accept' | 'reject' | undefined {
+  const first = chain[0] ? compilePolicy(chain[0].policy).terms[0] : undefined;
+  if (!first || first.conditions.length > 0 || first.actions.length > 0 || first.verdict === 'next') return undefined;
+  return first.verdict;
+}
+
+function sameRoute(a: PathRecord | undefined, b: PathRecord | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.peer === b.peer && a.attrs === b.attrs);
 }
 
 /** The FSM event for a message that failed to decode, by the NOTIFICATION code it carries. */
@@ -106,8 +115,9 @@ export class Speaker {
   /** What the speaker was built with, so peers added later get the same defaults (RFC 8212). */
   private readonly rfc8212: boolean;
   private readonly peers = new Map<string, PeerState>();
-  private readonly locRib = new Map<string, LocRibEntry>();
-  private readonly localAttributes = new Map<string, PathAttributes>();
+  private readonly rib: Rib;
+  /** Best path of each prefix the decision touched since the last `publish`, as it was before. */
+  private readonly changed = new Map<string, PathRecord | undefined>();
   /** Milliseconds; the FSM's timers run in seconds of the same clock. */
   private now: number;
 
@@ -115,6 +125,15 @@ export class Speaker {
     this.config = normaliseSpeakerConfig(config);
     this.rfc8212 = config.rfc8212 ?? true;
     this.now = clock.now;
+    this.rib = new Rib({
+      localAs: this.config.localAsn,
+      routerId: this.config.routerId,
+      clusterId: this.config.clusterId,
+      decision: this.config.decision,
+      // RFC 8212 is in the peers' default chains (normaliseSpeakerConfig), where a reload can change it.
+      rfc8212: false,
+    });
+    this.rib.addPeer({ id: LOCAL, address: '0.0.0.0', asn: this.config.localAsn, routerId: this.config.routerId, local: true });
     for (const cfg of this.config.peers) this.peers.set(cfg.id, this.freshPeer(cfg));
   }
 
@@ -182,7 +201,6 @@ export class Speaker {
       this.flushAll(out);
       return out;
     }
-    const touched = new Set<string>();
     for (const frame of frames) {
       if (!p.connected) break;
       let decoded: DecodedMessage;
@@ -193,9 +211,9 @@ export class Speaker {
         this.fsm(p, decodeErrorEvent(err), out);
         break;
       }
-      this.handle(p, decoded, out, touched);
+      this.handle(p, decoded, out);
     }
-    this.decide(touched, out);
+    this.publish(out);
     this.flushAll(out);
     return out;
   }
@@ -215,7 +233,7 @@ export class Speaker {
     const out = emptyOutput();
     const parsed = parsePrefix(prefix);
     if (!parsed || parseAddress(prefix.slice(0, prefix.indexOf('/')))?.value !== parsed.value) throw new SpeakerInputError('bad-prefix', `"${prefix}" is not a prefix with its host bits zero`, 'write NETWORK/LENGTH, e.g. 203.0.113.0/24');
-    const attrs = this.internLocal({ origin: 0, asPath: [], ...attributes });
+    const attrs = this.rib.intern({ origin: 0, asPath: [], ...attributes });
     // Bad attributes would otherwise surface later, as an encode error in the middle of a flush to some peer.
     try {
       const family = familyOfPrefix(prefix);
@@ -225,27 +243,17 @@ export class Speaker {
       if (err instanceof BgpEncodeError) throw new SpeakerInputError('bad-attributes', `attributes for ${prefix} cannot be sent: ${err.message}`, err.hint ?? 'check the values against RFC 4271 §4.3');
       throw err;
     }
-    this.entry(prefix).candidates.set(LOCAL, { from: LOCAL, attributes: attrs, ebgp: false, routerId: this.config.routerId, peerAddress: '0.0.0.0' });
-    this.decide(new Set([prefix]), out);
+    this.record(this.rib.announce(LOCAL, prefix, 0, attrs));
+    this.publish(out);
     this.flushAll(out);
     return out;
   }
 
-  /** Originated routes with equal attributes share one frozen object (what the export cache and packing key on). */
-  private internLocal(a: PathAttributes): PathAttributes {
-    const key = attributesKey(a);
-    let hit = this.localAttributes.get(key);
-    if (!hit) this.localAttributes.set(key, (hit = Object.freeze(a)));
-    return hit;
-  }
-
   withdrawOriginated(prefix: string): Output {
     const out = emptyOutput();
-    const e = this.locRib.get(prefix);
-    if (e?.candidates.delete(LOCAL)) {
-      this.decide(new Set([prefix]), out);
-      this.flushAll(out);
-    }
+    this.record(this.rib.withdraw(LOCAL, prefix));
+    this.publish(out);
+    this.flushAll(out);
     return out;
   }
 
@@ -275,6 +283,10 @@ export class Speaker {
     const p = this.peer(peerId);
     // ManualStop from any state ends in Idle with the routes gone; a peer never up has none.
     if (p.session) this.sessionDown(p, out);
+    if (peerId !== LOCAL && this.rib.hasPeer(peerId)) {
+      this.record(this.rib.removePeer(peerId));
+      this.publish(out);
+    }
     this.peers.delete(peerId);
     this.flushAll(out);
     return out;
@@ -296,10 +308,9 @@ export class Speaker {
   /** Soft reset in without the peer (RFC 4271 §9 "soft reconfiguration"): import policy again over the Adj-RIB-In pre-policy. */
   softResetIn(peerId: string): Output {
     const out = emptyOutput();
-    const p = this.peer(peerId);
-    const touched = new Set<string>();
-    for (const [prefix, received] of p.adjInPre) this.learn(p, prefix, received, this.importable(p, received), touched);
-    this.decide(touched, out);
+    this.peer(peerId);
+    if (this.rib.hasPeer(peerId)) this.record(this.rib.reimport(peerId));
+    this.publish(out);
     this.flushAll(out);
     return out;
   }
@@ -314,8 +325,8 @@ export class Speaker {
     if (!p.session) return out;
     p.exportCache = new WeakMap();
     if (opts.full) p.adjOut.clear();
-    for (const prefix of p.adjOut.keys()) p.pending.add(prefix);
-    for (const prefix of this.locRib.keys()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+    for (const { prefix } of p.adjOut.entries()) p.pending.add(prefix);
+    for (const { prefix } of this.rib.locRib()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
     p.mraiNextAt = this.now;
     this.flush(p, out);
     return out;
@@ -333,7 +344,8 @@ export class Speaker {
   /** Route counts without copying the tables (for /metrics and neighbor lists on large tables). */
   peerRouteCounts(peerId: string): { received: number; accepted: number; advertised: number } {
     const p = this.peer(peerId);
-    return { received: p.adjInPre.size, accepted: p.adjIn.size, advertised: p.adjOut.size };
+    if (!this.rib.hasPeer(peerId)) return { received: 0, accepted: 0, advertised: p.adjOut.size };
+    return { received: this.rib.receivedCount(peerId), accepted: this.rib.acceptedCount(peerId), advertised: p.adjOut.size };
   }
 
   private mergeOutput(into: Output, more: Output): void {
@@ -366,29 +378,34 @@ export class Speaker {
 
   /** Prefixes with a best path (cheap: for convergence checks). */
   locRibSize(): number {
-    let n = 0;
-    for (const e of this.locRib.values()) if (e.best) n++;
-    return n;
+    return this.rib.bestCount;
   }
 
   locRibRoutes(): LocRibRoute[] {
     const out: LocRibRoute[] = [];
-    for (const [prefix, e] of this.locRib) if (e.best) out.push({ prefix, from: e.best.from, attributes: e.best.attributes, reason: e.reason });
+    for (const r of this.rib.locRib()) out.push({ prefix: r.prefix, from: r.path.peer.id, attributes: r.path.attrs, reason: r.reason });
     return out.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
   }
 
   bestRoute(prefix: string): LocRibRoute | undefined {
-    const e = this.locRib.get(prefix);
-    return e?.best ? { prefix, from: e.best.from, attributes: e.best.attributes, reason: e.reason } : undefined;
+    const b = this.rib.best(prefix);
+    return b ? { prefix, from: b.path.peer.id, attributes: b.path.attrs, reason: b.reason } : undefined;
   }
 
+  /** A peer's Adj-RIB-In by prefix; empty while its session is down (its routes left with it). */
   adjRibIn(peerId: string, which: 'pre-policy' | 'post-policy' = 'post-policy'): Map<string, PathAttributes> {
-    const p = this.peer(peerId);
-    return new Map(which === 'pre-policy' ? p.adjInPre : p.adjIn);
+    this.peer(peerId);
+    const out = new Map<string, PathAttributes>();
+    if (!this.rib.hasPeer(peerId)) return out;
+    if (which === 'pre-policy') for (const r of this.rib.adjRibInPre(peerId)) out.set(r.prefix, r.attrs);
+    else for (const r of this.rib.adjRibInPost(peerId)) out.set(r.prefix, r.attrs);
+    return out;
   }
 
   adjRibOut(peerId: string): Map<string, PathAttributes> {
-    return new Map([...this.peer(peerId).adjOut].map(([k, v]) => [k, v.attributes]));
+    const out = new Map<string, PathAttributes>();
+    for (const r of this.peer(peerId).adjOut.entries()) out.set(r.prefix, r.attrs);
+    return out;
   }
 
   // ------------------------------------------------------------------ session handling
@@ -416,9 +433,7 @@ export class Speaker {
       session: undefined,
       families: new Set(),
       mraiNextAt: 0,
-      adjInPre: new Map(),
-      adjIn: new Map(),
-      adjOut: new Map(),
+      adjOut: new AdjRibOut(),
       pending: new Set(),
       exportCache: new WeakMap(),
       endOfRibDue: false,
@@ -434,7 +449,7 @@ export class Speaker {
   }
 
   private peer(id: string): PeerState {
-    const p = this.peers.get(id);
+    const p = id === LOCAL ? undefined : this.peers.get(id);
     if (!p) throw new SpeakerInputError('unknown-peer', `unknown peer "${id}"`, `configured peers: ${[...this.peers.keys()].join(', ') || 'none'}`);
     return p;
   }
@@ -504,17 +519,11 @@ export class Speaker {
     p.pending.clear();
     p.exportCache = new WeakMap();
     p.endOfRibDue = false;
-    p.adjInPre.clear();
-    const touched = new Set<string>();
-    for (const prefix of p.adjIn.keys()) {
-      this.locRib.get(prefix)?.candidates.delete(p.cfg.id);
-      touched.add(prefix);
-    }
-    p.adjIn.clear();
-    this.decide(touched, out);
+    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
+    this.publish(out);
   }
 
-  private handle(p: PeerState, d: DecodedMessage, out: Output, touched: Set<string>): void {
+  private handle(p: PeerState, d: DecodedMessage, out: Output): void {
     const m = d.message;
     switch (m.type) {
       case 'OPEN':
@@ -523,7 +532,7 @@ export class Speaker {
         return this.fsm(p, { type: 'KeepAliveMsg' }, out);
       case 'UPDATE':
         this.fsm(p, { type: 'UpdateMsg', update: m }, out);
-        if (p.session && p.fsm.state.name === 'Established') this.onUpdate(p, d, out, touched);
+        if (p.session && p.fsm.state.name === 'Established') this.onUpdate(p, d, out);
         return;
       case 'ROUTE_REFRESH': {
         // Not an FSM event (RFC 2918 §4); only meaningful once established.
@@ -557,21 +566,32 @@ export class Speaker {
     p.session = session;
     p.ctx = sessionCodecContext(session);
     p.families = new Set(session.families.filter((f) => p.cfg.families.includes(f)));
+    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
+    this.rib.addPeer({
+      id: p.cfg.id,
+      address: p.cfg.address,
+      asn: p.cfg.remoteAsn,
+      routerId: session.peerRouterId,
+      localAddress: p.cfg.localAddress,
+      rrClient: p.cfg.routeReflectorClient,
+      keepPrePolicy: this.config.keepPrePolicy,
+      importPolicy: this.importPolicy(p),
+    });
     // The initial table dump goes out at once (MRAI applies to later changes), followed by End-of-RIB.
-    for (const prefix of this.locRib.keys()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+    for (const { prefix } of this.rib.locRib()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
     p.endOfRibDue = true;
     p.mraiNextAt = this.now;
   }
 
   private resendFamily(p: PeerState, family: Family): void {
-    for (const prefix of [...p.adjOut.keys()]) if (familyOfPrefix(prefix) === family) p.adjOut.delete(prefix);
-    for (const prefix of this.locRib.keys()) if (familyOfPrefix(prefix) === family) p.pending.add(prefix);
+    for (const { prefix, pathId } of [...p.adjOut.entries()]) if (familyOfPrefix(prefix) === family) p.adjOut.set(prefix, pathId, undefined);
+    for (const { prefix } of this.rib.locRib()) if (familyOfPrefix(prefix) === family) p.pending.add(prefix);
     p.mraiNextAt = this.now;
   }
 
   // ------------------------------------------------------------------ routes in
 
-  private onUpdate(p: PeerState, d: DecodedMessage, out: Output, touched: Set<string>): void {
+  private onUpdate(p: PeerState, d: DecodedMessage, out: Output): void {
     const u = d.message as UpdateMessage;
     for (const e of d.errors) out.events.push({ type: 'update-error', peer: p.cfg.id, code: e.error.code, message: e.error.message, disposition: e.error.disposition });
     const eor = endOfRibFamily(u);
@@ -581,87 +601,61 @@ export class Speaker {
       return;
     }
     const { mpReach, mpUnreach, ...common } = u.attributes;
-    const withdraw = (ps: readonly Prefix[], family: Family | undefined) => {
-      if (!family || !p.families.has(family)) return;
-      for (const x of ps) this.learn(p, x.prefix, undefined, undefined, touched);
-    };
-    withdraw(u.withdrawn, 'ipv4-unicast');
-    if (mpUnreach) withdraw(mpUnreach.withdrawn, familyOf(mpUnreach.afi, mpUnreach.safi));
-    if (d.otherWithdrawn) withdraw(d.otherWithdrawn.withdrawn, familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi));
-    if (u.nlri.length > 0 && p.families.has('ipv4-unicast')) {
-      const attrs = Object.freeze({ ...common });
-      const eligible = this.importable(p, attrs);
-      for (const x of u.nlri) this.learn(p, x.prefix, attrs, eligible, touched);
+    const withdrawn: Prefix[] = [];
+    const negotiated = (family: Family | undefined): boolean => family !== undefined && p.families.has(family);
+    if (negotiated('ipv4-unicast')) withdrawn.push(...u.withdrawn);
+    if (mpUnreach && negotiated(familyOf(mpUnreach.afi, mpUnreach.safi))) withdrawn.push(...mpUnreach.withdrawn);
+    if (d.otherWithdrawn && negotiated(familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi))) withdrawn.push(...d.otherWithdrawn.withdrawn);
+    const nlri = u.nlri.length > 0 && negotiated('ipv4-unicast') ? u.nlri : [];
+    if (withdrawn.length > 0 || nlri.length > 0) this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn, nlri, attributes: common }));
+    if (mpReach && mpReach.nlri.length > 0 && negotiated(familyOf(mpReach.afi, mpReach.safi))) {
+      // The policy engine and the RIB keep every family's next hop in `nextHop` (see policy/evaluate.ts).
+      this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn: [], nlri: mpReach.nlri, attributes: { ...common, nextHop: mpReach.nextHop } }));
     }
-    if (mpReach) {
-      const family = familyOf(mpReach.afi, mpReach.safi);
-      if (family && p.families.has(family)) {
-        // The engine and the RIB keep every family's next hop in `nextHop` (see policy/evaluate.ts).
-        const attrs = Object.freeze({ ...common, nextHop: mpReach.nextHop });
-        const eligible = this.importable(p, attrs);
-        for (const x of mpReach.nlri) this.learn(p, x.prefix, attrs, eligible, touched);
+  }
+
+  /**
+   * The peer's import chain as the RIB calls it, after its loop checks and LOCAL_PREF rule. It
+   * reads the chain at call time, so a reload (setPeerPolicies) and soft reset in see the new one.
+   */
+  private importPolicy(p: PeerState): ImportPolicy {
+    let chain: readonly NamedPolicy[] | undefined;
+    let verdict: 'accept' | 'reject' | undefined;
+    return (prefix, attrs) => {
+      if (chain !== p.cfg.import) {
+        chain = p.cfg.import;
+        verdict = constantVerdict(chain);
       }
-    }
+      if (verdict === 'accept') return attrs;
+      if (verdict === 'reject') return null;
+      const result = applyPolicyChain(chain, { prefix, attributes: attrs }, { localAsn: this.config.localAsn, sessionAddress: p.cfg.localAddress });
+      return result.verdict === 'reject' ? null : result.route.attributes;
+    };
   }
 
-  /** One prefix from one peer: Adj-RIB-In pre-policy, loop checks, import policy, Loc-RIB candidate. */
-  private learn(p: PeerState, prefix: string, received: PathAttributes | undefined, eligible: PathAttributes | undefined, touched: Set<string>): void {
-    touched.add(prefix);
-    const entry = this.entry(prefix);
-    if (received === undefined) {
-      p.adjInPre.delete(prefix);
-      p.adjIn.delete(prefix);
-      entry.candidates.delete(p.cfg.id);
+  /** Note best-path changes; `publish` reports the net change per prefix once per input. */
+  private record(changes: BestChange | readonly BestChange[] | undefined): void {
+    if (changes === undefined) return;
+    if (!Array.isArray(changes)) {
+      const c = changes as BestChange;
+      if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
       return;
     }
-    p.adjInPre.set(prefix, received);
-    const result = eligible ? applyPolicyChain(p.cfg.import, { prefix, attributes: eligible }, { localAsn: this.config.localAsn, sessionAddress: p.cfg.localAddress }) : undefined;
-    if (!result || result.verdict === 'reject') {
-      p.adjIn.delete(prefix);
-      entry.candidates.delete(p.cfg.id);
-      return;
-    }
-    const attributes = result.route.attributes;
-    p.adjIn.set(prefix, attributes);
-    entry.candidates.set(p.cfg.id, { from: p.cfg.id, attributes, ebgp: p.cfg.type === 'ebgp', routerId: p.session?.peerRouterId ?? '0.0.0.0', peerAddress: p.cfg.address });
+    for (const c of changes as readonly BestChange[]) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
   }
 
-  /** Loop detection and the attributes a received route starts import policy with; undefined when it must be ignored. */
-  private importable(p: PeerState, a: PathAttributes): PathAttributes | undefined {
-    if (p.cfg.type === 'ebgp') {
-      // RFC 4271 §9.1.2: a route whose AS_PATH contains our AS is not eligible.
-      for (const s of a.asPath ?? []) if (s.asns.includes(this.config.localAsn)) return undefined;
-      // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored; BIRD and FRR start from 100.
-      const { originatorId: _o, clusterList: _c, ...rest } = a;
-      return Object.freeze({ ...rest, localPref: DEFAULT_LOCAL_PREF });
+  /** A best path that differs from before this input is an event and pending work for every peer. */
+  private publish(out: Output): void {
+    if (this.changed.size === 0) return;
+    for (const [prefix, before] of this.changed) {
+      const now = this.rib.best(prefix);
+      if (sameRoute(before, now?.path)) continue;
+      const previous = before ? { previous: before.peer.id } : {};
+      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.path.peer.id, attributes: now.path.attrs, reason: now.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
+      const family = familyOfPrefix(prefix);
+      for (const p of this.peers.values()) if (p.session && p.families.has(family)) p.pending.add(prefix);
     }
-    // RFC 4456 §8: our own ORIGINATOR_ID or CLUSTER_ID in the route means a reflection loop.
-    if (a.originatorId === this.config.routerId) return undefined;
-    if (a.clusterList?.includes(this.config.clusterId)) return undefined;
-    return a.localPref === undefined ? Object.freeze({ ...a, localPref: DEFAULT_LOCAL_PREF }) : a;
-  }
-
-  private entry(prefix: string): LocRibEntry {
-    let e = this.locRib.get(prefix);
-    if (!e) this.locRib.set(prefix, (e = { candidates: new Map(), best: undefined, reason: 'only-path' }));
-    return e;
-  }
-
-  /** Re-run the decision for the touched prefixes; a changed best path is an event and pending work for every peer. */
-  private decide(prefixes: Iterable<string>, out: Output): void {
-    for (const prefix of prefixes) {
-      const e = this.locRib.get(prefix);
-      if (!e) continue;
-      const result = bestOf(e.candidates.values());
-      const before = e.best;
-      e.best = result?.best;
-      e.reason = result?.reason ?? 'none';
-      if (!result) this.locRib.delete(prefix);
-      if (before === e.best) continue;
-      if (before && e.best && before.from === e.best.from && attributesKey(before.attributes) === attributesKey(e.best.attributes)) continue;
-      out.events.push(e.best ? { type: 'best-path', prefix, best: { from: e.best.from, attributes: e.best.attributes, reason: e.reason }, ...(before ? { previous: before.from } : {}) } : { type: 'best-path', prefix, ...(before ? { previous: before.from } : {}) });
-      for (const p of this.peers.values()) if (p.session && p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
-    }
+    this.changed.clear();
   }
 
   // ------------------------------------------------------------------ routes out
@@ -686,20 +680,13 @@ export class Speaker {
       const family = familyOfPrefix(prefix);
       if (!p.families.has(family)) continue;
       const next = this.exportFor(p, prefix);
-      const prev = p.adjOut.get(prefix);
-      if (!next && !prev) continue;
-      const key = next ? attributesKey(next) : undefined;
-      if (prev && key === prev.key) continue;
+      if (next === p.adjOut.get(prefix)) continue;
       if (next && limited) {
         held.push(prefix);
         continue;
       }
-      if (next) {
-        p.adjOut.set(prefix, { attributes: next, key: key! });
-        announced = true;
-      } else {
-        p.adjOut.delete(prefix);
-      }
+      p.adjOut.set(prefix, 0, next);
+      if (next) announced = true;
       let list = byFamily.get(family);
       if (!list) byFamily.set(family, (list = []));
       list.push(next ? { prefix, attributes: next } : { prefix });
@@ -722,32 +709,35 @@ export class Speaker {
     return p.cfg.localAddress.includes(':') ? undefined : p.cfg.localAddress;
   }
 
-  /** What `p` should have for `prefix` in its Adj-RIB-Out: RFC 4271 §9.2 and RFC 4456 rules, export policy, then the eBGP/iBGP attribute rules. */
+  /**
+   * What `p` should have for `prefix` in its Adj-RIB-Out (interned, so equal sets are the same
+   * object): the RIB's export rules (RFC 4271 §9.2, RFC 1997, RFC 4456 §6), export policy on
+   * the attributes as they are in our Loc-RIB (BIRD's filters and FRR's route-maps see the
+   * route before the eBGP rewrite), then the eBGP/iBGP attribute rules.
+   */
   private exportFor(p: PeerState, prefix: string): PathAttributes | undefined {
-    const best = this.locRib.get(prefix)?.best;
-    if (!best || best.from === p.cfg.id) return undefined;
-    const src = best.from === LOCAL ? undefined : this.peers.get(best.from);
-    const ibgpToIbgp = src?.cfg.type === 'ibgp' && p.cfg.type === 'ibgp';
-    // RFC 4456 §6: iBGP-learned routes go to iBGP peers only by reflection (client involved on either side).
-    if (ibgpToIbgp && !src.cfg.routeReflectorClient && !p.cfg.routeReflectorClient) return undefined;
-    const communities = best.attributes.communities ?? [];
-    // RFC 1997: NO_ADVERTISE goes to no peer, NO_EXPORT to no eBGP peer.
-    if (communities.includes(NO_ADVERTISE)) return undefined;
-    if (p.cfg.type === 'ebgp' && communities.includes(NO_EXPORT)) return undefined;
+    const best = this.rib.best(prefix)?.path;
+    if (!best || exportRejection(best, this.rib.peer(p.cfg.id), this.rib.rules)) return undefined;
     const family = familyOfPrefix(prefix);
     const own = this.ownNextHop(p, family);
-    const policy = applyPolicyChain(p.cfg.export, { prefix, attributes: best.attributes }, { localAsn: this.config.localAsn, ...(own ? { sessionAddress: own } : {}) });
-    if (policy.verdict === 'reject') return undefined;
-    const set = policy.route.attributes;
+    const verdict = constantVerdict(p.cfg.export);
+    let set = best.attrs;
+    if (verdict === 'reject') return undefined;
+    if (verdict === undefined) {
+      const policy = applyPolicyChain(p.cfg.export, { prefix, attributes: best.attrs }, { localAsn: this.config.localAsn, ...(own ? { sessionAddress: own } : {}) });
+      if (policy.verdict === 'reject') return undefined;
+      set = policy.route.attributes;
+    }
     // Unchanged by policy, the result depends only on the shared attribute object, the source and the family:
     // reuse it, so a table of a million routes with a few thousand attribute sets builds a few thousand outputs.
-    const cacheable = set === best.attributes;
-    const cacheKey = `${best.from}|${family}`;
+    const cacheable = set === best.attrs;
+    const cacheKey = `${best.peer.id}|${family}`;
     if (cacheable) {
       const hit = p.exportCache.get(set)?.get(cacheKey);
       if (hit !== undefined) return hit ?? undefined;
     }
-    const result = this.exportAttributes(p, best, src, set, own, ibgpToIbgp);
+    const raw = this.exportAttributes(p, best, set, own);
+    const result = raw === undefined ? undefined : this.rib.intern(raw);
     if (cacheable) {
       let m = p.exportCache.get(set);
       if (!m) p.exportCache.set(set, (m = new Map()));
@@ -756,28 +746,30 @@ export class Speaker {
     return result;
   }
 
-  private exportAttributes(p: PeerState, best: Candidate, src: PeerState | undefined, set: PathAttributes, own: string | undefined, ibgpToIbgp: boolean): PathAttributes | undefined {
+  private exportAttributes(p: PeerState, best: PathRecord, set: PathAttributes, own: string | undefined): PathAttributes | undefined {
     const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
+    const local = best.peer.local;
     // A next hop given with a locally originated route (`flatlab bgp announce --next-hop`) is sent as given, as ExaBGP does: a third-party next hop (RFC 4271 §5.1.3).
-    const nextHopByPolicy = set.nextHop !== best.attributes.nextHop || (best.from === LOCAL && best.attributes.nextHop !== undefined);
+    const nextHopByPolicy = set.nextHop !== best.attrs.nextHop || (local && best.attrs.nextHop !== undefined);
     if (p.cfg.type === 'ebgp') {
       // RFC 4271 §5.1.2: prepend our AS; §5.1.3: our address as next hop; §5.1.5: no LOCAL_PREF;
       // §5.1.4: a MED learned from another AS is not passed on (a MED set by export policy is ours).
       a.asPath = prependAsPath(a.asPath, this.config.localAsn, 1);
       if (!nextHopByPolicy) a.nextHop = own;
       delete a.localPref;
-      if (set.med === best.attributes.med && best.from !== LOCAL) delete a.med;
+      if (set.med === best.attrs.med && !local) delete a.med;
       delete a.originatorId;
       delete a.clusterList;
     } else {
       a.localPref ??= DEFAULT_LOCAL_PREF;
-      if (!nextHopByPolicy && (p.cfg.nextHopSelf || best.from === LOCAL || a.nextHop === undefined)) a.nextHop = own;
-      if (ibgpToIbgp && src) {
-        a.originatorId = best.attributes.originatorId ?? src.session?.peerRouterId ?? '0.0.0.0';
-        a.clusterList = [this.config.clusterId, ...(best.attributes.clusterList ?? [])];
+      if (!nextHopByPolicy && (p.cfg.nextHopSelf || local || a.nextHop === undefined)) a.nextHop = own;
+      if (best.peer.ibgp) {
+        // Reflection (RFC 4456 §8): record the originator once and prepend our cluster id.
+        a.originatorId = best.attrs.originatorId ?? best.peer.routerId;
+        a.clusterList = [this.config.clusterId, ...(best.attrs.clusterList ?? [])];
       }
     }
     if (a.nextHop === undefined) return undefined;
-    return Object.freeze(a);
+    return a;
   }
 }

@@ -85,14 +85,17 @@ export class SimBgpNode {
   }
 
   sessions(): SessionObservation[] {
-    return this.peers.map((p) => ({
-      peer: p.peerNode,
-      peerAddress: p.peerAddress,
-      peerAsn: (p.session.a.node === this.node.name ? p.session.b : p.session.a).asn,
-      state: this.speaker.sessionState(p.id).toLowerCase() as SessionState,
-      prefixesAccepted: this.speaker.sessionState(p.id) === 'Established' ? this.speaker.adjRibIn(p.id).size : 0,
-      prefixesReceived: this.speaker.sessionState(p.id) === 'Established' ? this.speaker.adjRibIn(p.id, 'pre-policy').size : 0,
-    }));
+    return this.peers.map((p) => {
+      const counts = this.speaker.sessionState(p.id) === 'Established' ? this.speaker.peerRouteCounts(p.id) : undefined;
+      return {
+        peer: p.peerNode,
+        peerAddress: p.peerAddress,
+        peerAsn: (p.session.a.node === this.node.name ? p.session.b : p.session.a).asn,
+        state: this.speaker.sessionState(p.id).toLowerCase() as SessionState,
+        prefixesAccepted: counts?.accepted ?? 0,
+        prefixesReceived: counts?.received ?? 0,
+      };
+    });
   }
 
   routes(prefix: string | undefined): RouteObservation[] {
