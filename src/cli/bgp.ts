@@ -1,6 +1,10 @@
 /**
- * `flatlab bgp …`: BGP tools. `bgp decode <hex|@file>` prints one BGP message (with its
- * 16-byte marker) as JSON; the session knobs that change the wire format are flags.
+ * `flatlab bgp …`: BGP tools. Each subcommand is one registering function in the list at the
+ * end of this file: `decode` here; the control API clients (neighbors, rib, announce, withdraw,
+ * reset, shutdown, enable, reload) in bgp-control.ts.
+ *
+ * `bgp decode <hex|@file>` prints one BGP message (with its 16-byte marker) as JSON; the
+ * session knobs that change the wire format are flags.
  *
  * Exit codes: 0 decoded (an UPDATE the RFC 7606 rules survive counts: its attribute errors and
  * treat-as-withdraw are in the JSON and summarised on stderr, since no NOTIFICATION is sent); 1 the message is invalid: the NOTIFICATION we would send goes to stdout as JSON and
@@ -16,6 +20,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import type { Verb } from './verb.js';
+import { controlSubcommands, type BgpSubcommand } from './bgp-control.js';
 
 const FAMILIES: readonly Family[] = ['ipv4-unicast', 'ipv6-unicast'];
 
@@ -93,20 +98,26 @@ export async function runBgpDecode(arg: string, opts: DecodeOptions, io: CliIO):
   }
 }
 
+export const decodeCommand: BgpSubcommand = (bgp, io, done) => {
+  bgp
+    .command('decode')
+    .description('decode one BGP message (with its marker) to JSON; an invalid one exits 1 with the NOTIFICATION it would cause')
+    .argument('<message>', 'the message as hex, or @FILE holding hex text or raw bytes')
+    .option('--two-octet-as', 'the session did not negotiate 4-octet AS numbers (RFC 6793): AS_PATH has 2-byte ASNs, AS4_PATH is merged')
+    .option('--add-path <families>', `ADD-PATH negotiated for these families (comma-separated: ${FAMILIES.join(', ')})`)
+    .option('--ibgp', 'the peer is internal (LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST are kept, RFC 7606 §7)')
+    .option('--extended-message', 'RFC 8654 extended messages negotiated (up to 65535 bytes)')
+    .action(async (arg: string, o: DecodeOptions) => {
+      done(await runBgpDecode(arg, o, io));
+    });
+};
+
+const subcommands: readonly BgpSubcommand[] = [decodeCommand, ...controlSubcommands];
+
 export const bgpVerb: Verb = {
   name: 'bgp',
   register(program: Command, io: CliIO, done: (code: number) => void): void {
-    const bgp = program.command('bgp').description('BGP tools: decode messages');
-    bgp
-      .command('decode')
-      .description('decode one BGP message (with its marker) to JSON; an invalid one exits 1 with the NOTIFICATION it would cause')
-      .argument('<message>', 'the message as hex, or @FILE holding hex text or raw bytes')
-      .option('--two-octet-as', 'the session did not negotiate 4-octet AS numbers (RFC 6793): AS_PATH has 2-byte ASNs, AS4_PATH is merged')
-      .option('--add-path <families>', `ADD-PATH negotiated for these families (comma-separated: ${FAMILIES.join(', ')})`)
-      .option('--ibgp', 'the peer is internal (LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST are kept, RFC 7606 §7)')
-      .option('--extended-message', 'RFC 8654 extended messages negotiated (up to 65535 bytes)')
-      .action(async (arg: string, o: DecodeOptions) => {
-        done(await runBgpDecode(arg, o, io));
-      });
+    const bgp = program.command('bgp').description('BGP tools: decode messages; talk to a running flatlab bgpd (neighbors, rib, announce, withdraw, reset, shutdown, enable, reload)');
+    for (const register of subcommands) register(bgp, io, done);
   },
 };
