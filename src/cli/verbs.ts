@@ -12,5 +12,7 @@ import { execVerb } from './exec.js';
 import { bgpdVerb } from './bgpd.js';
 import { hesiodVerb } from './hesiod.js';
 import { hesinfoVerb } from './hesinfo.js';
+import { dns64Verb } from './dns64.js';
+import { imageVerb } from './image.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb, dns64Verb, imageVerb];
