@@ -94,6 +94,37 @@ function hostPort(text: string): { host: string; port: number } {
   return { host: m[1]!, port: parsePort(m[2]!, 'control port') };
 }
 
+/** Signals come in through `deps` so tests can send SIGHUP without signalling the test runner. */
+export interface BgpdRunDeps {
+  signals: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  onReady?: (running: RunningBgpd) => void;
+}
+
+/** Run until SIGINT/SIGTERM; SIGHUP reloads. Resolves with the exit code. */
+export async function runBgpd(opts: BgpdOptions, io: CliIO, deps: BgpdRunDeps): Promise<number> {
+  let running: RunningBgpd;
+  try {
+    running = await startBgpd(opts, io);
+  } catch (err) {
+    reportError(io, err);
+    return EXIT_USAGE;
+  }
+  deps.onReady?.(running);
+  await new Promise<void>((resolveStop) => {
+    const hup = () => void running.reload();
+    const stop = () => {
+      deps.signals.off('SIGINT', stop);
+      deps.signals.off('SIGTERM', stop);
+      deps.signals.off('SIGHUP', hup);
+      void running.stop().then(resolveStop);
+    };
+    deps.signals.on('SIGINT', stop);
+    deps.signals.on('SIGTERM', stop);
+    deps.signals.on('SIGHUP', hup);
+  });
+  return EXIT_OK;
+}
+
 export const bgpdVerb: Verb = {
   name: 'bgpd',
   register(program: Command, io: CliIO, done: (code: number) => void): void {
@@ -105,26 +136,6 @@ export const bgpdVerb: Verb = {
       .option('--control <addr:port>', 'control API (HTTP+JSON) on this address')
       .option('--control-socket <path>', 'control API on a unix socket')
       .option('--log-level <level>', 'quiet, info or debug', 'info')
-      .action(async (opts: BgpdOptions) => {
-        try {
-          const running = await startBgpd(opts, io);
-          await new Promise<void>((resolveStop) => {
-            const hup = () => void running.reload();
-            const stop = () => {
-              process.off('SIGINT', stop);
-              process.off('SIGTERM', stop);
-              process.off('SIGHUP', hup);
-              void running.stop().then(resolveStop);
-            };
-            process.on('SIGINT', stop);
-            process.on('SIGTERM', stop);
-            process.on('SIGHUP', hup);
-          });
-          done(EXIT_OK);
-        } catch (err) {
-          reportError(io, err);
-          done(EXIT_USAGE);
-        }
-      });
+      .action(async (opts: BgpdOptions) => done(await runBgpd(opts, io, { signals: process })));
   },
 };
