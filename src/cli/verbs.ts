@@ -14,5 +14,6 @@ import { hesiodVerb } from './hesiod.js';
 import { hesinfoVerb } from './hesinfo.js';
 import { dns64Verb } from './dns64.js';
 import { imageVerb } from './image.js';
+import { ztVerb } from './zt.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb, dns64Verb, imageVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb, dns64Verb, imageVerb, ztVerb];

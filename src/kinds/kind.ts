@@ -8,10 +8,10 @@ import type { KindConfigProblem, KindInfo } from '../topology/kind-catalog.js';
 import type { NodeRole } from '../topology/lab.js';
 
 /** Keys of the config writers in src/emit/config-writers.ts. */
-export type ConfigWriterKey = 'bird' | 'frr' | 'gobgp' | 'bgpd' | 'exabgp' | 'hesiod' | 'tayga' | 'zerotier' | 'flatracoon-os';
+export type ConfigWriterKey = 'bird' | 'frr' | 'gobgp' | 'bgpd' | 'exabgp' | 'hesiod' | 'tayga' | 'zerotier' | 'flatracoon-os' | 'nftables' | 'http';
 
 /** What the in-process `sim` runtime runs for a node of this kind. */
-export type SimCapability = 'bgp-speaker' | 'dns-hesiod' | 'dns64' | 'nat64' | 'host' | 'switch' | { unsupported: string };
+export type SimCapability = 'bgp-speaker' | 'dns-hesiod' | 'dns64' | 'nat64' | 'host' | 'switch' | 'zerotier' | { unsupported: string };
 
 export interface ContainerlabMapping {
   /** containerlab node kind (`linux`, `bridge`). */
