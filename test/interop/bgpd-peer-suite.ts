@@ -97,7 +97,9 @@ export function describePeerInterop(driver: PeerDriver): void {
       await stopAll([flatlab?.daemon, peer]);
       await stopStarted();
       await net?.destroy();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      // FLATLAB_KEEP_LOGS=1 keeps the daemons' configs and logs for a look after a failure.
+      if (dir && !process.env.FLATLAB_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+      else if (dir) console.warn(`logs kept in ${dir}`);
     }, 60_000);
 
     test('both sessions establish and the peer\'s routes arrive with its AS_PATH, NEXT_HOP, MED and communities', async () => {

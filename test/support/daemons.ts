@@ -321,7 +321,8 @@ export async function startExabgp(ns: string, dir: string, neighbors: string, en
   const received = join(dir, 'received.jsonl');
   writeFileSync(commands, '');
   writeFileSync(join(dir, 'commands.sh'), `#!/bin/sh\nexec tail -n +1 -F ${commands}\n`, { mode: 0o755 });
-  writeFileSync(join(dir, 'receiver.sh'), `#!/bin/sh\nexec cat >> ${received}\n`, { mode: 0o755 });
+  // No exec: the shell keeps ExaBGP's pipe on its stdout open (ExaBGP takes EOF there for a dead process and restarts it).
+  writeFileSync(join(dir, 'receiver.sh'), `#!/bin/sh\ncat >> ${received}\n`, { mode: 0o755 });
   writeFileSync(
     join(dir, 'exabgp.conf'),
     `process api-commands {\n  run ${join(dir, 'commands.sh')};\n  encoder text;\n}\nprocess api-receiver {\n  run ${join(dir, 'receiver.sh')};\n  encoder json;\n}\n${neighbors}`,
@@ -341,7 +342,8 @@ export async function startExabgp(ns: string, dir: string, neighbors: string, en
   return {
     daemon,
     send: (...lines) => writeFileSync(commands, `${lines.join('\n')}\n`, { flag: 'a' }),
-    received: () => (existsSync(received) ? readFileSync(received, 'utf8') : '').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    // ExaBGP 4.2.21 double-quotes the afi/safi/subtype of a "refresh" message (`"afi": ""ipv4""`): repaired before parsing.
+    received: () => (existsSync(received) ? readFileSync(received, 'utf8') : '').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l.replace(/""([\w-]+)""/g, '"$1"')) as Record<string, unknown>),
   };
 }
 
