@@ -1,4 +1,5 @@
 /** The runtimes, by name. Adding one: a directory here plus one line. */
+import { ContainerlabRuntime } from './containerlab/containerlab-runtime.js';
 import { RuntimeError } from './errors.js';
 import { NetnsRuntime } from './netns/netns-runtime.js';
 import { SimRuntime } from './sim/sim-runtime.js';
@@ -13,9 +14,7 @@ export interface RuntimeOptions {
 const factories: Record<RuntimeName, (opts: RuntimeOptions) => Runtime> = {
   sim: (opts) => new SimRuntime({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.log ? { log: opts.log } : {}) }),
   netns: (opts) => new NetnsRuntime(opts.log ? { log: opts.log } : {}),
-  containerlab: () => {
-    throw new RuntimeError('runtime.containerlab-missing', 'the containerlab runtime is not implemented yet', { hint: 'run flatlab generate and deploy labs/<name>/clab.yml with containerlab yourself, or use --runtime netns' });
-  },
+  containerlab: (opts) => new ContainerlabRuntime(opts.log ? { log: opts.log } : {}),
 };
 
 export function createRuntime(name: RuntimeName, opts: RuntimeOptions = {}): Runtime {

@@ -1,0 +1,138 @@
+/**
+ * The containerlab runtime for real: locally built images, the real Docker engine, and the
+ * containerlab stand-in in test/support/fake-containerlab (containerlab itself cannot be
+ * installed here). Runs as root with Docker in CI; skips elsewhere with the reason.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kindCatalog } from '../../../src/kinds/index.js';
+import { ContainerlabRuntime } from '../../../src/runtime/containerlab/containerlab-runtime.js';
+import { DockerEngine } from '../../../src/runtime/containerlab/docker.js';
+import { ContainerlabMissingError, DockerUnavailableError } from '../../../src/runtime/containerlab/errors.js';
+import { compileTopologyFile } from '../../../src/topology/pipeline.js';
+import type { Lab } from '../../../src/topology/lab.js';
+import { needTools } from '../../support/need-tools.js';
+
+const FAKE = join(import.meta.dirname, '../../support/fake-containerlab/containerlab');
+
+function dockerReason(): string | undefined {
+  const tools = needTools(['docker', 'ip', 'nsenter', 'ldd', 'busybox', 'bird', 'birdc', 'tc', 'dig'], { root: true });
+  if (tools) return tools;
+  const info = spawnSync('docker', ['info'], { encoding: 'utf8' });
+  if (info.status === 0) return undefined;
+  const reason = `no Docker engine answers (${(info.stderr || '').trim().split('\n')[0]})`;
+  if (process.env.CI) throw new Error(`CI must run this test but ${reason}; .ci/run starts dockerd`);
+  console.warn(`skipping: ${reason}`);
+  return reason;
+}
+
+async function lab(): Promise<Lab> {
+  const r = await compileTopologyFile(join(import.meta.dirname, 'three-node.yml'), { kinds: kindCatalog });
+  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.lab;
+}
+
+/** Whether this kernel has sch_netem, asked in a private network namespace. */
+function hostHasNetem(): boolean {
+  return spawnSync('unshare', ['-n', 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms']).status === 0;
+}
+
+const labContainers = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=containerlab=clabtest'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
+async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} not seen within ${ms / 1000} s; last: ${JSON.stringify(last)}`);
+}
+
+describe('containerlab runtime errors (no Docker needed)', () => {
+  it('says how to get containerlab when it is missing', async () => {
+    const rt = new ContainerlabRuntime({ containerlab: '/nonexistent/containerlab', runRoot: join(tmpdir(), 'flatlab-clab-none') });
+    const err = await rt.up(await lab()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ContainerlabMissingError);
+    expect((err as ContainerlabMissingError).code).toBe('containerlab.missing');
+    expect((err as ContainerlabMissingError).hint).toMatch(/containerlab\.dev\/install/);
+    expect((err as ContainerlabMissingError).hint).toMatch(/FLATLAB_CONTAINERLAB/);
+  });
+
+  it('says how to get Docker when no engine answers', async () => {
+    const engine = new DockerEngine(new Docker({ socketPath: '/nonexistent/docker.sock' }));
+    const err = await engine.requireEngine().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerUnavailableError);
+    expect((err as DockerUnavailableError).hint).toMatch(/apt-get install docker\.io/);
+    expect((err as DockerUnavailableError).hint).toMatch(/dockerd/);
+  });
+});
+
+const reason = dockerReason();
+
+describe.skipIf(reason)('ContainerlabRuntime on Docker with the containerlab stand-in (root)', () => {
+  const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-clab-'));
+  const lines: string[] = [];
+  const rt = new ContainerlabRuntime({ runRoot, containerlab: FAKE, log: (l) => lines.push(l) });
+  afterAll(async () => {
+    await rt.down().catch(() => undefined);
+    // Only what this test created: the clabtest lab's containers.
+    for (const id of labContainers()) execFileSync('docker', ['rm', '-f', id]);
+    rmSync(runRoot, { recursive: true, force: true });
+  });
+
+  it('deploys a 3-node lab from local images, execs, observes BIRD, takes links down and up, stops and starts a node, and removes everything', async () => {
+    const l = await lab();
+    await rt.up(l);
+    expect(labContainers()).toHaveLength(3);
+    const firstIds = labContainers().sort();
+
+    const status = await rt.status();
+    expect(status.nodes.map((n) => [n.name, n.state])).toEqual([['h1', 'running'], ['r1', 'running'], ['r2', 'running']]);
+
+    expect((await rt.exec('h1', ['ip', '-br', 'addr'])).stdout).toMatch(/eth1(@\S+)?\s+UP\s+10\.0\.0\.0\/31/);
+    expect(await rt.reach('h1', { to: '10.0.0.1', protocol: 'icmp', count: 1 })).toMatchObject({ reachable: true });
+
+    // BIRD in r1 and r2 (birdc inside the containers) bring up their eBGP session and exchange prefixes.
+    await eventually('r1-r2 session established', () => rt.bgpSessions('r1'), (s) => s.some((x) => x.peer === 'r2' && x.state === 'established'));
+    const routes = await eventually('203.0.113.0/24 at r2', () => rt.bgpRoutes('r2', '203.0.113.0/24'), (r) => r.length > 0);
+    expect(routes[0]).toMatchObject({ prefix: '203.0.113.0/24', asPath: [65001], from: 'r1' });
+
+    await rt.setLinkState({ index: 0 }, 'down');
+    expect((await rt.reach('h1', { to: '10.0.0.1', protocol: 'icmp', count: 1 })).reachable).toBe(false);
+    await rt.setLinkState({ index: 0 }, 'up');
+    await eventually('h1 reaches r1 again', () => rt.reach('h1', { to: '10.0.0.1', protocol: 'icmp', count: 1 }), (r) => r.reachable);
+    // h1's default route went with the link and came back with it.
+    expect((await rt.exec('h1', ['ip', 'route'])).stdout).toContain('default via 10.0.0.1');
+
+    // netem where the kernel has sch_netem; where it has not, the typed error that says so.
+    const applied = await rt.setNetem({ index: 1 }, { delayMs: 50 }).then(() => undefined, (e: unknown) => e);
+    if (hostHasNetem()) {
+      expect(applied).toBeUndefined();
+      const slow = await rt.reach('r1', { to: '10.0.0.3', protocol: 'icmp', count: 2 });
+      expect(slow.reachable).toBe(true);
+      expect(slow.rttMs).toBeGreaterThanOrEqual(100);
+    } else {
+      expect(applied).toMatchObject({ code: 'containerlab.netem', message: expect.stringMatching(/no netem queueing discipline/) });
+    }
+    await rt.setNetem({ index: 1 }, undefined);
+
+    await rt.stopNode('r2');
+    expect((await rt.status()).nodes.find((n) => n.name === 'r2')).toMatchObject({ state: 'stopped' });
+    await rt.startNode('r2');
+    await eventually('r1 reaches r2 after its restart', () => rt.reach('r1', { to: '10.0.0.3', protocol: 'icmp', count: 1 }), (r) => r.reachable);
+    await eventually('session back after restart', () => rt.bgpSessions('r2'), (s) => s.some((x) => x.peer === 'r1' && x.state === 'established'), 60_000);
+
+    await rt.up(l); // idempotent: the running lab is kept
+    expect(labContainers().sort()).toEqual(firstIds);
+
+    await rt.down();
+    expect(labContainers()).toEqual([]);
+    expect(existsSync(join(runRoot, 'clabtest'))).toBe(false);
+  }, 300_000);
+});
