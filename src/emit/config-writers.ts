@@ -11,6 +11,7 @@ import { exabgpConfig } from './exabgp.js';
 import { frrConfig } from './frr.js';
 import { gobgpConfig } from './gobgp.js';
 import { hesiodZoneConfig } from './hesiod-zone.js';
+import { httpConfig, nftablesConfig } from './host-services.js';
 import { taygaConfig } from './tayga.js';
 import { flatracoonNodeConfig } from './flatracoon-node.js';
 import { zerotierConfig } from './zerotier.js';
@@ -26,6 +27,8 @@ export const configWriters: ConfigWriterRegistry = {
   tayga: taygaConfig,
   hesiod: hesiodZoneConfig,
   zerotier: zerotierConfig,
+  nftables: nftablesConfig,
+  http: httpConfig,
   'flatracoon-os': flatracoonWriter(birdConfig),
 };
 

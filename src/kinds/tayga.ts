@@ -1,6 +1,9 @@
 /**
  * TAYGA stateless NAT64 (0.9.2). TAYGA needs its TUN device created (`--mktun`), up, and routed
- * for the NAT64 prefix and the IPv4 pool before it starts translating.
+ * for the NAT64 prefix and the IPv4 pool before it starts translating. TAYGA 0.9.2 refuses to
+ * translate non-global IPv4 (RFC 1918, 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+ * 198.18.0.0/15) under the well-known prefix, as RFC 6052 §3.1 requires: labs that use
+ * documentation addresses on the IPv4 side need a network-specific prefix.
  */
 import type { ConfigProblem, Kind } from './kind.js';
 import { ipAddress, ipv4Prefix, ipv6Prefix, optionalString, unknownKeys } from './config-checks.js';
@@ -34,12 +37,17 @@ export const taygaKind: Kind = {
     capAdd: ['NET_ADMIN'],
   },
   configWriters: ['tayga'],
+  // Setup runs again when a stopped node is started: every step is idempotent (`--mktun` on an
+  // existing persistent TUN succeeds, routes are replaced, the NAT44 table is recreated).
   netns: {
     setup: [
       ['tayga', '--config', '{config}/tayga.conf', '--mktun'],
       ['ip', 'link', 'set', '{cfg:tun-device}', 'up'],
-      ['ip', 'route', 'add', '{cfg:pool}', 'dev', '{cfg:tun-device}'],
-      ['ip', '-6', 'route', 'add', '{cfg:prefix}', 'dev', '{cfg:tun-device}'],
+      ['ip', 'route', 'replace', '{cfg:pool}', 'dev', '{cfg:tun-device}'],
+      ['ip', '-6', 'route', 'replace', '{cfg:prefix}', 'dev', '{cfg:tun-device}'],
+      // NAT44 (stateful NAT64 = TAYGA's stateless pool + masquerade): the pool leaves towards the
+      // IPv4 side as the node's own address, so the IPv4 network needs no route back to the pool.
+      ['nft', 'table ip flatlab-nat44; delete table ip flatlab-nat44; table ip flatlab-nat44 { chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr {cfg:pool} oifname != "{cfg:tun-device}" masquerade; }; }'],
     ],
     processes: [{ argv: ['tayga', '--config', '{config}/tayga.conf', '--nodetach'] }],
     postStart: [],

@@ -220,9 +220,13 @@ export class NetnsRuntime implements Runtime {
       const { uid, gid } = lookupUser(user);
       await chown(runDir, uid, gid);
     }
-    for (const argv of plan.setup.get(node) ?? []) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+    // A kind's command that names a config file the writer did not produce does not apply to this
+    // node (a linux node without config.nftables or config.http; GoBGP with nothing to originate).
+    const configDir = plan.dirs.configOf(node);
+    const applies = (argv: readonly string[]) => !argv.some((a) => a.startsWith(`${configDir}/`) && !existsSync(a));
+    for (const argv of (plan.setup.get(node) ?? []).filter(applies)) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
     const started = [];
-    for (const p of procs) {
+    for (const p of procs.filter((x) => applies(x.argv))) {
       const sp = await startProcess(ns, p, `${runDir}/${p.name}.log`);
       state.processes.push(sp);
       started.push(sp);
@@ -234,13 +238,7 @@ export class NetnsRuntime implements Runtime {
         if (!(await isRunning(sp))) throw new RuntimeError('netns.daemon-exited', `${sp.name} on node ${node} exited right after start`, { hint: `see its log: ${sp.log}` });
       }
     }
-    for (const argv of plan.postStart.get(node) ?? []) {
-      // A kind's post-start command that names a config file the writer did not produce does not apply
-      // to this node (e.g. GoBGP's originate script when the node originates nothing).
-      const configDir = plan.dirs.configOf(node);
-      if (argv.some((a) => a.startsWith(`${configDir}/`) && !existsSync(a))) continue;
-      await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
-    }
+    for (const argv of (plan.postStart.get(node) ?? []).filter(applies)) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
   }
 
   /** Every BGP daemon answers its control interface (birdc, vtysh, gobgp, the bgpd socket) before `up` returns. */
