@@ -14,6 +14,7 @@ import type { NetworkConfig, PeerInfo } from '../controller.js';
 import type { MemberId, NetworkId } from '../ids.js';
 import { agreeKey, clearPayload, decodeHeader, encodeClear, generateIdentity, open, PacketType, seal, type Identity } from '../packet.js';
 import { evaluateRules, frameFacts } from '../rules.js';
+import { completeTransportChecksum } from '../checksum.js';
 import { AGENT_ADDRESS, AGENT_VXLAN_PORT, deviceName, KERNEL_VXLAN_PORT, kernelPortCommands, OVERLAY_MTU, vxlanHeader, vxlanPayload } from './kernel-port.js';
 import { serveLocalApi, type ApiRequest, type ApiResponse } from './local-api.js';
 import { chooseRoute, learnPath, newPathTable, recordReply, updateEndpoints, type PathTable } from './paths.js';
@@ -232,6 +233,7 @@ export class MemberAgent {
       if (peer) targets.push([id, peer]);
     }
     const facts = frameFacts(frame);
+    if (targets.length) completeTransportChecksum(frame);
     for (const [id, peer] of targets) {
       if (evaluateRules(this.config!.rules, { ...facts, senderTags: this.myTags, receiverTags: peer.tags }) === 'drop') {
         this.counters.droppedByRules++;
