@@ -95,11 +95,11 @@ export class BgpDaemon {
   }
 
   /** Check a peer entry, register its transport slot, and return the core's view of it. */
-  private addLink(config: BgpdConfig, p: BgpdPeerConfig, i: number): PeerConfig {
+  private addLink(config: BgpdConfig, p: BgpdPeerConfig, i: number, counters = new PeerCounters()): PeerConfig {
     const problem = peerProblem(p, i);
     if (problem) throw problem;
     const id = p.name ?? p.address;
-    const link: PeerLink = { cfg: p, id, since: this.now(), counters: this.peers.get(id)?.counters ?? new PeerCounters() };
+    const link: PeerLink = { cfg: p, id, since: this.now(), counters };
     this.peers.set(id, link);
     this.byAddress.set(plainAddress(p.address), link);
     return {
@@ -164,10 +164,12 @@ export class BgpDaemon {
     }
     this.current = next;
     for (const id of plan.removed) this.removeLink(id, 'peer removed by configuration reload');
+    // A restarted session keeps its counters (Prometheus counters must not go back).
+    const kept = new Map(plan.restarted.map((r) => [r.peer, this.peers.get(r.peer)?.counters]));
     for (const { peer } of plan.restarted) this.removeLink(peer, 'session parameters changed by configuration reload');
     for (const id of [...plan.restarted.map((r) => r.peer), ...plan.added]) {
       const { p, i } = byId.get(id)!;
-      this.speaker.addPeer(this.addLink(next, p, i));
+      this.speaker.addPeer(this.addLink(next, p, i, kept.get(id)));
       this.apply(this.speaker.startPeer(id));
     }
     for (const r of plan.softReset) {

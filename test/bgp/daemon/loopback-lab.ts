@@ -44,7 +44,7 @@ export function bgpdYaml(self: Node, peers: readonly PeerSpec[], more = ''): str
       `    port: ${p.to.port}`,
       `    remote-as: ${p.to.asn}`,
       `    local-address: ${self.address}`,
-      '    hold-time: 9',
+      ...(p.extra?.includes('hold-time') ? [] : ['    hold-time: 9']),
       '    connect-retry: 1',
       ...(p.extra ?? 'import: all\nexport: all').split('\n').map((l) => `    ${l}`),
     ].join('\n'))
