@@ -1,12 +1,14 @@
 /**
- * `flatlab generate <topology.yml> [-o DIR] [--check] [--json]`: write the lab directory
- * (clab.yml, configs/, qemu/) for a topology, atomically; `--check` instead compares what would
- * be written with what is on disk and exits 1 listing the differences. An invalid topology
+ * `flatlab generate <topology.yml> [-o DIR] [--check] [--json] [--clabernetes]`: write the lab
+ * directory (clab.yml, configs/, qemu/; with --clabernetes also clabernetes.yml) for a
+ * topology, atomically; `--check` instead compares what would be written with what is on disk
+ * and exits 1 listing the differences. An invalid topology
  * prints its diagnostics, writes nothing and exits 2.
  */
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics } from '../config/diagnostics.js';
+import { CLABERNETES_FILE, clabernetesYaml } from '../emit/clabernetes.js';
 import { isLabRuntimeEntry, labFiles } from '../emit/lab-files.js';
 import { compareTree, isSame, writeTree } from '../files/write-tree.js';
 import { kindCatalog } from '../kinds/index.js';
@@ -21,6 +23,8 @@ export interface GenerateOptions {
   output?: string;
   check: boolean;
   json: boolean;
+  /** Also write clabernetes.yml (the Clabernetes Topology and its ConfigMaps). */
+  clabernetes?: boolean;
 }
 
 export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO): Promise<number> {
@@ -33,11 +37,14 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
     }
     const lab = { ...result.lab, sourceFile: file };
     const files = labFiles(lab);
+    if (opts.clabernetes) files.push({ path: CLABERNETES_FILE, content: clabernetesYaml(lab, files), mode: 0o644 });
+    // Without --clabernetes an earlier clabernetes.yml is left alone, neither removed nor a difference.
+    const keep = (name: string) => isLabRuntimeEntry(name) || (!opts.clabernetes && name === CLABERNETES_FILE);
     const dir = resolve(io.cwd, opts.output ?? join('labs', lab.name));
     const rel = relative(io.cwd, dir);
     const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
     if (opts.check) {
-      const diff = await compareTree(dir, files, undefined, { keep: isLabRuntimeEntry });
+      const diff = await compareTree(dir, files, undefined, { keep });
       const upToDate = isSame(diff);
       if (opts.json) io.stdout(`${JSON.stringify({ lab: lab.name, dir: shown, upToDate, ...diff }, null, 2)}\n`);
       else if (upToDate) io.stdout(`${shown}: up to date (${files.length} files)\n`);
@@ -49,7 +56,7 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
       }
       return upToDate ? EXIT_OK : EXIT_FAILED;
     }
-    await writeTree(dir, files, undefined, { keep: isLabRuntimeEntry });
+    await writeTree(dir, files, undefined, { keep });
     if (opts.json) io.stdout(`${JSON.stringify({ lab: lab.name, dir: shown, files: files.map((f) => f.path) }, null, 2)}\n`);
     else io.stdout(`${shown}: wrote ${files.length} files for lab ${lab.name}\n`);
     return EXIT_OK;
@@ -79,8 +86,9 @@ export const generateVerb: Verb = {
       .option('-o, --output <dir>', 'lab directory (default: labs/<name>)')
       .option('--check', 'exit 1 listing the files that differ from what would be written; write nothing')
       .option('--json', 'print the result as JSON on stdout')
-      .action(async (file: string, o: { output?: string; check?: boolean; json?: boolean }) => {
-        done(await runGenerate(file, { ...(o.output !== undefined ? { output: o.output } : {}), check: o.check === true, json: o.json === true }, io));
+      .option('--clabernetes', `also write ${CLABERNETES_FILE}: a Clabernetes Topology (Kubernetes) and a ConfigMap per node`)
+      .action(async (file: string, o: { output?: string; check?: boolean; json?: boolean; clabernetes?: boolean }) => {
+        done(await runGenerate(file, { ...(o.output !== undefined ? { output: o.output } : {}), check: o.check === true, json: o.json === true, clabernetes: o.clabernetes === true }, io));
       });
   },
 };
