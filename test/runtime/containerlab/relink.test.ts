@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kindCatalog } from '../../../src/kinds/index.js';
+import { relinkPlan } from '../../../src/runtime/containerlab/relink.js';
+import { compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { sampleLab } from '../../fixtures/emit/sample-lab.js';
+
+async function threeNode() {
+  const r = await compileTopologyFile(join(import.meta.dirname, 'three-node.yml'), { kinds: kindCatalog });
+  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.lab;
+}
+
+describe('relinkPlan (after docker start of a node)', () => {
+  it('recreates every link of the node and re-addresses both ends', async () => {
+    const plan = relinkPlan(await threeNode(), 'r1');
+    expect(plan.veths).toEqual([
+      { a: { node: 'r1', interface: 'eth1' }, b: { node: 'h1', interface: 'eth1' } },
+      { a: { node: 'r1', interface: 'eth2' }, b: { node: 'r2', interface: 'eth1' } },
+    ]);
+    expect(plan.commands.get('h1')).toEqual([
+      ['ip', 'link', 'set', 'eth1', 'up'],
+      ['ip', 'addr', 'replace', '10.0.0.0/31', 'dev', 'eth1'],
+      ['ip', '-6', 'addr', 'replace', 'fd00:1::/127', 'dev', 'eth1', 'nodad'],
+      ['ip', 'route', 'replace', '0.0.0.0/0', 'via', '10.0.0.1', 'dev', 'eth1'],
+      ['ip', '-6', 'route', 'replace', '::/0', 'via', 'fd00:1::1', 'dev', 'eth1'],
+    ]);
+    const r1 = plan.commands.get('r1')!;
+    expect(r1.slice(0, 2)).toEqual([['ip', 'link', 'set', 'eth1', 'up'], ['ip', 'link', 'set', 'eth2', 'up']]);
+    expect(r1).toContainEqual(['ip', 'addr', 'add', '10.255.0.2/32', 'dev', 'lo']);
+  });
+
+  it('a LAN member gets a veth to its host bridge port', () => {
+    const lab = sampleLab();
+    const lan = lab.links.find((l) => l.type === 'lan')!;
+    const member = lan.endpoints[0]!;
+    const plan = relinkPlan(lab, member.node);
+    expect(plan.veths.find((v) => v.a.interface === member.interface)?.b).toMatchObject({ bridge: expect.stringMatching(/^fl/), port: expect.stringMatching(/p1$/) });
+  });
+
+  it('an unknown node needs nothing', async () => {
+    expect(relinkPlan(await threeNode(), 'nope')).toEqual({ veths: [], commands: new Map() });
+  });
+});
