@@ -29,6 +29,7 @@ export interface Dns64CliOptions {
   excludePrivate?: boolean;
   ipv4onlyArpa?: boolean;
   reversePtr?: boolean;
+  synthesizeOnError?: boolean;
   timeout?: string;
   rounds?: string;
   maxUdpPayload?: string;
@@ -63,6 +64,7 @@ export function flagsFromCli(o: Dns64CliOptions): Dns64Flags {
   // commander sets the --no-* flags to true by default: only a given flag (false) counts.
   if (o.ipv4onlyArpa === false) f.ipv4onlyArpa = false;
   if (o.reversePtr === false) f.reversePtr = false;
+  if (o.synthesizeOnError) f.synthesizeOnError = true;
   if (o.timeout) f.timeoutMs = intOption(o.timeout, '--timeout', 10, 60_000);
   if (o.rounds) f.rounds = intOption(o.rounds, '--rounds', 1, 10);
   if (o.maxUdpPayload) f.maxUdpPayload = intOption(o.maxUdpPayload, '--max-udp-payload', 512, 65535);
@@ -132,6 +134,7 @@ export const dns64Verb: Verb = {
       .option('--exclude-private', 'never synthesize from non-global IPv4 (RFC 1918, loopback, link-local, CGN, …; RFC 6052 §3.1)')
       .option('--no-ipv4only-arpa', 'forward ipv4only.arpa instead of answering it locally (RFC 8880)')
       .option('--no-reverse-ptr', 'forward PTR queries under the prefix instead of answering with a CNAME into in-addr.arpa')
+      .option('--synthesize-on-error', 'also synthesize when the AAAA query fails with SERVFAIL/REFUSED (RFC 6147 §5.1.2, as Unbound); default: only on NODATA (as BIND)')
       .option('--timeout <ms>', 'wait for one UDP try at one upstream (default 1500)')
       .option('--rounds <n>', 'rounds over the upstream list before SERVFAIL (default 2)')
       .option('--max-udp-payload <bytes>', 'largest UDP response whatever EDNS offers (default 1232)')

@@ -23,6 +23,12 @@ export interface Dns64Policy {
   ipv4onlyArpa: boolean;
   /** Answer PTR under a prefix's ip6.arpa with a CNAME into in-addr.arpa (RFC 6147 §5.3.1, option 2). */
   reversePtr: boolean;
+  /**
+   * Synthesize when the AAAA query fails with an RCODE other than NXDOMAIN (SERVFAIL, REFUSED
+   * …), as RFC 6147 §5.1.2 says and Unbound does. Off by default: the issue asks for
+   * synthesis on NODATA only, which is what BIND does.
+   */
+  synthesizeOnError: boolean;
 }
 
 export class Dns64ConfigError extends FlatlabError {}
@@ -59,6 +65,7 @@ export interface PolicyInput {
   excludePrivate?: boolean;
   ipv4onlyArpa?: boolean;
   reversePtr?: boolean;
+  synthesizeOnError?: boolean;
 }
 
 export function buildPolicy(input: PolicyInput): Dns64Policy {
@@ -76,7 +83,7 @@ export function buildPolicy(input: PolicyInput): Dns64Policy {
   }
   const excludeAaaa = [range(ALWAYS_EXCLUDED_AAAA, 6, 'exclude-aaaa'), ...(input.excludeAaaa ?? []).map((t) => range(t, 6, 'exclude-aaaa'))];
   const excludeIpv4 = [...(input.excludePrivate ? PRIVATE_IPV4.map((t) => range(t, 4, 'exclude-private')) : []), ...(input.excludeIpv4 ?? []).map((t) => range(t, 4, 'exclude-ipv4'))];
-  return { prefixes, excludeAaaa, excludeIpv4, ipv4onlyArpa: input.ipv4onlyArpa ?? true, reversePtr: input.reversePtr ?? true };
+  return { prefixes, excludeAaaa, excludeIpv4, ipv4onlyArpa: input.ipv4onlyArpa ?? true, reversePtr: input.reversePtr ?? true, synthesizeOnError: input.synthesizeOnError ?? false };
 }
 
 function range(text: string, family: 4 | 6, what: string): IpRange {

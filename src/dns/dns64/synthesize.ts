@@ -48,10 +48,12 @@ export type KnownAnswers = (q: Dns64Question) => UpstreamAnswer | undefined;
 /** RFC 6147 §5.1.7: without an SOA in the AAAA negative answer, cap the TTL at 600 s. */
 export const NO_SOA_TTL_CAP = 600;
 /**
- * RFC 8880 §7.2 names the ipv4only.arpa answers but not their TTLs; BIND 9.18's built-in
- * zone uses these (checked against named in test/interop/dns64-compare.test.ts).
+ * RFC 8880 §7.2 names the ipv4only.arpa answers but not their TTLs or SOA; these are BIND
+ * 9.18's built-in zone's (checked against named in test/interop/dns64-compare.test.ts).
  */
 export const IPV4ONLY_TTL = 3600;
+const IPV4ONLY_SOA_TTL = 86400;
+const IPV4ONLY_SOA_TIMERS = [0, 28800, 7200, 604800, 86400];
 export const IPV4ONLY_ADDRESSES = [Uint8Array.of(192, 0, 0, 170), Uint8Array.of(192, 0, 0, 171)];
 /** TTL of the CNAME synthesized for a PTR under a NAT64 prefix. */
 export const REVERSE_CNAME_TTL = 600;
@@ -68,6 +70,10 @@ export function planDns64(q: Dns64Question, policy: Dns64Policy, known: KnownAns
   // RFC 6147 §5.5 item 3: with CD and DO both set the client validates and synthesizes itself.
   const passthrough = q.dnssecOk && q.checkingDisabled;
   if (q.type === TYPE.AAAA) return passthrough ? forward(q, known, 'dnssec-passthrough') : planAaaa(q, policy, known);
+  if (q.type === TYPE.PTR && policy.ipv4onlyArpa) {
+    const local = ipv4onlyReverse(q.name);
+    if (local) return done(local);
+  }
   if (q.type === TYPE.PTR && policy.reversePtr && !passthrough) {
     const reverse = planReverse(q, policy, known);
     if (reverse) return reverse;
@@ -97,6 +103,7 @@ function planAaaa(q: Dns64Question, policy: Dns64Policy, known: KnownAnswers): D
   if (!aaaa) return ask(q);
   // §5.1.2: NXDOMAIN is returned as it is.
   if (aaaa.rcode === RCODE.NXDOMAIN) return done(relay(aaaa, 'forwarded'));
+  let hadExcluded = false;
   if (aaaa.rcode === RCODE.NOERROR) {
     const { records } = followChain(aaaa.answer, q.name, TYPE.AAAA);
     const excluded = records.filter((r) => r.rdata.length !== 16 || anyContains(policy.excludeAaaa, r.rdata));
@@ -104,8 +111,12 @@ function planAaaa(q: Dns64Question, policy: Dns64Policy, known: KnownAnswers): D
       // §5.1.4: real AAAA data; the excluded records must not be returned.
       return done(relay(aaaa, 'real-aaaa', excluded.length === 0 ? aaaa.answer : aaaa.answer.filter((r) => !excluded.includes(r))));
     }
+    hadExcluded = excluded.length > 0;
+  } else if (!policy.synthesizeOnError) {
+    // Errors are passed on, as BIND does (RFC 6147 §5.1.2 would synthesize: synthesizeOnError).
+    return done(relay(aaaa, 'no-synthesis'));
   }
-  // NODATA, only excluded AAAA, or (§5.1.2) any other RCODE: treated as an empty answer.
+  // NODATA, only excluded AAAA, or (§5.1.2, when enabled) any other RCODE: an empty answer.
   const aQuestion: Dns64Question = { ...q, type: TYPE.A };
   const a = known(aQuestion);
   if (!a) return ask(aQuestion);
@@ -113,7 +124,8 @@ function planAaaa(q: Dns64Question, policy: Dns64Policy, known: KnownAnswers): D
   // §5.1.6: an empty or failed A query makes the AAAA response the basis of the answer (§5.4).
   if (a.rcode !== RCODE.NOERROR) return nothing;
   const { chain, records } = followChain(a.answer, q.name, TYPE.A);
-  const cap = negativeTtl(aaaa);
+  // Only excluded AAAA: no negative answer to take an SOA from, so the A TTL alone (as BIND).
+  const cap = hadExcluded ? Number.POSITIVE_INFINITY : negativeTtl(aaaa);
   const synthesized: Rr[] = [];
   for (const rr of records) {
     if (rr.rdata.length !== 4 || anyContains(policy.excludeIpv4, rr.rdata)) continue;
@@ -173,7 +185,7 @@ function planReverse(q: Dns64Question, policy: Dns64Policy, known: KnownAnswers)
     if (!v4) continue;
     const target = inAddrArpaName(v4);
     const ptrQuestion: Dns64Question = { ...q, name: target };
-    const ptr = known(ptrQuestion);
+    const ptr = (policy.ipv4onlyArpa ? ipv4onlyReverse(target) : undefined) ?? known(ptrQuestion);
     if (!ptr) return ask(ptrQuestion);
     const cname: Rr = { name: q.name, type: TYPE.CNAME, class: CLASS.IN, ttl: REVERSE_CNAME_TTL, rdata: encodeNameUncompressed(target) };
     return done({ rcode: ptr.rcode, answer: [cname, ...ptr.answer], authority: ptr.authority, additional: ptr.additional, outcome: 'reverse' });
@@ -189,7 +201,7 @@ export function isIpv4onlyArpa(name: string): boolean {
 /** RFC 8880 §7.2: the well-known A records, AAAA synthesized from them, NODATA or NXDOMAIN otherwise. */
 function ipv4onlyArpa(q: Dns64Question, policy: Dns64Policy): Dns64Answer {
   const apex = nameKey(q.name) === 'ipv4only.arpa';
-  const soa: Rr = { name: 'ipv4only.arpa.', type: TYPE.SOA, class: CLASS.IN, ttl: IPV4ONLY_TTL, rdata: ipv4onlySoaRdata() };
+  const soa: Rr = { name: 'ipv4only.arpa.', type: TYPE.SOA, class: CLASS.IN, ttl: IPV4ONLY_SOA_TTL, rdata: ipv4onlySoaRdata() };
   if (!apex) return { rcode: RCODE.NXDOMAIN, answer: [], authority: [soa], additional: [], outcome: 'ipv4only-arpa' };
   const answer: Rr[] = [];
   if (q.type === TYPE.A) for (const v4 of IPV4ONLY_ADDRESSES) answer.push({ name: q.name, type: TYPE.A, class: CLASS.IN, ttl: IPV4ONLY_TTL, rdata: Buffer.from(v4) });
@@ -202,8 +214,15 @@ function ipv4onlyArpa(q: Dns64Question, policy: Dns64Policy): Dns64Answer {
   return { rcode: RCODE.NOERROR, answer, authority: answer.length === 0 ? [soa] : [], additional: [], outcome: 'ipv4only-arpa' };
 }
 
+/** RFC 8880 §7.2: 192.0.0.170 and .171 map back to ipv4only.arpa. */
+function ipv4onlyReverse(name: string): Dns64Answer | undefined {
+  const key = nameKey(name);
+  if (key !== '170.0.0.192.in-addr.arpa' && key !== '171.0.0.192.in-addr.arpa') return undefined;
+  return { rcode: RCODE.NOERROR, answer: [{ name, type: TYPE.PTR, class: CLASS.IN, ttl: IPV4ONLY_TTL, rdata: encodeNameUncompressed('ipv4only.arpa.') }], authority: [], additional: [], outcome: 'ipv4only-arpa' };
+}
+
 function ipv4onlySoaRdata(): Buffer {
   const fixed = Buffer.alloc(20);
-  [0, 0, 0, 0, IPV4ONLY_TTL].forEach((v, i) => fixed.writeUInt32BE(v, i * 4));
-  return Buffer.concat([encodeNameUncompressed('ipv4only.arpa.'), encodeNameUncompressed('nobody.invalid.'), fixed]);
+  IPV4ONLY_SOA_TIMERS.forEach((v, i) => fixed.writeUInt32BE(v, i * 4));
+  return Buffer.concat([encodeNameUncompressed('ipv4only.arpa.'), encodeNameUncompressed('.'), fixed]);
 }

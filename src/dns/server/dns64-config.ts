@@ -26,6 +26,7 @@ export const dns64FileSchema = z.strictObject({
   'exclude-private': z.boolean().optional(),
   'ipv4only-arpa': z.boolean().optional(),
   'reverse-ptr': z.boolean().optional(),
+  'synthesize-on-error': z.boolean().optional(),
   'timeout-ms': z.number().int().min(10).max(60_000).optional(),
   rounds: z.number().int().min(1).max(10).optional(),
   'max-udp-payload': z.number().int().min(512).max(65535).optional(),
@@ -61,6 +62,7 @@ export interface Dns64Flags {
   excludePrivate?: boolean;
   ipv4onlyArpa?: boolean;
   reversePtr?: boolean;
+  synthesizeOnError?: boolean;
   timeoutMs?: number;
   rounds?: number;
   maxUdpPayload?: number;
@@ -109,6 +111,7 @@ export function flagsFromFile(source: YamlSource): Dns64Flags & { prefixRules?: 
   set('excludePrivate', value['exclude-private']);
   set('ipv4onlyArpa', value['ipv4only-arpa']);
   set('reversePtr', value['reverse-ptr']);
+  set('synthesizeOnError', value['synthesize-on-error']);
   set('timeoutMs', value['timeout-ms']);
   set('rounds', value.rounds);
   set('maxUdpPayload', value['max-udp-payload']);
@@ -135,6 +138,7 @@ export function buildDns64Config(flags: Dns64Flags, file: ReturnType<typeof flag
   const excludePrivate = pick('excludePrivate');
   const ipv4onlyArpa = pick('ipv4onlyArpa');
   const reversePtr = pick('reversePtr');
+  const synthesizeOnError = pick('synthesizeOnError');
   const policy = buildPolicy({
     ...(prefixes ? { prefixes } : {}),
     ...(mappedIn ? { mappedIn } : {}),
@@ -143,6 +147,7 @@ export function buildDns64Config(flags: Dns64Flags, file: ReturnType<typeof flag
     ...(excludePrivate !== undefined ? { excludePrivate } : {}),
     ...(ipv4onlyArpa !== undefined ? { ipv4onlyArpa } : {}),
     ...(reversePtr !== undefined ? { reversePtr } : {}),
+    ...(synthesizeOnError !== undefined ? { synthesizeOnError } : {}),
   });
   const http = pick('http');
   const maxUdpPayload = pick('maxUdpPayload');
