@@ -29,7 +29,10 @@ export async function buildImage(recipe: ImageRecipe, opts: BuildOptions = {}): 
     log(`building ${recipe.tag}: staging a root filesystem in ${stage}`);
     await stageRootfs(recipe, stage, opts);
     log(`building ${recipe.tag}: docker import`);
+    const previous = await imageId(recipe.tag);
     await importRootfs(stage, recipe, opts);
+    // A rebuild leaves the old image untagged: remove it (docker refuses while a container uses it).
+    if (previous && previous !== (await imageId(recipe.tag))) await execa('docker', ['rmi', previous], { reject: false });
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
@@ -134,6 +137,11 @@ async function importRootfs(stage: string, recipe: ImageRecipe, opts: BuildOptio
     const why = r.exitCode === undefined ? r.shortMessage : (r.stderr || t.stderr || `exit ${r.exitCode ?? t.exitCode}`).toString().trim();
     throw new ImageBuildError('containerlab.image-import', `docker import of ${recipe.tag} failed: ${why}`, { hint: 'is dockerd running? (apt-get install docker.io, then start dockerd)' });
   }
+}
+
+async function imageId(tag: string): Promise<string | undefined> {
+  const r = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { reject: false });
+  return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
 
 /** Exists in the stage: symlinks there point at absolute paths of the image, not of the host. */

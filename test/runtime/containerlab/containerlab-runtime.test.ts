@@ -3,55 +3,23 @@
  * containerlab stand-in in test/support/fake-containerlab (containerlab itself cannot be
  * installed here). Runs as root with Docker in CI; skips elsewhere with the reason.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import { ContainerlabRuntime } from '../../../src/runtime/containerlab/containerlab-runtime.js';
 import { DockerEngine } from '../../../src/runtime/containerlab/docker.js';
 import { ContainerlabMissingError, DockerUnavailableError } from '../../../src/runtime/containerlab/errors.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
-import type { Lab } from '../../../src/topology/lab.js';
-import { needTools } from '../../support/need-tools.js';
+import { dockerReason, eventually, FAKE_CONTAINERLAB, labFrom, labContainers as containersOf, removeLabContainers } from './docker-support.js';
 
-const FAKE = join(import.meta.dirname, '../../support/fake-containerlab/containerlab');
-
-function dockerReason(): string | undefined {
-  const tools = needTools(['docker', 'ip', 'nsenter', 'ldd', 'busybox', 'bird', 'birdc', 'tc', 'dig'], { root: true });
-  if (tools) return tools;
-  const info = spawnSync('docker', ['info'], { encoding: 'utf8' });
-  if (info.status === 0) return undefined;
-  const reason = `no Docker engine answers (${(info.stderr || '').trim().split('\n')[0]})`;
-  if (process.env.CI) throw new Error(`CI must run this test but ${reason}; .ci/run starts dockerd`);
-  console.warn(`skipping: ${reason}`);
-  return reason;
-}
-
-async function lab(): Promise<Lab> {
-  const r = await compileTopologyFile(join(import.meta.dirname, 'three-node.yml'), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = () => labFrom('three-node.yml');
+const labContainers = () => containersOf('clabtest');
 
 /** Whether this kernel has sch_netem, asked in a private network namespace. */
 function hostHasNetem(): boolean {
   return spawnSync('unshare', ['-n', 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms']).status === 0;
-}
-
-const labContainers = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=containerlab=clabtest'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-
-async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} not seen within ${ms / 1000} s; last: ${JSON.stringify(last)}`);
 }
 
 describe('containerlab runtime errors (no Docker needed)', () => {
@@ -78,11 +46,11 @@ const reason = dockerReason();
 describe.skipIf(reason)('ContainerlabRuntime on Docker with the containerlab stand-in (root)', () => {
   const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-clab-'));
   const lines: string[] = [];
-  const rt = new ContainerlabRuntime({ runRoot, containerlab: FAKE, log: (l) => lines.push(l) });
+  const rt = new ContainerlabRuntime({ runRoot, containerlab: FAKE_CONTAINERLAB, log: (l) => lines.push(l) });
   afterAll(async () => {
     await rt.down().catch(() => undefined);
     // Only what this test created: the clabtest lab's containers.
-    for (const id of labContainers()) execFileSync('docker', ['rm', '-f', id]);
+    removeLabContainers('clabtest');
     rmSync(runRoot, { recursive: true, force: true });
   });
 
