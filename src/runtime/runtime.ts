@@ -18,7 +18,9 @@ export type RuntimeCapability =
   | 'exec'         // run a command on a node
   | 'link-state'   // take links down and up
   | 'netem'        // delay / loss / rate on links
-  | 'node-control'; // stop and start nodes
+  | 'node-control'  // stop and start nodes
+  | 'overlay'       // ZeroTier-style overlay: a member's networks and addresses, authorization at the controller
+  | 'overlay-paths'; // how overlay members reach each other (direct underlay path or relay)
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -82,6 +84,25 @@ export interface ReachObservation {
   rttMs?: number;
 }
 
+/** One overlay network as a member sees it (`zerotier-cli listnetworks`). */
+export interface OverlayNetworkObservation {
+  network: string;
+  status: 'OK' | 'ACCESS_DENIED' | 'NOT_FOUND' | 'REQUESTING_CONFIGURATION';
+  /** Assigned addresses with prefix length. */
+  addresses: string[];
+  /** Peers the member's config lists (node names). */
+  peers: string[];
+}
+
+/** How a member reaches one peer (`zerotier-cli peers`). */
+export interface OverlayPeerObservation {
+  /** Node name. */
+  peer: string;
+  link: 'direct' | 'relay';
+  /** The underlay endpoint in use (`address:port`) on a direct link. */
+  path?: string;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -129,6 +150,13 @@ export interface Runtime {
   bgpRoutes(node: string, prefix: string | undefined, opts?: CallOptions): Promise<RouteObservation[]>;
   dnsQuery(from: string, query: DnsQuery, opts?: CallOptions): Promise<DnsObservation>;
   reach(from: string, query: ReachQuery, opts?: CallOptions): Promise<ReachObservation>;
+
+  /** Overlay (capability `overlay`): the member's networks. Runtimes without overlays leave these out. */
+  overlayNetworks?(node: string, opts?: CallOptions): Promise<OverlayNetworkObservation[]>;
+  /** Overlay (capability `overlay-paths`): how the member reaches its peers. */
+  overlayPeers?(node: string, opts?: CallOptions): Promise<OverlayPeerObservation[]>;
+  /** Overlay (capability `overlay`): authorize or deauthorize a member at its network's controller. */
+  overlayAuthorize?(member: string, authorized: boolean, opts?: CallOptions): Promise<void>;
 
   /** Milliseconds on the runtime's clock (virtual on sim). */
   now(): number;

@@ -13,7 +13,7 @@ import { writeTree } from '../../files/write-tree.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError } from '../errors.js';
 import type {
-  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, ReachObservation, ReachQuery, RouteObservation,
+  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, OverlayNetworkObservation, OverlayPeerObservation, ReachObservation, ReachQuery, RouteObservation,
   Runtime, RuntimeCapability, SessionObservation,
 } from '../runtime.js';
 import { hostCommands, type CommandRunner } from './commands.js';
@@ -21,6 +21,7 @@ import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
+import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
 import { bgpObservers } from './observers/index.js';
 import type { BgpObserver, ObserveContext } from './observers/observer.js';
 
@@ -41,7 +42,7 @@ const ROUTE_RETRIES = 30;
 
 export class NetnsRuntime implements Runtime {
   readonly name = 'netns' as const;
-  readonly capabilities: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control']);
+  readonly capabilities: ReadonlySet<RuntimeCapability> = new Set<RuntimeCapability>(['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control', 'overlay', 'overlay-paths']);
   private readonly commands: CommandRunner;
   private readonly runRoot: string;
   private readonly log: (line: string) => void;
@@ -299,6 +300,18 @@ export class NetnsRuntime implements Runtime {
     const host = q.to.includes(':') ? `[${q.to}]` : q.to;
     const r = await this.exec(from, ['timeout', '3', 'bash', '-c', `exec 3<>/dev/tcp/${q.to}/${q.port}`], opts);
     return { reachable: r.exitCode === 0, detail: r.exitCode === 0 ? `connected to ${host}:${q.port}` : r.exitCode === 124 ? `no answer from ${host}:${q.port} within 3s` : r.stderr.trim() || `exit ${r.exitCode}` };
+  }
+
+  overlayNetworks(node: string): Promise<OverlayNetworkObservation[]> {
+    return netnsOverlayNetworks(this.requireLab(), (n) => this.plan!.dirs.runOf(n), node);
+  }
+
+  overlayPeers(node: string): Promise<OverlayPeerObservation[]> {
+    return netnsOverlayPeers(this.requireLab(), (n) => this.plan!.dirs.runOf(n), node);
+  }
+
+  overlayAuthorize(member: string, authorized: boolean): Promise<void> {
+    return netnsOverlayAuthorize(this.requireLab(), (n) => this.plan!.dirs.runOf(n), member, authorized);
   }
 
   now(): number {

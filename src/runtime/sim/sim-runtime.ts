@@ -14,9 +14,10 @@ import type { Output } from '../../bgp/speaker/index.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
 import type {
-  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
+  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, OverlayNetworkObservation, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
 } from '../runtime.js';
 import { SimBgpNode } from './bgp-node.js';
+import { SimZtOverlay } from './zt-overlay.js';
 import { SimDnsNode } from './dns-node.js';
 import { configWriters, type ConfigWriterRegistry } from '../../emit/config-writers.js';
 import { EventQueue, type ScheduledEvent } from './event-queue.js';
@@ -57,6 +58,7 @@ export class SimRuntime implements Runtime {
   private lab: Lab | undefined;
   private network: SimNetwork | undefined;
   private readonly bgp = new Map<string, SimBgpNode>();
+  private overlay: SimZtOverlay | undefined;
   private readonly dns = new Map<string, SimDnsNode>();
   private readonly writers: ConfigWriterRegistry;
   private readonly wakeups = new Map<string, ScheduledEvent>();
@@ -78,6 +80,7 @@ export class SimRuntime implements Runtime {
     if (unsupported.length) throw new RuntimeError('sim.unsupported-kind', `these nodes cannot run in the sim runtime: ${unsupported.join('; ')}`, { hint: 'use --runtime netns for this lab' });
     this.lab = lab;
     this.network = new SimNetwork(lab, seededRandom(this.seed));
+    if (lab.nodes.some((n) => getKind(n.kind).sim === 'zerotier')) this.overlay = this.newOverlay(lab);
     for (const node of lab.nodes) {
       const kind = getKind(node.kind);
       if (node.bgp && kind.sim === 'bgp-speaker') this.startBgp(node.name);
@@ -95,6 +98,7 @@ export class SimRuntime implements Runtime {
     this.connections.clear();
     this.bgp.clear();
     this.dns.clear();
+    this.overlay = undefined;
     this.lab = undefined;
     this.network = undefined;
   }
@@ -192,6 +196,22 @@ export class SimRuntime implements Runtime {
     if (!engine || !serverNode || !net.isRunning(serverNode) || !there || !back) return { rcode: 'TIMEOUT', answers: [], elapsedMs: 0 };
     const rtt = 2 * net.transitDelay(there.links);
     return { ...engine.query(q, Math.floor(this.queue.now() / 1000)), elapsedMs: rtt };
+  }
+
+  private newOverlay(lab: Lab): SimZtOverlay {
+    const random = seededRandom(this.seed ^ 0x5a7e);
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(random.next() * 256));
+    return new SimZtOverlay(lab, bytes, { canReach: (node, address) => this.net().isRunning(node) && this.net().path(node, address) !== undefined, now: () => this.queue.now() });
+  }
+
+  async overlayNetworks(node: string): Promise<OverlayNetworkObservation[]> {
+    if (!this.overlay) throw new RuntimeError('sim.no-overlay', `lab ${this.requireLab().name} has no zerotier nodes`);
+    return this.overlay.networks(node);
+  }
+
+  async overlayAuthorize(member: string, authorized: boolean): Promise<void> {
+    if (!this.overlay) throw new RuntimeError('sim.no-overlay', `lab ${this.requireLab().name} has no zerotier nodes`);
+    this.overlay.authorize(member, authorized);
   }
 
   async reach(): Promise<ReachObservation> {
