@@ -41,6 +41,7 @@ for (let i = 1; i < routers; i++) add(i, pick(i)); // a random tree keeps it con
 for (let t = 0; t < routers * extra * 4 && links.length < routers - 1 + routers * extra; t++) add(pick(routers), pick(routers));
 const text = stringify({ name: 'simbench', addressing: { loopback: { ipv4: '10.255.0.0/16' }, links: { ipv4: '10.0.0.0/14' } }, nodes, links });
 
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const compiled = compileTopology(parseYamlSource(text, 'bench.yml'), { kinds: kindCatalog });
 if (!compiled.lab) throw new Error(compiled.diagnostics.slice(0, 5).map((d) => d.message).join('\n'));
@@ -61,6 +62,7 @@ while (virtual < 600_000) {
   }
 }
 const tRun = performance.now() - t1;
+const cpu = process.cpuUsage(cpu0);
 globalThis.gc?.();
 const mem = process.memoryUsage();
 const result = {
@@ -72,10 +74,13 @@ const result = {
   virtualSeconds: virtual / 1000,
   wallSeconds: Number(((tCompile + tRun) / 1000).toFixed(2)),
   compileSeconds: Number((tCompile / 1000).toFixed(2)),
+  // Wall time on a shared 2-core machine depends on its other load; CPU time much less so.
+  cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
   events: rt.eventsExecuted(),
   heapMiB: Math.round(mem.heapUsed / 2 ** 20),
   rssMiB: Math.round(mem.rss / 2 ** 20),
   targetSeconds: 10,
+  node: process.version,
 };
 console.table([result]);
 const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'sim.json');

@@ -11,7 +11,7 @@ import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
 import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
 import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
-import { AttributeInterner } from './intern.js';
+import { AttributeInterner, routeAttributes } from './intern.js';
 import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
 import type { ExportRejection, RuleContext } from './rules.js';
 import type {
@@ -191,8 +191,9 @@ export class Rib {
     if (a.mpUnreach) for (const p of a.mpUnreach.withdrawn) this.withdrawFrom(t, p, changes);
     const reach = a.mpReach?.nlri ?? [];
     if (update.nlri.length === 0 && reach.length === 0) return changes;
-    // Interning and the import checks run once per UPDATE, not per prefix.
-    const attrs = this.interner.intern(a);
+    // Interning and the import checks run once per UPDATE, not per prefix. Without a pre-policy
+    // table the received set is not kept, so only the imported one (checkImport) is interned.
+    const attrs = t.peer.keepPrePolicy ? this.interner.intern(a) : routeAttributes(a);
     const checked = this.checkImport(t, attrs);
     for (const list of [update.nlri, reach]) {
       for (const p of list) {
@@ -351,6 +352,11 @@ export class Rib {
   best(prefix: string): { path: PathRecord; reason: DecisionReason } | undefined {
     const d = this.destinations.get(prefix);
     return d?.best ? { path: d.best, reason: d.reason } : undefined;
+  }
+
+  /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
+  bestPath(prefix: string): PathRecord | undefined {
+    return this.destinations.get(prefix)?.best;
   }
 
   /** Every imported (post-policy) path for a prefix. */

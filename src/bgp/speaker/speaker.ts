@@ -37,7 +37,7 @@ import { applyPolicyChain, type NamedPolicy } from '../policy/evaluate.js';
 import { compilePolicy } from '../policy/compile.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
-import { AdjRibOut, exportRejection, Rib, type BestChange, type ImportPolicy, type PathRecord } from '../rib/index.js';
+import { AdjRibOut, exportRejection, Rib, type BestChange, type ImportPolicy, type PathRecord, type RibPeer } from '../rib/index.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { LOCAL_PEER_ID, normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
 import { emptyOutput, type Output, type SessionState } from './events.js';
@@ -73,8 +73,13 @@ interface PeerState {
   /** Interned attribute sets as last sent (compared by identity). */
   adjOut: AdjRibOut;
   pending: Set<string>;
-  /** exportFor results by Loc-RIB attribute object, then "source|family" (null: not exported). Cleared with the session. */
-  exportCache: WeakMap<PathAttributes, Map<string, PathAttributes | null>>;
+  /** exportFor results per family, by Loc-RIB attribute object, then source peer (null: not exported). Cleared with the session. */
+  exportCache: ExportCache;
+  /** The peer as the RIB knows it, while established. */
+  ribPeer: RibPeer | undefined;
+  /** The export chain's verdict when it is the same for every route (see constantVerdict), for `exportChain`. */
+  exportChain: readonly NamedPolicy[] | undefined;
+  exportVerdict: 'accept' | 'reject' | undefined;
   /** End-of-RIB still owed after the initial table dump (RFC 4724 §2). */
   endOfRibDue: boolean;
 }
@@ -96,6 +101,10 @@ function constantVerdict(chain: readonly NamedPolicy[]): 'accept' | 'reject' | u
   if (!first || first.conditions.length > 0 || first.actions.length > 0 || first.verdict === 'next') return undefined;
   return first.verdict;
 }
+
+type ExportCache = Record<Family, WeakMap<PathAttributes, Map<RibPeer, PathAttributes | null>>>;
+
+const emptyExportCache = (): ExportCache => ({ 'ipv4-unicast': new WeakMap(), 'ipv6-unicast': new WeakMap() });
 
 function sameRoute(a: PathRecord | undefined, b: PathRecord | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.peer === b.peer && a.attrs === b.attrs);
@@ -323,7 +332,7 @@ export class Speaker {
     const out = emptyOutput();
     const p = this.peer(peerId);
     if (!p.session) return out;
-    p.exportCache = new WeakMap();
+    p.exportCache = emptyExportCache();
     if (opts.full) p.adjOut.clear();
     for (const { prefix } of p.adjOut.entries()) p.pending.add(prefix);
     for (const { prefix } of this.rib.locRib()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
@@ -435,7 +444,10 @@ export class Speaker {
       mraiNextAt: 0,
       adjOut: new AdjRibOut(),
       pending: new Set(),
-      exportCache: new WeakMap(),
+      exportCache: emptyExportCache(),
+      ribPeer: undefined,
+      exportChain: undefined,
+      exportVerdict: undefined,
       endOfRibDue: false,
     };
   }
@@ -517,9 +529,10 @@ export class Speaker {
     p.families = new Set();
     p.adjOut.clear();
     p.pending.clear();
-    p.exportCache = new WeakMap();
+    p.exportCache = emptyExportCache();
     p.endOfRibDue = false;
     if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
+    p.ribPeer = undefined;
     this.publish(out);
   }
 
@@ -567,7 +580,7 @@ export class Speaker {
     p.ctx = sessionCodecContext(session);
     p.families = new Set(session.families.filter((f) => p.cfg.families.includes(f)));
     if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
-    this.rib.addPeer({
+    p.ribPeer = this.rib.addPeer({
       id: p.cfg.id,
       address: p.cfg.address,
       asn: p.cfg.remoteAsn,
@@ -648,10 +661,10 @@ export class Speaker {
   private publish(out: Output): void {
     if (this.changed.size === 0) return;
     for (const [prefix, before] of this.changed) {
-      const now = this.rib.best(prefix);
-      if (sameRoute(before, now?.path)) continue;
+      const now = this.rib.bestPath(prefix);
+      if (sameRoute(before, now)) continue;
       const previous = before ? { previous: before.peer.id } : {};
-      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.path.peer.id, attributes: now.path.attrs, reason: now.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
+      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: this.rib.best(prefix)!.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
       const family = familyOfPrefix(prefix);
       for (const p of this.peers.values()) if (p.session && p.families.has(family)) p.pending.add(prefix);
     }
@@ -716,11 +729,15 @@ export class Speaker {
    * route before the eBGP rewrite), then the eBGP/iBGP attribute rules.
    */
   private exportFor(p: PeerState, prefix: string): PathAttributes | undefined {
-    const best = this.rib.best(prefix)?.path;
-    if (!best || exportRejection(best, this.rib.peer(p.cfg.id), this.rib.rules)) return undefined;
+    const best = this.rib.bestPath(prefix);
+    if (!best || !p.ribPeer || exportRejection(best, p.ribPeer, this.rib.rules)) return undefined;
     const family = familyOfPrefix(prefix);
     const own = this.ownNextHop(p, family);
-    const verdict = constantVerdict(p.cfg.export);
+    if (p.exportChain !== p.cfg.export) {
+      p.exportChain = p.cfg.export;
+      p.exportVerdict = constantVerdict(p.exportChain);
+    }
+    const verdict = p.exportVerdict;
     let set = best.attrs;
     if (verdict === 'reject') return undefined;
     if (verdict === undefined) {
@@ -730,19 +747,19 @@ export class Speaker {
     }
     // Unchanged by policy, the result depends only on the shared attribute object, the source and the family:
     // reuse it, so a table of a million routes with a few thousand attribute sets builds a few thousand outputs.
+    // Interned, so the Adj-RIB-Out compares by identity, also across a cleared cache (soft reset out).
     const cacheable = set === best.attrs;
-    const cacheKey = `${best.peer.id}|${family}`;
+    const cache = p.exportCache[family];
     if (cacheable) {
-      const hit = p.exportCache.get(set)?.get(cacheKey);
+      const hit = cache.get(set)?.get(best.peer);
       if (hit !== undefined) return hit ?? undefined;
     }
     const raw = this.exportAttributes(p, best, set, own);
     const result = raw === undefined ? undefined : this.rib.intern(raw);
-    if (cacheable) {
-      let m = p.exportCache.get(set);
-      if (!m) p.exportCache.set(set, (m = new Map()));
-      m.set(cacheKey, result ?? null);
-    }
+    if (!cacheable) return result;
+    let m = cache.get(set);
+    if (!m) cache.set(set, (m = new Map()));
+    m.set(best.peer, result ?? null);
     return result;
   }
 

@@ -68,7 +68,9 @@ export class SimBgpNode {
       };
     });
     this.speaker = new Speaker(
-      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), peers: peerConfigs },
+      // No pre-policy Adj-RIB-In, as BIRD without `import table` and FRR without soft-reconfiguration
+      // inbound: a 1,000-router sim holds tens of millions of routes, and nothing in sim reads them.
+      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), keepPrePolicy: false, peers: peerConfigs },
       { now },
     );
   }
@@ -93,7 +95,7 @@ export class SimBgpNode {
         peerAsn: (p.session.a.node === this.node.name ? p.session.b : p.session.a).asn,
         state: this.speaker.sessionState(p.id).toLowerCase() as SessionState,
         prefixesAccepted: counts?.accepted ?? 0,
-        prefixesReceived: counts?.received ?? 0,
+        // Not known without the pre-policy table (see keepPrePolicy above).
       };
     });
   }
