@@ -28,6 +28,8 @@ function manyA(name: string, n: number): Rr[] {
 const soa: Rr = { name: 'example.org', type: TYPE.SOA, class: 1, ttl: 300, rdata: Buffer.concat([Buffer.from('\x02ns\x07example\x03org\x00', 'latin1'), Buffer.from('\x01h\x07example\x03org\x00', 'latin1'), Buffer.from('000000010000000100000001000000010000012c', 'hex')]) };
 const known = (m: Record<number, UpstreamAnswer>): KnownAnswers => (q: Dns64Question) => m[q.type];
 
+const rcode = (bytes: Buffer) => (packet.decode(bytes) as { rcode?: string }).rcode;
+
 function finish(step: Dns64Step): Buffer {
   if (step.kind !== 'response' || !step.bytes) throw new Error(`expected a response, got ${step.kind}`);
   return step.bytes;
@@ -70,8 +72,8 @@ describe('respondDns64', () => {
   it('answers FORMERR, NOTIMP and BADVERS itself, and stays silent for responses', () => {
     const q = query('a.example.org', 'A');
     const garbled = Buffer.concat([q.subarray(0, 12), Buffer.from([0x3f, 0x61])]);
-    expect(packet.decode(finish(respondDns64(garbled, { policy, transport: 'udp', known: () => undefined }))).rcode).toBe('FORMERR');
-    expect(packet.decode(finish(respondDns64(query('a.example.org', 'A', { opcode: 2 /* STATUS */ }), { policy, transport: 'udp', known: () => undefined }))).rcode).toBe('NOTIMP');
+    expect(rcode(finish(respondDns64(garbled, { policy, transport: 'udp', known: () => undefined })))).toBe('FORMERR');
+    expect(rcode(finish(respondDns64(query('a.example.org', 'A', { opcode: 2 /* STATUS */ }), { policy, transport: 'udp', known: () => undefined })))).toBe('NOTIMP');
     const v1 = Buffer.from(q);
     v1[v1.length - 5] = 1; // OPT version 1
     const badvers = decodeMessage(finish(respondDns64(v1, { policy, transport: 'udp', known: () => undefined })));
@@ -79,7 +81,7 @@ describe('respondDns64', () => {
     const resp = Buffer.from(q);
     resp[2] = (resp[2] ?? 0) | 0x80;
     expect(readQuery(resp)).toMatchObject({ kind: 'response', bytes: undefined });
-    expect(packet.decode(finish(respondDns64(query('a.example.org', 'AXFR'), { policy, transport: 'tcp', known: () => undefined }))).rcode).toBe('NOTIMP');
+    expect(rcode(finish(respondDns64(query('a.example.org', 'AXFR'), { policy, transport: 'tcp', known: () => undefined })))).toBe('NOTIMP');
   });
 
   test.prop([fc.uint8Array({ minLength: 0, maxLength: 80 })])('never throws on arbitrary bytes', (bytes) => {
@@ -102,7 +104,7 @@ describe('upstreamAnswer', () => {
     const a = upstreamAnswer(decodeMessage(msg));
     const cname = a.answer[0]!;
     expect(cname.rdata.includes(0xc0)).toBe(false);
-    expect(packet.cname.decode(Buffer.concat([Buffer.from([0, cname.rdata.length]), cname.rdata]))).toBe('target.example.org');
+    expect(cname.rdata.toString('latin1')).toBe('\x06target\x07example\x03org\x00');
     const soaRr = a.authority[0]!;
     expect(soaRr.rdata.readUInt32BE(soaRr.rdata.length - 4)).toBe(5);
     const mx = a.additional[0]!;
