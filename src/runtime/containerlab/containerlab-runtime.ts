@@ -147,8 +147,15 @@ export class ContainerlabRuntime implements Runtime {
       if (r.exitCode !== 0) this.log(`containerlab destroy: ${lastLines(r.stderr || r.stdout)}`);
     }
     // Whatever destroy missed (or could not run for): the lab's containers by containerlab's label.
+    // A create request the engine had accepted before an abort may still land: sweep until the
+    // label finds nothing twice in a row (bounded).
     await this.docker.requireEngine().then(async () => {
-      for (const c of await this.docker.labContainers(lab.name)) await this.docker.remove(c.id);
+      for (let round = 0, quiet = 0; round < 10 && quiet < 2; round++) {
+        const left = await this.docker.labContainers(lab.name);
+        for (const c of left) await this.docker.remove(c.id);
+        quiet = left.length ? 0 : quiet + 1;
+        if (quiet < 2) await sleep(250);
+      }
     }, (err: Error) => this.log(`docker: ${err.message}`));
     for (const bridge of state?.bridges ?? lanBridges(lab).map((b) => b.bridge)) {
       await execa('ip', ['link', 'del', bridge], { reject: false });
@@ -373,8 +380,22 @@ export class ContainerlabRuntime implements Runtime {
     if (r.exitCode !== 0) throw new RuntimeError('containerlab.host-command', `${argv.join(' ')} failed: ${lastLines(r.stderr)}`, { hint: 'the containerlab runtime needs root for host links and bridges' });
   }
 
+  /**
+   * Run a command; an abort stops its whole process group (containerlab's own children, e.g.
+   * a docker CLI half-way through creating a container), not only the command itself.
+   */
   private async run(file: string, args: string[], opts: CallOptions, timeout: number): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const r = await execa(file, args, { reject: false, timeout, stdin: 'ignore', ...(opts.signal ? { cancelSignal: opts.signal } : {}) });
+    opts.signal?.throwIfAborted();
+    const child = execa(file, args, { reject: false, timeout, stdin: 'ignore', detached: true, cleanup: true });
+    const onAbort = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const r = await child.finally(() => opts.signal?.removeEventListener('abort', onAbort));
     if (opts.signal?.aborted) throw opts.signal.reason;
     return { exitCode: r.exitCode ?? 127, stdout: String(r.stdout ?? ''), stderr: r.exitCode === undefined ? (r.shortMessage ?? '') : String(r.stderr ?? '') };
   }

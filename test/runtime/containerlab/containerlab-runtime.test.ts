@@ -103,4 +103,16 @@ describe.skipIf(reason)('ContainerlabRuntime on Docker with the containerlab sta
     expect(labContainers()).toEqual([]);
     expect(existsSync(join(runRoot, 'clabtest'))).toBe(false);
   }, 300_000);
+
+  it('an abort during deploy stops it and removes what it had created', async () => {
+    const controller = new AbortController();
+    const up = rt.up(await lab(), { signal: controller.signal });
+    // Abort once the first container exists: deploy is under way.
+    const deadline = Date.now() + 60_000;
+    while (labContainers().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    controller.abort(new Error('interrupted by the test'));
+    await expect(up).rejects.toThrow(/interrupted by the test/);
+    expect(labContainers()).toEqual([]);
+    expect(existsSync(join(runRoot, 'clabtest'))).toBe(false);
+  }, 120_000);
 });
