@@ -16,6 +16,7 @@ import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
 import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
 import { PeerCounters } from './metrics.js';
+import { connectWithKey, setListenerKey, tcpMd5 } from './tcp-md5.js';
 import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
 
 export interface DaemonOptions {
@@ -61,6 +62,8 @@ export class BgpDaemon {
   private readonly peers = new Map<string, PeerLink>();
   private readonly byAddress = new Map<string, PeerLink>();
   private readonly servers: Server[] = [];
+  /** Listening address of each server (for per-peer TCP MD5 keys). */
+  private readonly listenAddress = new Map<Server, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly log: (event: Record<string, unknown>) => void;
@@ -123,6 +126,7 @@ export class BgpDaemon {
     if (!link) return;
     this.apply(this.speaker.removePeer(id, reason));
     link.connecting?.destroy();
+    this.setMd5Keys(link, undefined);
     this.peers.delete(id);
     if (this.byAddress.get(plainAddress(link.cfg.address)) === link) this.byAddress.delete(plainAddress(link.cfg.address));
   }
@@ -170,6 +174,7 @@ export class BgpDaemon {
     for (const id of [...plan.restarted.map((r) => r.peer), ...plan.added]) {
       const { p, i } = byId.get(id)!;
       this.speaker.addPeer(this.addLink(next, p, i, kept.get(id)));
+      this.setMd5Keys(this.peers.get(id)!, p['md5-password']);
       this.apply(this.speaker.startPeer(id));
     }
     for (const r of plan.softReset) {
@@ -214,6 +219,7 @@ export class BgpDaemon {
   /** Listen, start every peer, originate the configured prefixes. */
   async start(): Promise<void> {
     for (const address of this.config.listen.address) await this.listen(address);
+    for (const link of this.peers.values()) this.setMd5Keys(link, link.cfg['md5-password']);
     for (const id of this.peers.keys()) this.apply(this.speaker.startPeer(id));
     for (const prefix of this.config.originate) this.apply(this.speaker.originate(prefix, { origin: 0 }));
     this.log({ msg: 'started', asn: this.config.asn, routerId: this.config['router-id'], port: this.listenPort, peers: this.peers.size });
@@ -275,6 +281,12 @@ export class BgpDaemon {
     this.timer.unref?.();
   }
 
+  /** RFC 2385 key for the peer on every listener (an empty key removes it). */
+  private setMd5Keys(link: PeerLink, key: string | undefined): void {
+    if (!key && !link.cfg['md5-password']) return;
+    for (const server of this.servers) setListenerKey(server, this.listenAddress.get(server)!, link.cfg.address, key ?? '');
+  }
+
   private listen(address: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -289,6 +301,7 @@ export class BgpDaemon {
       const ipv6Only = isIPv6(address) && (address !== '::' || this.config.listen.address.some((a) => !isIPv6(a)));
       server.listen({ host: address, port: this.listenPort, ipv6Only }, () => {
         this.servers.push(server);
+        this.listenAddress.set(server, address);
         resolve();
       });
     });
@@ -314,7 +327,9 @@ export class BgpDaemon {
   private connect(id: string): void {
     const link = this.peers.get(id);
     if (!link || link.socket || link.connecting || this.stopped) return;
-    const socket = tcpConnect({ host: link.cfg.address, port: link.cfg.port ?? 179, localAddress: link.cfg['local-address'], noDelay: true });
+    const target = { host: link.cfg.address, port: link.cfg.port ?? 179, localAddress: link.cfg['local-address'] };
+    const key = link.cfg['md5-password'];
+    const socket = key ? connectWithKey({ ...target, key }) : tcpConnect({ ...target, noDelay: true });
     link.connecting = socket;
     socket.once('connect', () => {
       if (link.connecting !== socket) return;
@@ -362,8 +377,9 @@ function peerProblem(p: BgpdPeerConfig, i: number): BgpdError | undefined {
   if (!p['local-address']) {
     return new BgpdError('bgpd.local-address', `peers[${i}] (${p.address}) has no local-address`, { hint: 'flatlab bgpd announces its session address as NEXT_HOP: set local-address to this router\'s address towards the peer' });
   }
-  if (p['md5-password']) {
-    return new BgpdError('bgpd.md5', `peers[${i}] (${p.address}) sets md5-password, which flatlab bgpd cannot apply (Node sockets expose no TCP_MD5SIG; see docs/bgpd-config.md)`, { hint: 'remove md5-password, or use BIRD/FRR for that session' });
+  const md5 = p['md5-password'] ? tcpMd5() : undefined;
+  if (md5 && 'unavailable' in md5) {
+    return new BgpdError('bgpd.md5', `peers[${i}] (${p.address}) sets md5-password, but TCP MD5 is unavailable: ${md5.unavailable}`, { hint: 'see docs/bgpd-config.md, "TCP MD5"' });
   }
   return undefined;
 }
