@@ -54,6 +54,16 @@ export function sixPlaneAddress(network: NetworkId, member: MemberId): string {
   return `${ipv6FromBigInt(v)}/80`;
 }
 
+/**
+ * The whole 6PLANE network, `fc` + folded network id, a /40: ZeroTier routes it onto the
+ * network's device so every member's /80 is reachable through neighbour discovery there.
+ */
+export function sixPlaneNetwork(network: NetworkId): string {
+  const nwid = networkIdToBigInt(network);
+  const folded = ((nwid >> 32n) ^ nwid) & 0xffffffffn;
+  return `${ipv6FromBigInt((0xfcn << 120n) | (folded << 88n))}/40`;
+}
+
 /** First MAC octet for a network (MAC::firstOctetForNetwork). */
 export function firstOctetForNetwork(network: NetworkId): number {
   const o = (Number(networkIdToBigInt(network) & 0xffn) & 0xfe) | 0x02;

@@ -8,10 +8,21 @@
  * Checks compare subsets: `addresses` and `peers` must all be present, `not-peers` absent.
  */
 import { z } from 'zod';
+import { FlatlabError } from '../../config/diagnostics.js';
 import { UnsupportedOnRuntimeError } from '../../runtime/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { checkNode } from '../lab-refs.js';
 import { defineStep } from '../step.js';
+
+/** An agent that does not answer yet (still starting) is an observation to retry, not an error. */
+async function orUnanswered<T>(call: () => Promise<T>): Promise<T | { unanswered: string }> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof FlatlabError && err.code.endsWith('.zt-agent')) return { unanswered: err.message };
+    throw err;
+  }
+}
 
 const memberArg = z.union([z.string().min(1), z.strictObject({ member: z.string().min(1) })]);
 const memberOf = (a: z.infer<typeof memberArg>): string => (typeof a === 'string' ? a : a.member);
@@ -62,9 +73,10 @@ export const ztNetwork = defineStep({
   },
   describe: (a) => `zt-network ${a.node}: ${a.status}${a.addresses.length ? ` with ${a.addresses.join(', ')}` : ''}${a.peers.length ? `, peers ${a.peers.join(', ')}` : ''}${a['not-peers'].length ? `, not ${a['not-peers'].join(', ')}` : ''}`,
   observe: async (a, ctx) => {
-    const nets = await overlay(ctx.runtime, 'zt-network').overlayNetworks(a.node, { signal: ctx.signal });
-    const n = a.network ? nets.find((x) => x.network === a.network) : nets[0];
+    const nets = await orUnanswered(() => overlay(ctx.runtime, 'zt-network').overlayNetworks(a.node, { signal: ctx.signal }));
     const expected = `${a.status}${a.addresses.length ? `, addresses ⊇ [${a.addresses.join(', ')}]` : ''}${a.peers.length ? `, peers ⊇ [${a.peers.join(', ')}]` : ''}${a['not-peers'].length ? `, no peer in [${a['not-peers'].join(', ')}]` : ''}`;
+    if ('unanswered' in nets) return { ok: false, expected, observed: nets.unanswered };
+    const n = a.network ? nets.find((x) => x.network === a.network) : nets[0];
     if (!n) return { ok: false, expected, observed: `no network${a.network ? ` ${a.network}` : ''} on ${a.node}` };
     const ok = n.status === a.status && a.addresses.every((x) => n.addresses.includes(x)) && a.peers.every((p) => n.peers.includes(p)) && !a['not-peers'].some((p) => n.peers.includes(p));
     return { ok, expected, observed: `${n.status}, addresses [${n.addresses.join(', ')}], peers [${n.peers.join(', ')}]` };
@@ -92,9 +104,10 @@ export const ztPeer = defineStep({
   },
   describe: (a) => `zt-peer ${a.node} → ${a.peer}: ${a.link}${a.path ? ` via ${a.path}` : ''}`,
   observe: async (a, ctx) => {
-    const peers = await overlay(ctx.runtime, 'zt-peer').overlayPeers(a.node, { signal: ctx.signal });
-    const p = peers.find((x) => x.peer === a.peer);
+    const peers = await orUnanswered(() => overlay(ctx.runtime, 'zt-peer').overlayPeers(a.node, { signal: ctx.signal }));
     const expected = `${a.link}${a.path ? ` via ${a.path}` : ''}`;
+    if ('unanswered' in peers) return { ok: false, expected, observed: peers.unanswered };
+    const p = peers.find((x) => x.peer === a.peer);
     if (!p) return { ok: false, expected, observed: `${a.peer} is not a peer of ${a.node} (peers: ${peers.map((x) => x.peer).join(', ') || 'none'})` };
     const pathOk = a.path === undefined || (p.path !== undefined && (p.path === a.path || p.path.split(':')[0] === a.path));
     return { ok: p.link === a.link && pathOk, expected, observed: `${p.link}${p.path ? ` via ${p.path}` : ''}` };

@@ -40,6 +40,7 @@ export class ControllerAgent {
 
   async start(apiSocket: string): Promise<void> {
     this.socket = createSocket('udp4');
+    this.socket.on('error', (err) => this.deps.log(`udp: ${err.message}`));
     this.socket.on('message', (msg, rinfo) => this.onPacket(msg, rinfo.address, rinfo.port));
     await new Promise<void>((resolve) => this.socket!.bind(this.cfg.port, resolve));
     this.api = await serveLocalApi(apiSocket, (r) => this.handleApi(r));

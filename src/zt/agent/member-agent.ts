@@ -19,7 +19,7 @@ import { AGENT_ADDRESS, AGENT_VXLAN_PORT, deviceName, KERNEL_VXLAN_PORT, kernelP
 import { serveLocalApi, type ApiRequest, type ApiResponse } from './local-api.js';
 import { chooseRoute, learnPath, newPathTable, recordReply, updateEndpoints, type PathTable } from './paths.js';
 import type { AgentDeps } from './runtime-deps.js';
-import { memberMac } from '../addresses.js';
+import { memberMac, sixPlaneAddress, sixPlaneNetwork } from '../addresses.js';
 
 export const TICK_MS = 1_000;
 /** A member with a config asks again this often (ZeroTier re-requests periodically too). */
@@ -77,9 +77,12 @@ export class MemberAgent {
   async start(apiSocket: string): Promise<void> {
     for (const c of kernelPortCommands(this.network, memberMac(this.network, this.me))) await this.deps.run(c.argv, c.input);
     this.kernel = createSocket('udp4');
+    this.kernel.on('error', (err) => this.deps.log(`kernel port: ${err.message}`));
     this.kernel.on('message', (msg) => this.onKernel(msg));
     await new Promise<void>((resolve) => this.kernel!.bind(AGENT_VXLAN_PORT, AGENT_ADDRESS, resolve));
     this.underlay = createSocket('udp4');
+    // A send to an endpoint the underlay cannot reach (a link went down) is a lost datagram, as on the wire.
+    this.underlay.on('error', (err) => this.deps.log(`underlay: ${err.message}`));
     this.underlay.on('message', (msg, rinfo) => this.onUnderlay(msg, `${rinfo.address}:${rinfo.port}`));
     await new Promise<void>((resolve) => this.underlay!.bind(this.cfg.port, resolve));
     this.api = await serveLocalApi(apiSocket, (r) => this.handleApi(r));
@@ -97,7 +100,8 @@ export class MemberAgent {
 
   private send(packet: Buffer, endpoint: string): void {
     const i = endpoint.lastIndexOf(':');
-    this.underlay?.send(packet, Number(endpoint.slice(i + 1)), endpoint.slice(0, i));
+    // An unreachable endpoint (its link is down) loses the datagram, as on the wire; the path prober notices.
+    this.underlay?.send(packet, Number(endpoint.slice(i + 1)), endpoint.slice(0, i), () => {});
   }
 
   tick(): void {
@@ -191,7 +195,9 @@ export class MemberAgent {
       peers.set(info.id, { info, key, paths, tags: new Map(info.tags), ...(old?.lastReceive !== undefined ? { lastReceive: old.lastReceive } : {}) });
     }
     this.peers = peers;
-    this.syncDevice(c.assignedAddresses, c.routes.filter((r) => r.via).map((r) => `${r.target} via ${r.via}`));
+    const routes = c.routes.filter((r) => r.via).map((r) => `${r.target} via ${r.via}`);
+    if (c.assignedAddresses.includes(sixPlaneAddress(this.network, this.me))) routes.push(sixPlaneNetwork(this.network));
+    this.syncDevice(c.assignedAddresses, routes);
   }
 
   /** Queue the `ip` commands that make the device's addresses and routes match `addresses` and `routes`. */

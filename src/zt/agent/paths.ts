@@ -2,8 +2,10 @@
  * Choosing how to reach a peer, as ZeroTier does between direct paths and relaying through a
  * root: every candidate underlay endpoint (what the controller saw, what the peer reported,
  * where the peer's packets came from) is probed with an ECHO each interval; a path is alive
- * while its last answer is younger than `aliveMs`; the alive path with the lowest round trip
- * wins, and with none alive the packet goes through the first root. Pure: time comes in.
+ * while its last answer is younger than `aliveMs`. Among alive paths the one whose address has
+ * the narrowest scope wins (a private LAN address over a global one: ZeroTier ranks paths by
+ * address scope too), then the lowest round trip; with none alive the packet goes through the
+ * first root. Pure: time comes in.
  */
 export interface PathRecord {
   endpoint: string;
@@ -44,11 +46,20 @@ export function recordReply(t: PathTable, endpoint: string, now: number, rttMs: 
 
 export type Route = { kind: 'direct'; endpoint: string } | { kind: 'relay' };
 
+/** Address scope rank, higher preferred: RFC 1918 private, then shared (RFC 6598), then everything else. */
+export function scopeRank(endpoint: string): number {
+  const [a, b] = endpoint.split(':')[0]!.split('.').map(Number) as [number, number];
+  if (a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)) return 2;
+  if (a === 100 && b >= 64 && b < 128) return 1;
+  return 0;
+}
+
 export function chooseRoute(t: PathTable, now: number, aliveMs = PATH_ALIVE_MS): Route {
   let best: PathRecord | undefined;
   for (const p of t.paths.values()) {
     if (p.lastReply === undefined || now - p.lastReply > aliveMs) continue;
-    if (!best || (p.rttMs ?? Infinity) < (best.rttMs ?? Infinity)) best = p;
+    const better = !best || scopeRank(p.endpoint) > scopeRank(best.endpoint) || (scopeRank(p.endpoint) === scopeRank(best.endpoint) && (p.rttMs ?? Infinity) < (best.rttMs ?? Infinity));
+    if (better) best = p;
   }
   // Forget learnt paths that went quiet, so a NAT mapping that changed does not linger.
   for (const [e, p] of t.paths) if (p.learned && p.lastReply !== undefined && now - p.lastReply > 10 * aliveMs) t.paths.delete(e);
