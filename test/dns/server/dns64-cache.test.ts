@@ -5,7 +5,7 @@ import { encodeNameUncompressed, type Rr, type UpstreamAnswer } from '../../../s
 import { cacheTtl, UpstreamCache } from '../../../src/dns/server/dns64-cache.js';
 import { RCODE, TYPE } from '../../../src/dns/wire/constants.js';
 
-const q = (name: string, type = TYPE.A): Dns64Question => ({ name, type, class: 1, dnssecOk: false, checkingDisabled: false });
+const q = (name: string, type: number = TYPE.A): Dns64Question => ({ name, type, class: 1, dnssecOk: false, checkingDisabled: false });
 const a = (ttl: number): Rr => ({ name: 'x.example.org', type: TYPE.A, class: 1, ttl, rdata: Buffer.from([192, 0, 2, 1]) });
 function soa(ttl: number, minimum: number): Rr {
   const fixed = Buffer.alloc(20);
