@@ -1,28 +1,34 @@
 /**
- * `qemu/<node>.sh` for VM nodes: starts the node's QEMU guest with the node's lab interfaces.
+ * `qemu/<node>.sh` for VM nodes: boots the node's FlatRacoon OS guest with the node's lab interfaces.
  *
  * The script runs inside the node's network namespace (netns runtime) or container
  * (containerlab), where the lab interfaces (eth1…) already exist. Each lab interface gets a tap
  * device and a bridge joining the two, so frames on the lab link reach the guest's virtio NIC
- * unchanged and the guest owns the addresses (given to it in node.yml). `FLATLAB_NET=socket`
- * instead uses QEMU socket backends on 127.0.0.1, for running VMs without privileges to create
- * taps: point-to-point link L joins UDP ports BASE+2L and BASE+2L+1 (one per end), a LAN link
- * uses UDP multicast group 230.0.0.1 port BASE+2L; such links join VMs to each other only.
+ * unchanged and the guest owns the addresses. `FLATLAB_NET=socket` instead uses QEMU socket
+ * backends on 127.0.0.1, for running VMs without privileges to create taps: point-to-point link
+ * L joins UDP ports BASE+2L and BASE+2L+1 (one per end), a LAN link uses UDP multicast group
+ * 230.0.0.1 port BASE+2L; such links join VMs to each other only.
  *
- * KVM when /dev/kvm is usable, else TCG (slow but works anywhere); the disk is opened with
- * snapshot=on so a lab run never changes the image; the serial console and the monitor are unix
- * sockets in the run directory (`socat - UNIX-CONNECT:$RUN/console.sock`).
+ * The image is what `flatlab image build` writes (FLATLAB_IMAGE_DIR): QEMU boots its kernel and
+ * initramfs directly (no firmware boot menu), and the kernel command line carries the guest's
+ * hostname, NICs (by MAC, renamed to the lab's interface names, with their addresses), loopback
+ * addresses, static routes and services, which the guest's sysinit applies (src/image/guest-system.ts).
+ * KVM when /dev/kvm is usable, else TCG; the disk is opened with snapshot=on so a lab run never
+ * changes the image (A/B updates inside a run last until QEMU exits); the serial console and the
+ * monitor are unix sockets in the run directory (`socat - UNIX-CONNECT:$RUN/console.sock`).
  */
 import { createHash } from 'node:crypto';
+import { guestCommandLine, type GuestConfig } from '../image/qemu-vm.js';
 import { getKind } from '../kinds/index.js';
 import { effectiveConfig } from '../kinds/placeholders.js';
 import type { Lab, LabNode } from '../topology/lab.js';
 import type { ConfigFile } from './config-file.js';
+import { forwards } from './containerlab.js';
 import { generatedHeader } from './header.js';
 import { fitIfName } from './host-names.js';
 import { shellQuote } from './shell-quote.js';
 
-export const defaultDiskPath = '/var/lib/flatlab/images/flatracoon-os.qcow2';
+export const defaultImageDir = '/var/lib/flatlab/images/flatracoon-os';
 
 export function qemuScripts(lab: Lab): ConfigFile[] {
   return lab.nodes.filter((n) => getKind(n.kind).vm).map((n) => ({ path: `qemu/${n.name}.sh`, content: qemuScript(lab, n), mode: 0o755 }));
@@ -46,8 +52,9 @@ export function qemuScript(lab: Lab, node: LabNode): string {
     'set -eu',
     '',
     `NODE=${q(node.name)}`,
-    `DISK="\${FLATLAB_QEMU_DISK:-${defaultDiskPath}}"`,
-    'DISK_FORMAT="${FLATLAB_QEMU_DISK_FORMAT:-qcow2}"',
+    `IMAGE="\${FLATLAB_IMAGE_DIR:-${defaultImageDir}}"`,
+    'DISK="${FLATLAB_QEMU_DISK:-$IMAGE/disk.img}"',
+    `APPEND=${q(guestCommandLine(guestConfig(lab, node)))}`,
     `RUN="\${FLATLAB_RUN:-/run/flatlab/${lab.name}/${node.name}}"`,
     'CONFIG="${FLATLAB_CONFIG:-}"',
     'NET="${FLATLAB_NET:-tap}"',
@@ -55,10 +62,12 @@ export function qemuScript(lab: Lab, node: LabNode): string {
     `MEMORY=${memory}`,
     `CPUS=${cpus}`,
     '',
-    'if [ ! -r "$DISK" ]; then',
-    '  echo "$0: disk image $DISK not found; build it with flatlab image build, or set FLATLAB_QEMU_DISK" >&2',
-    '  exit 2',
-    'fi',
+    'for f in "$DISK" "$IMAGE/vmlinuz" "$IMAGE/initramfs.cpio.gz"; do',
+    '  if [ ! -r "$f" ]; then',
+    '    echo "$0: $f not found; build the image with flatlab image build --out DIR and set FLATLAB_IMAGE_DIR=DIR" >&2',
+    '    exit 2',
+    '  fi',
+    'done',
     'mkdir -p "$RUN"',
     '',
     'if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then',
@@ -84,11 +93,12 @@ export function qemuScript(lab: Lab, node: LabNode): string {
     '  -name "$NODE" \\',
     '  -machine q35 -accel "$ACCEL" -cpu "$CPU_MODEL" \\',
     '  -m "$MEMORY" -smp "$CPUS" \\',
-    '  -nographic \\',
+    '  -nographic -nodefaults \\',
+    '  -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND" \\',
     '  -serial "unix:$RUN/console.sock,server=on,wait=off" \\',
     '  -monitor "unix:$RUN/monitor.sock,server=on,wait=off" \\',
     '  -pidfile "$RUN/qemu.pid" \\',
-    '  -drive "file=$DISK,if=virtio,format=$DISK_FORMAT,snapshot=on"',
+    '  -drive "file=$DISK,if=virtio,format=raw,snapshot=on"',
     '',
     '# The node\'s generated config directory, read-only, as a virtual FAT disk the guest reads node.yml from.',
     'if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then',
@@ -115,10 +125,25 @@ export function qemuScript(lab: Lab, node: LabNode): string {
       `  wire ${q(iface.name)} ${q(tap)} ${q(br)}`,
       `  set -- "$@" -netdev "tap,id=net${n},ifname=${tap},script=no,downscript=no"`,
       'fi',
-      `set -- "$@" -device "virtio-net-pci,netdev=net${n},mac=${mac}"`,
+      `set -- "$@" -device "virtio-net-pci,netdev=net${n},mac=${mac},romfile="`,
       '',
     );
   });
   lines.push('exec qemu-system-x86_64 "$@"', '');
   return lines.join('\n');
+}
+
+/** What the guest configures at boot, from the node's lab intent. */
+export function guestConfig(lab: Lab, node: LabNode): GuestConfig {
+  const config = effectiveConfig(getKind(node.kind), node.config);
+  const services = Array.isArray(config.services) ? config.services.filter((s): s is string => typeof s === 'string') : [];
+  return {
+    hostname: node.name,
+    nics: node.interfaces.map((i) => ({ mac: vmMac(lab, node.name, i.name), name: i.name, addresses: [i.ipv4, i.ipv6].filter((a): a is string => Boolean(a)) })),
+    loopback: [node.loopback.ipv4, node.loopback.ipv6].filter((a): a is string => Boolean(a)),
+    routes: node.routes.map((r) => ({ prefix: r.prefix, via: r.via })),
+    forwarding: forwards(node),
+    // The supervisor's own health endpoint always runs; the node's services come from the topology.
+    services,
+  };
 }

@@ -21,10 +21,11 @@ describe('QEMU emitter', () => {
     execFileSync('sh', ['-n'], { input: script });
   });
 
-  it('uses the node memory and cpus, a virtio disk in snapshot mode and a serial console socket', () => {
+  it('uses the node memory and cpus, direct kernel boot, a raw virtio disk in snapshot mode and a serial console socket', () => {
     expect(script).toContain('MEMORY=768');
     expect(script).toContain('CPUS=2');
-    expect(script).toContain('if=virtio,format=$DISK_FORMAT,snapshot=on');
+    expect(script).toContain('if=virtio,format=raw,snapshot=on');
+    expect(script).toContain('-kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND"');
     expect(script).toContain('-serial "unix:$RUN/console.sock,server=on,wait=off"');
     expect(script).toContain('-nographic');
   });
@@ -41,7 +42,7 @@ describe('QEMU emitter', () => {
       dir = await mkdtemp(join(tmpdir(), 'flatlab-qemu-'));
       await writeFile(join(dir, 'qemu-system-x86_64'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
       await chmod(join(dir, 'qemu-system-x86_64'), 0o755);
-      await writeFile(join(dir, 'disk.qcow2'), '');
+      for (const f of ['disk.img', 'vmlinuz', 'initramfs.cpio.gz']) await writeFile(join(dir, f), '');
       await writeFile(join(dir, 'vm1.sh'), script);
     });
     afterAll(async () => {
@@ -52,18 +53,24 @@ describe('QEMU emitter', () => {
       execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_RUN: join(dir, 'run'), FLATLAB_NET: 'socket', ...env }, encoding: 'utf8' }).trim().split('\n');
 
     it('passes a coherent argument list to QEMU', () => {
-      const argv = run({ FLATLAB_QEMU_DISK: join(dir, 'disk.qcow2') });
+      const argv = run({ FLATLAB_IMAGE_DIR: dir });
       expect(argv.slice(0, 2)).toEqual(['-name', 'vm1']);
       expect(argv[argv.indexOf('-accel') + 1]).toMatch(/^(kvm|tcg)$/);
       expect(argv[argv.indexOf('-m') + 1]).toBe('768');
-      expect(argv).toContain(`file=${join(dir, 'disk.qcow2')},if=virtio,format=qcow2,snapshot=on`);
+      expect(argv).toContain(`file=${join(dir, 'disk.img')},if=virtio,format=raw,snapshot=on`);
+      expect(argv[argv.indexOf('-kernel') + 1]).toBe(join(dir, 'vmlinuz'));
+      // The guest renames the NIC with this MAC to eth1 and gives it the lab's addresses.
+      const append = argv[argv.indexOf('-append') + 1]!;
+      const eth1 = vm.interfaces.find((i) => i.name === 'eth1')!;
+      expect(append.split(' ')).toContain(`fr.if=${[vmMac(lab, 'vm1', 'eth1'), 'eth1', eth1.ipv4, eth1.ipv6].filter(Boolean).join(',')}`);
+      expect(append).toMatch(/^console=ttyS0 .*fr\.hostname=vm1/);
       // vm1 is the first end of link 3: it listens on BASE+6 and sends to BASE+7.
       expect(argv).toContain('socket,id=net1,udp=127.0.0.1:40007,localaddr=127.0.0.1:40006');
-      expect(argv).toContain(`virtio-net-pci,netdev=net1,mac=${vmMac(lab, 'vm1', 'eth1')}`);
+      expect(argv).toContain(`virtio-net-pci,netdev=net1,mac=${vmMac(lab, 'vm1', 'eth1')},romfile=`);
     });
 
-    it('refuses to start without its disk image, saying how to get one', () => {
-      expect(() => execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_QEMU_DISK: join(dir, 'nope.qcow2'), FLATLAB_RUN: join(dir, 'run') }, stdio: 'pipe' })).toThrow(/flatlab image build/);
+    it('refuses to start without its image, saying how to get one', () => {
+      expect(() => execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_IMAGE_DIR: join(dir, 'nope'), FLATLAB_RUN: join(dir, 'run') }, stdio: 'pipe' })).toThrow(/flatlab image build/);
     });
   });
 });

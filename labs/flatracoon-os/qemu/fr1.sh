@@ -4,8 +4,9 @@
 set -eu
 
 NODE=fr1
-DISK="${FLATLAB_QEMU_DISK:-/var/lib/flatlab/images/flatracoon-os.qcow2}"
-DISK_FORMAT="${FLATLAB_QEMU_DISK_FORMAT:-qcow2}"
+IMAGE="${FLATLAB_IMAGE_DIR:-/var/lib/flatlab/images/flatracoon-os}"
+DISK="${FLATLAB_QEMU_DISK:-$IMAGE/disk.img}"
+APPEND='console=ttyS0 panic=5 quiet fr.hostname=fr1 fr.if=52:54:00:90:35:7b,eth1,10.2.0.1/31,fd00:2::1/127 fr.if=52:54:00:69:8a:bc,eth2,198.51.100.1/24,fd00:2:0:1::1/64 fr.lo=10.255.2.2/32 fr.forward=1 fr.services=bird,ssh'
 RUN="${FLATLAB_RUN:-/run/flatlab/flatracoon-os/fr1}"
 CONFIG="${FLATLAB_CONFIG:-}"
 NET="${FLATLAB_NET:-tap}"
@@ -13,10 +14,12 @@ SOCKET_BASE="${FLATLAB_SOCKET_BASE:-40000}"
 MEMORY=512
 CPUS=1
 
-if [ ! -r "$DISK" ]; then
-  echo "$0: disk image $DISK not found; build it with flatlab image build, or set FLATLAB_QEMU_DISK" >&2
-  exit 2
-fi
+for f in "$DISK" "$IMAGE/vmlinuz" "$IMAGE/initramfs.cpio.gz"; do
+  if [ ! -r "$f" ]; then
+    echo "$0: $f not found; build the image with flatlab image build --out DIR and set FLATLAB_IMAGE_DIR=DIR" >&2
+    exit 2
+  fi
+done
 mkdir -p "$RUN"
 
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -42,11 +45,12 @@ set -- \
   -name "$NODE" \
   -machine q35 -accel "$ACCEL" -cpu "$CPU_MODEL" \
   -m "$MEMORY" -smp "$CPUS" \
-  -nographic \
+  -nographic -nodefaults \
+  -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND" \
   -serial "unix:$RUN/console.sock,server=on,wait=off" \
   -monitor "unix:$RUN/monitor.sock,server=on,wait=off" \
   -pidfile "$RUN/qemu.pid" \
-  -drive "file=$DISK,if=virtio,format=$DISK_FORMAT,snapshot=on"
+  -drive "file=$DISK,if=virtio,format=raw,snapshot=on"
 
 # The node's generated config directory, read-only, as a virtual FAT disk the guest reads node.yml from.
 if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then
@@ -60,7 +64,7 @@ else
   wire eth1 tap-eth1 br-eth1
   set -- "$@" -netdev "tap,id=net1,ifname=tap-eth1,script=no,downscript=no"
 fi
-set -- "$@" -device "virtio-net-pci,netdev=net1,mac=52:54:00:90:35:7b"
+set -- "$@" -device "virtio-net-pci,netdev=net1,mac=52:54:00:90:35:7b,romfile="
 
 # NIC 2: lab interface eth2 (198.51.100.1/24, fd00:2:0:1::1/64)
 if [ "$NET" = socket ]; then
@@ -69,6 +73,6 @@ else
   wire eth2 tap-eth2 br-eth2
   set -- "$@" -netdev "tap,id=net2,ifname=tap-eth2,script=no,downscript=no"
 fi
-set -- "$@" -device "virtio-net-pci,netdev=net2,mac=52:54:00:69:8a:bc"
+set -- "$@" -device "virtio-net-pci,netdev=net2,mac=52:54:00:69:8a:bc,romfile="
 
 exec qemu-system-x86_64 "$@"

@@ -4,8 +4,9 @@
 set -eu
 
 NODE=fr2
-DISK="${FLATLAB_QEMU_DISK:-/var/lib/flatlab/images/flatracoon-os.qcow2}"
-DISK_FORMAT="${FLATLAB_QEMU_DISK_FORMAT:-qcow2}"
+IMAGE="${FLATLAB_IMAGE_DIR:-/var/lib/flatlab/images/flatracoon-os}"
+DISK="${FLATLAB_QEMU_DISK:-$IMAGE/disk.img}"
+APPEND='console=ttyS0 panic=5 quiet fr.hostname=fr2 fr.if=52:54:00:b8:6a:57,eth1,198.51.100.2/24,fd00:2:0:1::2/64 fr.route=0.0.0.0/0,198.51.100.1 fr.route=::/0,fd00:2:0:1::1 fr.services=flatlab-hesiod,ssh'
 RUN="${FLATLAB_RUN:-/run/flatlab/flatracoon-os/fr2}"
 CONFIG="${FLATLAB_CONFIG:-}"
 NET="${FLATLAB_NET:-tap}"
@@ -13,10 +14,12 @@ SOCKET_BASE="${FLATLAB_SOCKET_BASE:-40000}"
 MEMORY=384
 CPUS=1
 
-if [ ! -r "$DISK" ]; then
-  echo "$0: disk image $DISK not found; build it with flatlab image build, or set FLATLAB_QEMU_DISK" >&2
-  exit 2
-fi
+for f in "$DISK" "$IMAGE/vmlinuz" "$IMAGE/initramfs.cpio.gz"; do
+  if [ ! -r "$f" ]; then
+    echo "$0: $f not found; build the image with flatlab image build --out DIR and set FLATLAB_IMAGE_DIR=DIR" >&2
+    exit 2
+  fi
+done
 mkdir -p "$RUN"
 
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -42,11 +45,12 @@ set -- \
   -name "$NODE" \
   -machine q35 -accel "$ACCEL" -cpu "$CPU_MODEL" \
   -m "$MEMORY" -smp "$CPUS" \
-  -nographic \
+  -nographic -nodefaults \
+  -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND" \
   -serial "unix:$RUN/console.sock,server=on,wait=off" \
   -monitor "unix:$RUN/monitor.sock,server=on,wait=off" \
   -pidfile "$RUN/qemu.pid" \
-  -drive "file=$DISK,if=virtio,format=$DISK_FORMAT,snapshot=on"
+  -drive "file=$DISK,if=virtio,format=raw,snapshot=on"
 
 # The node's generated config directory, read-only, as a virtual FAT disk the guest reads node.yml from.
 if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then
@@ -60,6 +64,6 @@ else
   wire eth1 tap-eth1 br-eth1
   set -- "$@" -netdev "tap,id=net1,ifname=tap-eth1,script=no,downscript=no"
 fi
-set -- "$@" -device "virtio-net-pci,netdev=net1,mac=52:54:00:b8:6a:57"
+set -- "$@" -device "virtio-net-pci,netdev=net1,mac=52:54:00:b8:6a:57,romfile="
 
 exec qemu-system-x86_64 "$@"
