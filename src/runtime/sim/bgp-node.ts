@@ -45,10 +45,13 @@ export function simPeers(lab: Lab, node: string): SimPeer[] {
 export class SimBgpNode {
   readonly speaker: Speaker;
   readonly peers: SimPeer[];
+  /** The transport asks for a peer on every segment. */
+  private readonly byId: Map<string, SimPeer>;
 
   constructor(readonly lab: Lab, readonly node: LabNode, now: number) {
     if (!node.bgp) throw new Error(`node ${node.name} has no BGP intent`);
     this.peers = simPeers(lab, node.name);
+    this.byId = new Map(this.peers.map((p) => [p.id, p]));
     const peerConfigs: PeerConfig[] = this.peers.map((p) => {
       const me = p.session.a.node === node.name ? p.session.a : p.session.b;
       const family: Family = p.session.family === 'ipv4' ? 'ipv4-unicast' : 'ipv6-unicast';
@@ -83,7 +86,7 @@ export class SimBgpNode {
   }
 
   peerById(id: string): SimPeer | undefined {
-    return this.peers.find((p) => p.id === id);
+    return this.byId.get(id);
   }
 
   sessions(): SessionObservation[] {

@@ -76,6 +76,9 @@ export class SimNetwork {
 
   /** Bumped on every change that can change a path; callers cache paths by it. */
   version = 0;
+  /** Paths by "from|address", valid for `pathsVersion` (every BGP segment asks for one). */
+  private readonly paths = new Map<string, Path | undefined>();
+  private pathsVersion = 0;
 
   setLinkUp(index: number, up: boolean): void {
     this.linkUp[index] = up;
@@ -116,6 +119,18 @@ export class SimNetwork {
    * subnet, then the longest matching static route.
    */
   path(from: string, address: string): Path | undefined {
+    if (this.pathsVersion !== this.version) {
+      this.paths.clear();
+      this.pathsVersion = this.version;
+    }
+    const key = `${from}|${address}`;
+    if (this.paths.has(key)) return this.paths.get(key);
+    const found = this.findPath(from, address);
+    this.paths.set(key, found);
+    return found;
+  }
+
+  private findPath(from: string, address: string): Path | undefined {
     const dest = parseIp(address);
     if (!dest) return undefined;
     const links: number[] = [];
