@@ -241,7 +241,7 @@ function userIds(name: string): { uid: number; gid: number } {
  * zebra + bgpd as user frr (they refuse root outside their vty group) in a `-N` pathspace
  * named after the namespace, sockets and pid files in `dir`, which frr must own.
  */
-export async function startFrr(ns: string, dir: string, conf: string): Promise<Frr> {
+export async function startFrr(ns: string, dir: string, conf: string, opts: { bgpdArgs?: string[] } = {}): Promise<Frr> {
   mkdirSync(dir, { recursive: true });
   const { uid, gid } = userIds('frr');
   chownSync(dir, uid, gid);
@@ -250,7 +250,7 @@ export async function startFrr(ns: string, dir: string, conf: string): Promise<F
   const args = (d: string) => [`/usr/lib/frr/${d}`, '-N', ns, '-f', join(dir, 'frr.conf'), '-i', join(dir, `${d}.pid`), '-z', join(dir, 'zserv.api'), '--vty_socket', dir];
   const zebra = await startDaemon(ns, 'zebra', args('zebra'), dir, { user: 'frr' });
   await waitFor('zebra API socket', () => (existsSync(join(dir, 'zserv.api')) ? true : undefined), { timeoutMs: 15_000 });
-  const bgpd = await startDaemon(ns, 'bgpd', args('bgpd'), dir, { user: 'frr' });
+  const bgpd = await startDaemon(ns, 'bgpd', [...args('bgpd'), ...(opts.bgpdArgs ?? [])], dir, { user: 'frr' });
   const vtysh = async (...commands: string[]) => {
     const r = await execa('ip', ['netns', 'exec', ns, 'vtysh', '--vty_socket', dir, ...commands.flatMap((c) => ['-c', c])], { reject: false, timeout: 15_000 });
     return `${r.stdout}`;

@@ -1,0 +1,364 @@
+/**
+ * bench/bgpd-ingest (bgperf style): one sender feeds N IPv4 prefixes over one eBGP session
+ * into (a) flatlab bgpd, (b) BIRD 2, (c) GoBGP, (d) FRR bgpd, each in its own network
+ * namespace, one at a time, in one run. Reported per target: time from the session reaching
+ * Established to all N prefixes in the target's Loc-RIB, peak RSS (VmHWM), CPU seconds spent
+ * during that time (utime+stime from /proc/PID/stat), and ratios to BIRD.
+ *
+ *   npm run bench -- bgpd-ingest [--prefixes N] [--targets flatlab,bird,gobgp,frr] [--seed S]
+ *   (BGPD_INGEST_PREFIXES=N works too; default 100000; root and the daemons are needed)
+ *
+ * The sender is this file run with `--sender` in a namespace of its own: it builds and
+ * encodes every UPDATE before it connects, so during the measurement it only writes bytes.
+ * Input shape (seeded): prefixes /19–/24 (60% /24) allocated upwards from 1.0.0.0; 1–8
+ * prefixes per attribute set (about 4.5 on average, as UPDATE packing in real tables);
+ * AS paths of 2–6 hops from a pool of 2000 ASNs (a third 4-octet), ORIGIN mostly IGP, a MED
+ * on 30%, 0–4 communities, a large community on 10%.
+ *
+ * No target is tuned: BIRD without a kernel protocol, FRR bgpd with `-n` (no FIB install,
+ * like the others), GoBGP and flatlab with defaults. flatlab runs from the sources via tsx.
+ */
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { writeFileAtomically } from '../src/files/write-file.js';
+import { BgpFramer, codecContext, decodeMessage, encodeMessage, endOfRib } from '../src/bgp/wire/index.js';
+import type { AsPathSegment, BgpMessage, PathAttributes } from '../src/bgp/wire/types.js';
+import { packUpdates, type OutgoingChange } from '../src/bgp/speaker/packing.js';
+import { seededRandom } from '../src/runtime/sim/random.js';
+import {
+  createNet, startBird, startDaemon, startFlatlabBgpd, startFrr, startGobgp, stopAll, stopStarted, waitFor, type NeighborJson, type RunningDaemon, type TestNet,
+} from '../test/support/daemons.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SENDER_AS = 65100;
+const TARGET_AS = 65001;
+const TARGETS = ['flatlab', 'bird', 'gobgp', 'frr'] as const;
+type Target = (typeof TARGETS)[number];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+// ------------------------------------------------------------------ the routes (both roles build the same from the seed)
+
+interface Table {
+  changes: OutgoingChange[];
+  attributeSets: number;
+}
+
+function buildTable(n: number, seed: number, nextHop: string): Table {
+  const rnd = seededRandom(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd.next() * (hi - lo + 1));
+  const pool = Array.from({ length: 2000 }, (_, i) => (i % 3 === 2 ? 131072 + int(0, 270000) : int(1, 64495)));
+  const pick = () => pool[int(0, pool.length - 1)]!;
+  const lengths = [24, 24, 24, 24, 24, 24, 23, 22, 21, 20, 19, 23, 22];
+  let cursor = 0x01000000; // 1.0.0.0
+  const changes: OutgoingChange[] = [];
+  let sets = 0;
+  while (changes.length < n) {
+    const hops = int(1, 5);
+    const asns = [SENDER_AS];
+    for (let i = 0; i < hops; i++) asns.push(pick());
+    const asPath: AsPathSegment[] = [{ type: 2, asns }];
+    const communities: number[] = [];
+    for (let i = int(0, 4); i > 0; i--) {
+      const a = asns.find((x, j) => j > 0 && x <= 0xffff && rnd.next() < 0.5) ?? SENDER_AS;
+      communities.push(((a << 16) | int(1, 999)) >>> 0);
+    }
+    const attributes: PathAttributes = Object.freeze({
+      origin: rnd.next() < 0.85 ? 0 : 2,
+      asPath,
+      nextHop,
+      ...(rnd.next() < 0.3 ? { med: int(0, 1000) } : {}),
+      ...(communities.length ? { communities } : {}),
+      ...(rnd.next() < 0.1 ? { largeCommunities: [[SENDER_AS, int(1, 100), int(1, 1000)] as [number, number, number]] } : {}),
+    });
+    sets++;
+    for (let k = int(1, 8); k > 0 && changes.length < n; k--) {
+      const len = lengths[int(0, lengths.length - 1)]!;
+      const size = 2 ** (32 - len);
+      cursor = Math.ceil(cursor / size) * size;
+      if (cursor >= 0x0a000000 && cursor < 0x0b000000) cursor = 0x0b000000; // 10/8 holds the bench's link networks
+      if (cursor + size > 0x64000000) throw new Error(`${n} prefixes do not fit below 100.0.0.0`);
+      changes.push({ prefix: `${cursor >>> 24}.${(cursor >>> 16) & 255}.${(cursor >>> 8) & 255}.${cursor & 255}/${len}`, attributes });
+      cursor += size;
+    }
+  }
+  return { changes, attributeSets: sets };
+}
+
+// ------------------------------------------------------------------ the sender process
+
+async function runSender(): Promise<void> {
+  const opts = JSON.parse(arg('--sender')!) as { target: string; local: string; prefixes: number; seed: number };
+  const ctx = codecContext();
+  const table = buildTable(opts.prefixes, opts.seed, opts.local);
+  // Encode everything first, in ~1 MiB chunks: during the measurement the sender only writes.
+  const chunks: Buffer[] = [];
+  let pending: Uint8Array[] = [];
+  let size = 0;
+  const push = (m: BgpMessage) => {
+    const b = encodeMessage(m, ctx);
+    pending.push(b);
+    size += b.length;
+    if (size >= 1 << 20) {
+      chunks.push(Buffer.concat(pending));
+      pending = [];
+      size = 0;
+    }
+  };
+  for (const u of packUpdates('ipv4-unicast', table.changes, ctx)) push(u);
+  push(endOfRib(1, 1));
+  if (pending.length) chunks.push(Buffer.concat(pending));
+  const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  say({ event: 'ready', bytes: chunks.reduce((n, c) => n + c.length, 0), attributeSets: table.attributeSets });
+
+  const sock = connect({ host: opts.target, port: 179, localAddress: opts.local, noDelay: true });
+  const framer = new BgpFramer(() => ctx);
+  let state: 'open-sent' | 'open-confirm' | 'established' = 'open-sent';
+  sock.on('connect', () => {
+    sock.write(encodeMessage({
+      type: 'OPEN', version: 4, myAs: SENDER_AS, holdTime: 240, bgpIdentifier: opts.local,
+      capabilities: [{ code: 1, name: 'multiprotocol', afi: 1, safi: 1 }, { code: 2, name: 'route-refresh' }, { code: 65, name: 'four-octet-as', asn: SENDER_AS }],
+    }, ctx));
+  });
+  const keepalive = encodeMessage({ type: 'KEEPALIVE' }, ctx);
+  sock.on('data', (chunk: Buffer) => {
+    for (const frame of framer.push(new Uint8Array(chunk))) {
+      const m = decodeMessage(frame, ctx).message;
+      if (m.type === 'OPEN' && state === 'open-sent') {
+        state = 'open-confirm';
+        sock.write(keepalive);
+      } else if (m.type === 'KEEPALIVE' && state === 'open-confirm') {
+        state = 'established';
+        say({ event: 'established', at: Date.now() });
+        setInterval(() => sock.write(keepalive), 30_000).unref();
+        void (async () => {
+          for (const c of chunks) if (!sock.write(c)) await new Promise((r) => sock.once('drain', r));
+          say({ event: 'sent', at: Date.now() });
+        })();
+      } else if (m.type === 'NOTIFICATION') {
+        say({ event: 'notification', code: m.code, subcode: m.subcode });
+        process.exit(1);
+      }
+    }
+  });
+  sock.on('error', (err) => {
+    say({ event: 'error', message: err.message });
+    process.exit(1);
+  });
+  sock.on('close', () => process.exit(state === 'established' ? 0 : 1));
+}
+
+// ------------------------------------------------------------------ measuring a target
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime, stime (fields 14, 15)
+}
+
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface Running {
+  /** The process whose memory and CPU count. */
+  pid: number;
+  version: string;
+  count(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+  } catch (err) {
+    return `${(err as { stderr?: string }).stderr ?? ''}`.split('\n')[0]!.trim();
+  }
+}
+
+async function startTarget(target: Target, net: TestNet, dir: string): Promise<Running> {
+  const self = net.address('target', 'sender', 4);
+  const sender = net.address('sender', 'target', 4);
+  const ns = net.ns('target');
+  switch (target) {
+    case 'flatlab': {
+      const d = await startFlatlabBgpd(ns, dir, `router-id: ${self}
+asn: ${TARGET_AS}
+listen: { address: ["${self}"], port: 179 }
+peers:
+  - { name: sender, address: "${sender}", remote-as: ${SENDER_AS}, local-address: "${self}", passive: true, import: all, export: none, hold-time: 240 }
+`);
+      return {
+        pid: d.daemon.pid,
+        version: `flatlab bgpd (node ${process.version}, from the sources via tsx)`,
+        count: async () => (await d.get<NeighborJson[]>('/neighbors')).find((n) => n.name === 'sender')?.prefixes.accepted ?? 0,
+        stop: () => d.daemon.stop(30_000),
+      };
+    }
+    case 'bird': {
+      const b = await startBird(ns, dir, `router id ${self};
+protocol device {}
+protocol bgp sender {
+  local ${self} as ${TARGET_AS};
+  neighbor ${sender} as ${SENDER_AS};
+  passive;
+  hold time 240;
+  ipv4 { import all; export none; };
+}
+`);
+      return {
+        pid: b.daemon.pid,
+        version: version('bird', ['--version']),
+        count: async () => Number(/(\d+) of \d+ routes/.exec(await b.birdc('show', 'route', 'count'))?.[1] ?? 0),
+        stop: () => b.daemon.stop(30_000),
+      };
+    }
+    case 'gobgp': {
+      const g = await startGobgp(net, 'target', dir, `[global.config]
+  as = ${TARGET_AS}
+  router-id = "${self}"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${sender}"
+    peer-as = ${SENDER_AS}
+  [neighbors.transport.config]
+    passive-mode = true
+  [neighbors.timers.config]
+    hold-time = 240
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+`);
+      return {
+        pid: g.daemon.pid,
+        version: version('gobgpd', ['--version']),
+        count: async () => Number(/Destination: (\d+)/.exec((await g.gobgp('global', 'rib', 'summary', '-a', 'ipv4')).stdout)?.[1] ?? 0),
+        // GoBGP takes seconds to exit while holding a large table (design.md, platform notes).
+        stop: () => g.daemon.stop(60_000),
+      };
+    }
+    case 'frr': {
+      const f = await startFrr(ns, dir, `frr defaults traditional
+hostname target
+log stdout warnings
+router bgp ${TARGET_AS}
+ bgp router-id ${self}
+ no bgp ebgp-requires-policy
+ neighbor ${sender} remote-as ${SENDER_AS}
+ neighbor ${sender} passive
+ neighbor ${sender} timers 80 240
+`, { bgpdArgs: ['-n'] });
+      return {
+        pid: f.bgpd.pid,
+        version: version('/usr/lib/frr/bgpd', ['--version']),
+        count: async () => {
+          const s = await f.json<{ peers?: Record<string, { pfxRcd?: number }> }>('show bgp ipv4 unicast summary json');
+          return s.peers?.[sender]?.pfxRcd ?? 0;
+        },
+        stop: () => f.stop(),
+      };
+    }
+  }
+}
+
+interface TargetResult {
+  target: Target;
+  version: string;
+  prefixes: number;
+  seconds: number;
+  prefixesPerSecond: number;
+  peakRssMiB: number;
+  cpuSeconds: number;
+  ratioToBird?: { time: number; rss: number; cpu: number };
+}
+
+async function measure(target: Target, n: number, seed: number, subnet: number): Promise<TargetResult> {
+  const dir = mkdtempSync(join(tmpdir(), `flatlab-ingest-${target}-`));
+  chmodSync(dir, 0o755);
+  const net = await createNet({ tag: `ing${target}`.slice(0, 9), subnet, nodes: ['sender', 'target'], links: [['sender', 'target']] });
+  let running: Running | undefined;
+  let sender: RunningDaemon | undefined;
+  try {
+    running = await startTarget(target, net, join(dir, target));
+    const senderArgs = JSON.stringify({ target: net.address('target', 'sender', 4), local: net.address('sender', 'target', 4), prefixes: n, seed });
+    sender = await startDaemon(net.ns('sender'), 'sender', [process.execPath, '--max-old-space-size=4096', '--import', 'tsx', fileURLToPath(import.meta.url), '--sender', senderArgs], dir);
+    const events = () => sender!.logText().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; at?: number; code?: number; message?: string });
+    const established = await waitFor(`${target}: session Established`, () => {
+      const e = events();
+      const bad = e.find((x) => x.event === 'notification' || x.event === 'error');
+      if (bad) throw new Error(`sender: ${JSON.stringify(bad)}`);
+      return e.find((x) => x.event === 'established')?.at;
+    }, { timeoutMs: 300_000, intervalMs: 50 });
+    const cpu0 = cpuSeconds(running.pid);
+    let last = 0;
+    const done = await waitFor(`${target}: ${n} prefixes in the Loc-RIB`, async () => {
+      last = await running!.count();
+      return last >= n ? Date.now() : undefined;
+    }, { timeoutMs: 900_000, intervalMs: 100, last: () => last });
+    const result: TargetResult = {
+      target,
+      version: running.version,
+      prefixes: n,
+      seconds: (done - established) / 1000,
+      prefixesPerSecond: Math.round(n / ((done - established) / 1000)),
+      peakRssMiB: Math.round(peakRssMiB(running.pid) * 10) / 10,
+      cpuSeconds: Math.round((cpuSeconds(running.pid) - cpu0) * 100) / 100,
+    };
+    console.log(`  ${target.padEnd(8)} ${result.seconds.toFixed(2).padStart(8)} s  ${result.peakRssMiB.toFixed(1).padStart(8)} MiB  ${result.cpuSeconds.toFixed(2).padStart(7)} CPU s`);
+    return result;
+  } finally {
+    await stopAll([sender, running]);
+    await stopStarted();
+    await net.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runBench(): Promise<void> {
+  const n = Number(arg('--prefixes') ?? process.env.BGPD_INGEST_PREFIXES ?? 100_000);
+  const seed = Number(arg('--seed') ?? 1);
+  const targets = (arg('--targets') ?? TARGETS.join(',')).split(',') as Target[];
+  if (!Number.isInteger(n) || n <= 0) throw new Error('--prefixes needs a positive integer');
+  const unknown = targets.filter((t) => !TARGETS.includes(t));
+  if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
+  if (process.getuid?.() !== 0) throw new Error('bench/bgpd-ingest needs root (network namespaces)');
+  console.log(`bench/bgpd-ingest: ${n.toLocaleString('en')} IPv4 prefixes, one eBGP session, seed ${seed}`);
+  const results: TargetResult[] = [];
+  for (const [i, t] of targets.entries()) results.push(await measure(t, n, seed, 80 + i));
+  const bird = results.find((r) => r.target === 'bird');
+  const round = (x: number) => Math.round(x * 100) / 100;
+  if (bird) for (const r of results) r.ratioToBird = { time: round(r.seconds / bird.seconds), rss: round(r.peakRssMiB / bird.peakRssMiB), cpu: round(r.cpuSeconds / bird.cpuSeconds) };
+
+  const header = ['target', 'time s', 'prefixes/s', 'peak RSS MiB', 'CPU s', '×BIRD time', '×BIRD RSS', '×BIRD CPU'];
+  const rows = results.map((r) => [r.target, r.seconds.toFixed(2), r.prefixesPerSecond.toLocaleString('en'), r.peakRssMiB.toFixed(1), r.cpuSeconds.toFixed(2), r.ratioToBird?.time.toFixed(2) ?? '-', r.ratioToBird?.rss.toFixed(2) ?? '-', r.ratioToBird?.cpu.toFixed(2) ?? '-']);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  console.log('');
+  for (const r of [header, ...rows]) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
+
+  const file = join(resolve(here, 'results'), 'bgpd-ingest.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: Record<string, unknown> }) : {};
+  const table = buildTable(n, seed, '192.0.2.1');
+  const run = { prefixes: n, seed, attributeSets: table.attributeSets, node: process.version, measuredAt: new Date().toISOString(), results };
+  await writeFileAtomically(file, `${JSON.stringify({ runs: { ...(previous.runs ?? {}), [String(n)]: run } }, null, 2)}\n`);
+}
+
+if (arg('--sender') !== undefined) await runSender();
+else {
+  try {
+    await runBench();
+  } catch (err) {
+    console.error(`bench/bgpd-ingest: ${(err as Error).message}`);
+    await stopStarted();
+    process.exitCode = 1;
+  }
+}
