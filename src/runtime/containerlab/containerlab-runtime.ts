@@ -26,6 +26,7 @@ import type {
   CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, NodeStatus, ReachObservation, ReachQuery, RouteObservation,
   Runtime, RuntimeCapability, SessionObservation,
 } from '../runtime.js';
+import { BgpdRelay } from './bgpd-relay.js';
 import { DockerEngine } from './docker.js';
 import { CONTAINERLAB_ENV, ContainerlabMissingError, ImageMissingError } from './errors.js';
 import { buildImage } from './image-builder.js';
@@ -53,9 +54,11 @@ const ROUTE_RETRIES = 30;
 /**
  * Where each daemon's control socket lives inside its container, as the kinds' containerlab
  * commands start them: BIRD with `-s /run/bird.ctl`, FRR's frrinit.sh in /var/run/frr; GoBGP's
- * gRPC API is on the container's own loopback.
+ * gRPC API is on the container's own loopback. flatlab bgpd is reached through a host relay
+ * (bgpd-relay.ts).
  */
 const CONTAINER_RUN_DIRS: Readonly<Record<string, string>> = { bird: '/run', frr: '/var/run/frr', gobgp: '/run' };
+const OBSERVABLE_KINDS = [...Object.keys(CONTAINER_RUN_DIRS), 'flatlab-bgpd'];
 
 interface ClabState {
   lab: string;
@@ -74,6 +77,7 @@ export class ContainerlabRuntime implements Runtime {
   private readonly buildImages: boolean;
   private readonly log: (line: string) => void;
   private lab: Lab | undefined;
+  private relay: BgpdRelay | undefined;
   private readonly started = Date.now();
 
   constructor(opts: ContainerlabRuntimeOptions = {}) {
@@ -157,6 +161,8 @@ export class ContainerlabRuntime implements Runtime {
         if (quiet < 2) await sleep(250);
       }
     }, (err: Error) => this.log(`docker: ${err.message}`));
+    await this.relay?.close();
+    this.relay = undefined;
     for (const bridge of state?.bridges ?? lanBridges(lab).map((b) => b.bridge)) {
       await execa('ip', ['link', 'del', bridge], { reject: false });
     }
@@ -261,11 +267,11 @@ export class ContainerlabRuntime implements Runtime {
   }
 
   async bgpSessions(node: string, opts: CallOptions = {}): Promise<SessionObservation[]> {
-    return this.observer(node).sessions(this.observeContext(node, opts));
+    return this.observer(node).sessions(await this.observeContext(node, opts));
   }
 
   async bgpRoutes(node: string, prefix: string | undefined, opts: CallOptions = {}): Promise<RouteObservation[]> {
-    return this.observer(node).routes(this.observeContext(node, opts), prefix);
+    return this.observer(node).routes(await this.observeContext(node, opts), prefix);
   }
 
   async dnsQuery(from: string, q: DnsQuery, opts: CallOptions = {}): Promise<DnsObservation> {
@@ -334,9 +340,9 @@ export class ContainerlabRuntime implements Runtime {
   private async waitReady(opts: CallOptions): Promise<void> {
     const lab = this.requireLab();
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (const node of lab.nodes.filter((n) => bgpObservers[n.kind] && CONTAINER_RUN_DIRS[n.kind])) {
+    for (const node of lab.nodes.filter((n) => bgpObservers[n.kind] && OBSERVABLE_KINDS.includes(n.kind))) {
       for (;;) {
-        const problem = await this.observer(node.name).sessions(this.observeContext(node.name, opts)).then(() => undefined, (err: Error) => err.message);
+        const problem = await this.observer(node.name).sessions(await this.observeContext(node.name, opts)).then(() => undefined, (err: Error) => err.message);
         if (!problem) break;
         if (Date.now() > deadline) throw new RuntimeError('containerlab.not-ready', `${node.name} (${node.kind}) did not become ready within ${READY_TIMEOUT_MS / 1000} s: ${problem}`, { hint: `see docker logs ${this.container(node.name)}` });
         await sleep(250, opts.signal);
@@ -347,16 +353,22 @@ export class ContainerlabRuntime implements Runtime {
   private observer(node: string): BgpObserver {
     const kind = this.requireLab().nodes.find((n) => n.name === node)?.kind ?? '?';
     const o = bgpObservers[kind];
-    if (!o || !CONTAINER_RUN_DIRS[kind]) {
-      throw new RuntimeError('containerlab.observe', `observing BGP on ${node} (kind ${kind}) is not implemented on containerlab yet`, { hint: `observable kinds: ${Object.keys(CONTAINER_RUN_DIRS).join(', ')}; the netns and sim runtimes observe flatlab-bgpd` });
+    if (!o || !OBSERVABLE_KINDS.includes(kind)) {
+      throw new RuntimeError('containerlab.observe', `observing BGP on ${node} (kind ${kind}) is not implemented on containerlab yet`, { hint: `observable kinds: ${OBSERVABLE_KINDS.join(', ')}; the sim runtime observes every BGP node` });
     }
     return o;
   }
 
-  private observeContext(node: string, opts: CallOptions): ObserveContext {
+  private async observeContext(node: string, opts: CallOptions): Promise<ObserveContext> {
     const lab = this.requireLab();
     const n = lab.nodes.find((x) => x.name === node)!;
-    return { lab, node: n, runDir: CONTAINER_RUN_DIRS[n.kind] ?? '/run', exec: (argv) => this.exec(node, argv, opts) };
+    const runDir = n.kind === 'flatlab-bgpd' ? await this.bgpdRelay(lab).runDirFor(node) : CONTAINER_RUN_DIRS[n.kind] ?? '/run';
+    return { lab, node: n, runDir, exec: (argv) => this.exec(node, argv, opts) };
+  }
+
+  private bgpdRelay(lab: Lab): BgpdRelay {
+    this.relay ??= new BgpdRelay(`${this.runRoot}/${lab.name}/relay`, (node, argv) => this.exec(node, argv));
+    return this.relay;
   }
 
   private container(node: string): string {
