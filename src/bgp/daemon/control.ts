@@ -89,8 +89,7 @@ export function announcedAttributes(b: z.infer<typeof announceSchema>): { prefix
   return { prefix, attributes: a };
 }
 
-export async function startControlServer(daemon: BgpDaemon, target: { host: string; port: number } | { socket: string }, opts: ControlOptions | string): Promise<ControlServer> {
-  const options: ControlOptions = typeof opts === 'string' ? { version: opts } : opts;
+export async function startControlServer(daemon: BgpDaemon, target: { host: string; port: number } | { socket: string }, options: ControlOptions): Promise<ControlServer> {
   let where = 'socket' in target ? target.socket : `${target.host}:${target.port}`;
   const health = () => {
     const neighbors = neighborViews(daemon);
