@@ -19,7 +19,7 @@ export const frrKind: Kind = {
   vm: false,
   containerlab: {
     kind: 'linux',
-    image: 'flatlab/frr:8.4.4',
+    image: 'flatlab/frr:8.4.4-local',
     configDir: '/etc/frr',
     // frrinit.sh reads /etc/frr/daemons and starts watchfrr; the container then stays up.
     cmd: ['sh', '-c', '/usr/lib/frr/frrinit.sh start && exec sleep infinity'],

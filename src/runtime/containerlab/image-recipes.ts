@@ -73,6 +73,22 @@ export function imageRecipes(projectRoot: string): readonly ImageRecipe[] {
       cmd: ['bird', '-f', '-c', '/etc/bird/bird.conf', '-s', '/run/bird.ctl'],
     }),
     recipe({
+      tag: 'flatlab/frr:8.4.4-local',
+      description: 'FRRouting (watchfrr, zebra, staticd, bgpd, vtysh) from Debian frr, started by its frrinit.sh',
+      packages: ['frr'],
+      // frrcommon.sh creates /var/run/frr with coreutils install; vtysh authenticates through PAM (Debian's pam.d/frr: permit).
+      binaries: ['/usr/lib/frr/watchfrr', '/usr/lib/frr/zebra', '/usr/lib/frr/staticd', '/usr/lib/frr/bgpd', '/usr/bin/vtysh', '/usr/bin/install', '/usr/lib/x86_64-linux-gnu/security/pam_permit.so'],
+      trees: ['frrinit.sh', 'frrcommon.sh', 'watchfrr.sh'].map((f) => ({ from: `/usr/lib/frr/${f}`, to: `/usr/lib/frr/${f}` })),
+      dirs: ['/etc/frr', '/var/log/frr', '/var/tmp/frr'],
+      // FRR's daemons drop to user frr; vtysh talks to them as a member of frrvty.
+      files: [
+        { path: '/etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\nfrr:x:100:101:FRRouting:/nonexistent:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n', mode: 0o644 },
+        { path: '/etc/group', content: 'root:x:0:\nfrr:x:101:\nfrrvty:x:102:frr\nnogroup:x:65534:\n', mode: 0o644 },
+        { path: '/etc/pam.d/frr', content: 'auth\tsufficient\tpam_permit.so\naccount\tsufficient\tpam_permit.so\nsession\tsufficient\tpam_permit.so\n', mode: 0o644 },
+      ],
+      cmd: ['sh', '-c', '/usr/lib/frr/frrinit.sh start && exec sleep infinity'],
+    }),
+    recipe({
       tag: 'flatlab/gobgp:3.10.0-local',
       description: 'GoBGP (gobgpd, gobgp) from Debian gobgpd',
       packages: ['gobgpd'],
