@@ -20,7 +20,7 @@
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -334,6 +334,7 @@ async function runBench(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench/bgpd-ingest needs root (network namespaces)');
   console.log(`bench/bgpd-ingest: ${n.toLocaleString('en')} IPv4 prefixes, one eBGP session, seed ${seed}`);
   const results: TargetResult[] = [];
+  const loadBefore = loadavg()[0]!;
   for (const [i, t] of targets.entries()) results.push(await measure(t, n, seed, 80 + i));
   const bird = results.find((r) => r.target === 'bird');
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -342,13 +343,14 @@ async function runBench(): Promise<void> {
   const header = ['target', 'time s', 'prefixes/s', 'peak RSS MiB', 'CPU s', '×BIRD time', '×BIRD RSS', '×BIRD CPU'];
   const rows = results.map((r) => [r.target, r.seconds.toFixed(2), r.prefixesPerSecond.toLocaleString('en'), r.peakRssMiB.toFixed(1), r.cpuSeconds.toFixed(2), r.ratioToBird?.time.toFixed(2) ?? '-', r.ratioToBird?.rss.toFixed(2) ?? '-', r.ratioToBird?.cpu.toFixed(2) ?? '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  console.log('');
+  console.log(`\n  load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (2 cores here: wall times stretch with load, CPU seconds much less)`);
   for (const r of [header, ...rows]) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
 
   const file = join(resolve(here, 'results'), 'bgpd-ingest.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: Record<string, unknown> }) : {};
   const table = buildTable(n, seed, '192.0.2.1');
-  const run = { prefixes: n, seed, attributeSets: table.attributeSets, node: process.version, measuredAt: new Date().toISOString(), results };
+  // Wall times on a shared machine depend on what else runs; the load average says how much did, and CPU seconds depend on it least.
+  const run = { prefixes: n, seed, attributeSets: table.attributeSets, node: process.version, measuredAt: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, results };
   await writeFileAtomically(file, `${JSON.stringify({ runs: { ...(previous.runs ?? {}), [String(n)]: run } }, null, 2)}\n`);
 }
 

@@ -360,7 +360,7 @@ export interface FlatlabBgpd {
 export interface NeighborJson { name: string; address: string; remoteAs: number; state: string; prefixes: { received: number; accepted: number; advertised: number } }
 export interface RouteJson { prefix: string; from: string; asPath: number[]; nextHop: string; origin?: string; localPref?: number; med?: number; communities: string[]; largeCommunities: string[] }
 
-function httpOverSocket<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export function httpOverSocket<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   return new Promise((resolveReq, reject) => {
     const req = request({ socketPath, path, method, timeout: 10_000, headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
