@@ -5,7 +5,7 @@
  */
 import { bootStateShell } from './boot-state-shell.js';
 import { FileTree } from './file-tree.js';
-import { healthHttp, healthHttpCheck, healthHttpRun, inittab, rcSysinit, supervisor, updater } from './guest-system.js';
+import { consoleLoop, healthHttp, healthHttpCheck, healthHttpRun, inittab, rcSysinit, supervisor, updater } from './guest-system.js';
 import { initramfsInit } from './initramfs-init.js';
 
 export interface ServiceDefinition {
@@ -95,6 +95,7 @@ export function rootTree(inp: RootInputs): FileTree {
   t.file('lib/flatracoon/bootstate.sh', bootStateShell);
   t.file('sbin/flatracoon-supervisor', supervisor, 0o755);
   t.file('sbin/flatracoon-http', healthHttp, 0o755);
+  t.file('sbin/flatracoon-console', consoleLoop, 0o755);
   t.file('sbin/flatracoon-update', updater, 0o755);
   for (const s of inp.services) {
     const dir = `etc/flatracoon/services.d/${s.name}`;

@@ -115,9 +115,9 @@ export class SerialConsole {
     const from = this.lines.length;
     const endPattern = new RegExp(`${endPrefix}(\\d+)$`);
     const ended = this.waitForLine((l) => endPattern.test(l), timeoutMs, `end of command "${command}"`);
-    // A newline first ends whatever a previous user left half-typed; stty -echo keeps our input
-    // off the output and an empty PS1 keeps prompts out of it (the markers may still follow one).
-    this.write(`\nstty -echo 2>/dev/null; PS1=''; echo ${begin}; ( ${command} ) 2>&1; echo "${endPrefix}$?"\n`);
+    // A newline first ends whatever a previous user left half-typed; the guest's console loop
+    // (guest-system.ts) does not echo or prompt, but markers are still found at line ends.
+    this.write(`\necho ${begin}; ( ${command} ) 2>&1; echo "${endPrefix}$?"\n`);
     const endLine = await ended;
     const seen = this.lines.slice(from);
     const start = seen.findIndex((l) => l.endsWith(begin));

@@ -24,6 +24,9 @@ import { parseDig } from './dig.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
 import { bgpObservers } from './observers/index.js';
 import type { BgpObserver, ObserveContext } from './observers/observer.js';
+import { getKind } from '../../kinds/index.js';
+import { SerialConsole } from '../../image/serial-console.js';
+import { shellQuote } from '../../emit/shell-quote.js';
 
 export interface NetnsRuntimeOptions {
   /** Parent of per-lab run directories (state, generated configs, logs). */
@@ -37,6 +40,8 @@ export const DEFAULT_RUN_ROOT = '/run/flatlab';
 const STARTUP_SETTLE_MS = 700;
 /** How long `up` waits for every daemon to answer its control interface. */
 const READY_TIMEOUT_MS = 30_000;
+/** A VM boots under TCG on shared cores: `up` waits this long for its first healthy report. */
+const VM_READY_TIMEOUT_MS = 180_000;
 /** Attempts (100 ms apart) to restore routes after a link comes back. */
 const ROUTE_RETRIES = 30;
 
@@ -50,6 +55,8 @@ export class NetnsRuntime implements Runtime {
   private plan: NetnsPlan | undefined;
   private state: NetnsState | undefined;
   private readonly started = Date.now();
+  /** Serial consoles of the lab's VMs (FlatRacoon OS), opened when `up` waits for their health. */
+  private readonly consoles = new Map<string, SerialConsole>();
 
   constructor(opts: NetnsRuntimeOptions = {}) {
     this.commands = opts.commands ?? hostCommands;
@@ -107,6 +114,8 @@ export class NetnsRuntime implements Runtime {
   }
 
   async down(): Promise<void> {
+    for (const c of this.consoles.values()) c.close();
+    this.consoles.clear();
     const state = this.state ?? (this.lab ? await readState(this.stateFile(this.lab.name)) : undefined);
     if (state) await this.teardown(state);
     this.state = undefined;
@@ -161,6 +170,11 @@ export class NetnsRuntime implements Runtime {
   }
 
   async exec(node: string, argv: readonly string[], opts: CallOptions = {}): Promise<ExecResult> {
+    // A VM's commands run inside the guest, through its serial console.
+    if (this.lab && getKind(this.kindOf(node)).vm) {
+      const r = await (await this.vmConsole(node)).exec(argv.map(shellQuote).join(' '), 120_000);
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: '' };
+    }
     return this.commands.run(['ip', 'netns', 'exec', this.ns(node), ...argv], { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   }
 
@@ -242,8 +256,30 @@ export class NetnsRuntime implements Runtime {
     for (const argv of (plan.postStart.get(node) ?? []).filter(applies)) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
   }
 
+  private async vmConsole(node: string): Promise<SerialConsole> {
+    let c = this.consoles.get(node);
+    if (!c) {
+      c = new SerialConsole(`${this.plan!.dirs.runOf(node)}/console.sock`);
+      await c.connect();
+      this.consoles.set(node, c);
+    }
+    return c;
+  }
+
+  /** Each VM reports itself healthy on its serial console (FLATRACOON-HEALTH) before `up` returns. */
+  private async waitVmsHealthy(): Promise<void> {
+    const vms = this.requireLab().nodes.filter((n) => getKind(n.kind).vm);
+    await Promise.all(vms.map(async (n) => {
+      const c = await this.vmConsole(n.name);
+      await c.waitForHealth((h) => h.healthy, VM_READY_TIMEOUT_MS, `healthy report from VM ${n.name}`).catch((err: Error) => {
+        throw new RuntimeError('netns.vm-not-ready', `VM ${n.name} did not report healthy within ${VM_READY_TIMEOUT_MS / 1000} s: ${err.message}`, { hint: `see ${this.plan!.dirs.runOf(n.name)}/ (QEMU log, console.sock)` });
+      });
+    }));
+  }
+
   /** Every BGP daemon answers its control interface (birdc, vtysh, gobgp, the bgpd socket) before `up` returns. */
   private async waitReady(opts: CallOptions): Promise<void> {
+    await this.waitVmsHealthy();
     const lab = this.requireLab();
     const pending = lab.nodes.filter((n) => bgpObservers[n.kind] && (this.plan!.processes.get(n.name)?.length ?? 0) > 0);
     const deadline = Date.now() + READY_TIMEOUT_MS;
