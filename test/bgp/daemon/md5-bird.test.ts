@@ -30,7 +30,7 @@ function start(ns: string, name: string, argv: string[]): ChildProcess {
   return child;
 }
 
-const bgpdYaml = (password: string) => `router-id: 10.0.0.1
+const bgpdYaml = (password: string, passive = false) => `router-id: 10.0.0.1
 asn: 65001
 listen: { address: [10.99.0.1], port: 179 }
 peers:
@@ -39,13 +39,14 @@ peers:
     remote-as: 65002
     local-address: 10.99.0.1
     md5-password: ${password}
+    passive: ${passive}
     hold-time: 9
     connect-retry: 1
     import: all
     export: all
 `;
 
-const birdConf = `router id 10.0.0.2;
+const birdConf = (passive: boolean) => `router id 10.0.0.2;
 log stderr all;
 protocol device {}
 protocol static s4 { ipv4; route 198.51.100.0/24 blackhole; }
@@ -53,6 +54,7 @@ protocol bgp flatlab {
   local 10.99.0.2 as 65002;
   neighbor 10.99.0.1 as 65001;
   password "lab-secret";
+  passive ${passive ? 'on' : 'off'};
   hold time 9;
   connect retry time 1;
   error wait time 1, 3;
@@ -61,6 +63,12 @@ protocol bgp flatlab {
 `;
 
 const socket = join(dir, 'bgpd.sock');
+
+/** Local and remote ports of flatlab's established TCP connections (who connected to whom). */
+function connections(): string[] {
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'ss', '-Htn', 'state', 'established'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/).slice(-2).join(' '));
+}
 const neighbor = async () => {
   const r = await controlRequest({ socket }, 'GET', '/neighbors/bird');
   return r.body as { state: string };
@@ -81,7 +89,7 @@ describe.skipIf(reason)('TCP MD5 with BIRD 2', () => {
     ip('-n', NS, 'addr', 'add', '10.99.0.1/30', 'dev', 'md5a');
     ip('-n', BIRD_NS, 'addr', 'add', '10.99.0.2/30', 'dev', 'md5b');
     for (const [ns, dev] of [[NS, 'md5a'], [BIRD_NS, 'md5b'], [NS, 'lo'], [BIRD_NS, 'lo']] as const) ip('-n', ns, 'link', 'set', dev, 'up');
-    writeFileSync(join(dir, 'bird.conf'), birdConf);
+    writeFileSync(join(dir, 'bird.conf'), birdConf(false));
     start(BIRD_NS, 'bird', ['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', join(dir, 'bird.ctl')]);
     writeFileSync(join(dir, 'bgpd.yml'), bgpdYaml('wrong-secret'));
     bgpd = start(NS, 'bgpd', [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'bgpd', '--config', join(dir, 'bgpd.yml'), '--control-socket', socket, '--log-level', 'info']);
@@ -96,7 +104,7 @@ describe.skipIf(reason)('TCP MD5 with BIRD 2', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a wrong key never establishes; the right key (after SIGHUP) does, and routes flow', async () => {
+  test('a wrong key never establishes; the right key (after SIGHUP) does on the listener (BIRD connects) and on an outgoing connection (BIRD passive)', async () => {
     const states = new Set<string>();
     const end = Date.now() + 6000;
     while (Date.now() < end) {
@@ -106,7 +114,8 @@ describe.skipIf(reason)('TCP MD5 with BIRD 2', () => {
     expect(states.has('Established')).toBe(false);
     expect(readFileSync(join(dir, 'bird.log'), 'utf8')).not.toMatch(/flatlab: .*Established/);
 
-    writeFileSync(join(dir, 'bgpd.yml'), bgpdYaml('lab-secret'));
+    // flatlab passive: BIRD's signed SYN reaches the key on flatlab's listening socket.
+    writeFileSync(join(dir, 'bgpd.yml'), bgpdYaml('lab-secret', true));
     bgpd.kill('SIGHUP');
     await until('Established with the right key', async () => ((await neighbor()).state === 'Established' ? true : undefined), 30_000);
     const rib = await until('198.51.100.0/24 from BIRD', async () => {
@@ -114,5 +123,16 @@ describe.skipIf(reason)('TCP MD5 with BIRD 2', () => {
       return r.length > 0 ? r : undefined;
     });
     expect(rib[0]).toMatchObject({ from: 'bird', asPath: [65002] });
-  }, 60_000);
+    expect(connections()).toEqual([expect.stringMatching(/^10\.99\.0\.1:179 10\.99\.0\.2:\d+$/)]);
+
+    // BIRD passive, flatlab active: the key set before connect() signs flatlab's SYN.
+    writeFileSync(join(dir, 'bird.conf'), birdConf(true));
+    const configured = spawnSync('ip', ['netns', 'exec', BIRD_NS, 'birdc', '-s', join(dir, 'bird.ctl'), 'configure'], { encoding: 'utf8' });
+    expect(configured.stdout).toMatch(/Reconfigur/);
+    await until('BIRD dropped the session', async () => ((await neighbor()).state !== 'Established' ? true : undefined), 15_000);
+    writeFileSync(join(dir, 'bgpd.yml'), bgpdYaml('lab-secret', false));
+    bgpd.kill('SIGHUP');
+    await until('Established from our side', async () => ((await neighbor()).state === 'Established' ? true : undefined), 30_000);
+    expect(connections()).toEqual([expect.stringMatching(/^10\.99\.0\.1:(?!179 )\d+ 10\.99\.0\.2:179$/)]);
+  }, 90_000);
 });
