@@ -1,5 +1,6 @@
 /** Runtime reconfiguration of a speaker: peers added and removed, policies swapped, soft resets. */
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { Lab } from './harness.js';
 import { resolvePolicyChain } from '../../../src/bgp/policy/evaluate.js';
 import type { PeerConfig } from '../../../src/bgp/speaker/index.js';
@@ -95,5 +96,29 @@ describe('speaker reconfiguration', () => {
     lab.apply('r2', lab.speaker('r2').originate('192.0.2.0/24', { nextHop: '10.0.0.99', med: 3 }));
     expect(lab.speaker('r1').bestRoute('192.0.2.0/24')?.attributes).toMatchObject({ nextHop: '10.0.0.99', med: 3 });
     expect(lab.speaker('r1').bestRoute('203.0.113.0/24')?.attributes.nextHop).toBe('10.0.0.2');
+  });
+
+  test('property: swapping the import policy at run time gives the Loc-RIB a speaker configured with it from the start has', () => {
+    const prefixes = ['10.1.0.0/16', '10.1.2.0/24', '10.2.0.0/16', '192.0.2.0/24', '198.51.100.0/24'];
+    const policyArb = fc.record({ reject: fc.constantFrom('10.0.0.0/8 le 16', '10.1.0.0/16 le 24', '192.0.2.0/24', '0.0.0.0/0 le 32', '172.16.0.0/12'), med: fc.integer({ min: 0, max: 1000 }) });
+    const chain = (p: { reject: string; med: number }) => resolvePolicyChain(['p'], { p: [{ match: { prefix: [p.reject] }, action: 'reject' }, { set: { med: p.med }, action: 'accept' }] });
+    const view = (lab: Lab) => lab.speaker('r1').locRibRoutes().map((r) => `${r.prefix} ${r.attributes.med ?? '-'}`);
+    fc.assert(
+      fc.property(fc.subarray(prefixes, { minLength: 1 }), policyArb, policyArb, (announced, first, second) => {
+        const build = (policy: { reject: string; med: number }) => {
+          const lab = new Lab();
+          lab.add('r1', { localAsn: 65001, routerId: '10.255.0.1', peers: [ebgp('r2', '10.0.0.2', 65002, '10.0.0.1', { import: chain(policy) })] });
+          lab.add('r2', { localAsn: 65002, routerId: '10.255.0.2', peers: [ebgp('r1', '10.0.0.1', 65001, '10.0.0.2')] });
+          lab.wire('r1', 'r2', 'r2', 'r1');
+          for (const p of announced) lab.apply('r2', lab.speaker('r2').originate(p));
+          lab.startAll();
+          return lab;
+        };
+        const swapped = build(first);
+        swapped.apply('r1', swapped.speaker('r1').setPeerPolicies('r2', { import: chain(second) }));
+        expect(view(swapped)).toEqual(view(build(second)));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
