@@ -52,7 +52,12 @@ set -- \
   -pidfile "$RUN/qemu.pid" \
   -drive "file=$DISK,if=virtio,format=raw,snapshot=on"
 
-# The node's generated config directory, read-only, as a virtual FAT disk the guest reads node.yml from.
+# An updates disk the size of a root slot: flatlab's vm-update step writes a new root into it
+# and the in-guest updater (flatracoon-update /dev/vdX) copies it into the inactive slot.
+[ -e "$RUN/updates.img" ] || truncate -s 64M "$RUN/updates.img"
+set -- "$@" -drive "file=$RUN/updates.img,if=virtio,format=raw,readonly=on"
+
+# The node's generated config directory, read-only, as a virtual FAT disk (bird.conf, node.yml).
 if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then
   set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw"
 fi

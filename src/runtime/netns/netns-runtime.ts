@@ -256,6 +256,11 @@ export class NetnsRuntime implements Runtime {
     for (const argv of (plan.postStart.get(node) ?? []).filter(applies)) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
   }
 
+  /** The raw file a VM sees as its updates disk (the QEMU script creates it; vm-update writes a root into it). */
+  vmUpdatesDisk(node: string): string {
+    return `${this.plan!.dirs.runOf(node)}/updates.img`;
+  }
+
   private async vmConsole(node: string): Promise<SerialConsole> {
     let c = this.consoles.get(node);
     if (!c) {
