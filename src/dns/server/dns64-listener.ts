@@ -57,9 +57,10 @@ export async function startDns64Listener(opts: Dns64ListenerOptions): Promise<Dn
   };
 }
 
-function account(opts: Dns64ListenerOptions, transport: Dns64Transport, client: string, summary: Dns64Summary, started: bigint): void {
+function account(opts: Dns64ListenerOptions, transport: Dns64Transport, client: string, summary: Dns64Summary, started: bigint, metricsKey?: string): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  opts.metrics.query(transport, { ...summary, signed: false }, seconds);
+  const s = { ...summary, signed: false };
+  opts.metrics.query(transport, s, seconds, metricsKey ?? DnsMetrics.keyOf(transport, s));
   opts.onAnswered?.(transport, client, summary, Math.round(seconds * 1e6));
 }
 
@@ -75,7 +76,7 @@ function listenUdp(ep: Endpoint, opts: Dns64ListenerOptions): Promise<UdpSocket>
       bytes[0] = msg[0] ?? 0;
       bytes[1] = msg[1] ?? 0;
       sock.send(bytes, rinfo.port, rinfo.address);
-      account(opts, 'udp', rinfo.address, hot.summary, started);
+      account(opts, 'udp', rinfo.address, hot.summary, started, hot.metricsKey);
       return;
     }
     opts.resolver.resolve(msg, 'udp').then(

@@ -11,6 +11,7 @@ import { questionKey, type Dns64Question } from '../dns64/synthesize.js';
 import type { UpstreamAnswer } from '../dns64/upstream-answer.js';
 import { RCODE } from '../wire/constants.js';
 import type { UpstreamCache } from './dns64-cache.js';
+import { DnsMetrics } from './dns-metrics.js';
 
 export interface UpstreamAsker {
   ask(q: Dns64Question): Promise<UpstreamAnswer>;
@@ -31,6 +32,8 @@ interface Hot {
   second: number;
   bytes: Buffer;
   summary: Dns64Summary;
+  /** The metrics counting key, built once per entry instead of once per query. */
+  metricsKey: string;
 }
 
 export class Dns64Resolver {
@@ -84,6 +87,6 @@ export class Dns64Resolver {
 
   private remember(query: Buffer, bytes: Buffer, summary: Dns64Summary): void {
     if (this.hot.size >= HOT_ENTRIES) this.hot.clear();
-    this.hot.set(query.toString('latin1', 2), { second: Math.floor(this.nowMs() / 1000), bytes, summary });
+    this.hot.set(query.toString('latin1', 2), { second: Math.floor(this.nowMs() / 1000), bytes, summary, metricsKey: DnsMetrics.keyOf('udp', { ...summary, signed: false }) });
   }
 }

@@ -44,7 +44,10 @@ export const networkExchange: UpstreamExchange = {
   udp: (server, query, timeoutMs) =>
     new Promise((resolve) => {
       const sock = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
+      let settled = false;
       const finish = (m: WireMessage | undefined) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         sock.close();
         resolve(m);

@@ -20,7 +20,7 @@ export interface ReferenceOptions {
   excludeIpv4?: readonly string[];
   /** IPv6 ranges whose AAAA count as absent (BIND `exclude`; Unbound has no such option). */
   excludeAaaa?: readonly string[];
-  /** named worker threads (`-n`). */
+  /** Worker threads: named `-n`, Unbound `num-threads` (default 1). */
   threads?: number;
 }
 
@@ -80,7 +80,7 @@ export function unboundConfig(o: ReferenceOptions): string {
     '  use-syslog: no',
     '  logfile: ""',
     '  verbosity: 0',
-    '  num-threads: 1',
+    `  num-threads: ${o.threads ?? 1}`,
     '  module-config: "dns64 iterator"',
     `  dns64-prefix: ${o.prefix}`,
     '  do-not-query-localhost: no',
