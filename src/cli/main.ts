@@ -15,6 +15,8 @@ export function buildProgram(io: CliIO, done: (code: number) => void): Command {
   const program = new Command('flatlab')
     .description('Declarative network labs: validate topologies, generate containerlab labs, run scenarios on sim, netns or containerlab.')
     .version(VERSION, '-V, --version')
+    // flatlab's own --version only before a verb, so a verb may take --version (image build/update).
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
