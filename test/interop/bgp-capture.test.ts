@@ -8,7 +8,7 @@
  * test/fixtures/bgp/captures/<daemon>.json, which test/bgp/wire/captures.test.ts checks on
  * every run without the daemons.
  */
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,14 +18,14 @@ import { BgpFramer, codecContext, decodeMessage, encodeMessage, isEndOfRib } fro
 import type { BgpMessage } from '../../src/bgp/wire/index.js';
 import { checkCapture, type Capture } from '../bgp/wire/support/captures.js';
 import { needTools } from '../support/need-tools.js';
+import { startHostDaemon, stopStarted } from '../support/daemons.js';
 
 const ctx = codecContext();
 const fixtures = join(import.meta.dirname, '../fixtures/bgp/captures');
-const started: ChildProcess[] = [];
 const dirs: string[] = [];
 
-afterAll(() => {
-  for (const p of started) if (p.exitCode === null && p.pid !== undefined) p.kill('SIGKILL');
+afterAll(async () => {
+  await stopStarted();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -136,28 +136,6 @@ async function listen(host: string, myAs: number, expectedPrefixes: number, time
   return { server, port, done };
 }
 
-function startDaemon(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(p);
-  let out = '';
-  p.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  p.stderr?.on('data', (b: Buffer) => (out += b.toString()));
-  p.on('exit', (code) => {
-    if (code !== 0 && code !== null && process.env.FLATLAB_DEBUG) console.error(`${cmd} exited ${code}:\n${out}`);
-  });
-  (p as ChildProcess & { output: () => string }).output = () => out;
-  return p;
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.pid === undefined) return;
-  const exited = new Promise<void>((res) => p.once('exit', () => res()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
-
 /** First line of `cmd args`, whichever stream it went to (BIRD prints its version on stderr). */
 function version(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
@@ -194,12 +172,12 @@ protocol bgp peer1 {
 }
 `,
     );
-    const bird = startDaemon('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', join(dir, 'bird.ctl'), '-P', join(dir, 'bird.pid')]);
+    const bird = await startHostDaemon('bird', ['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', join(dir, 'bird.ctl'), '-P', join(dir, 'bird.pid')], dir);
     try {
       const messages = await session.done;
       record('bird', { daemon: 'bird', version: version('bird', ['--version']), localAs: 65001, peerAs: 65002, messages });
     } finally {
-      await stop(bird);
+      await bird.stop();
     }
   });
 
@@ -233,7 +211,7 @@ protocol bgp peer1 {
       afi-safi-name = "ipv6-unicast"
 `,
     );
-    const gobgpd = startDaemon('gobgpd', ['-f', join(dir, 'gobgpd.toml'), '--api-hosts', `127.0.0.1:${api}`, '--log-level', 'warn']);
+    const gobgpd = await startHostDaemon('gobgpd', ['gobgpd', '-f', join(dir, 'gobgpd.toml'), '--api-hosts', `127.0.0.1:${api}`, '--log-level', 'warn'], dir);
     try {
       const cli = (...args: string[]): void => {
         for (let i = 0; ; i++) {
@@ -253,7 +231,7 @@ protocol bgp peer1 {
       const messages = await session.done;
       record('gobgp', { daemon: 'gobgp', version: version('gobgpd', ['--version']), localAs: 65001, peerAs: 65002, messages });
     } finally {
-      await stop(gobgpd);
+      await gobgpd.stop();
     }
   });
 
@@ -279,7 +257,6 @@ protocol bgp peer1 {
 `,
     );
     const env = {
-      ...process.env,
       exabgp_tcp_port: String(session.port),
       exabgp_tcp_bind: '',
       exabgp_daemon_user: 'root',
@@ -287,12 +264,12 @@ protocol bgp peer1 {
       exabgp_log_destination: 'stdout',
       exabgp_api_cli: 'false',
     };
-    const exabgp = startDaemon('exabgp', [join(dir, 'exabgp.conf')], env);
+    const exabgp = await startHostDaemon('exabgp', ['exabgp', join(dir, 'exabgp.conf')], dir, { env });
     try {
       const messages = await session.done;
       record('exabgp', { daemon: 'exabgp', version: version('exabgp', ['--version']), localAs: 65001, peerAs: 65002, messages });
     } finally {
-      await stop(exabgp);
+      await exabgp.stop();
     }
   });
 });

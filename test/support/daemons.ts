@@ -7,13 +7,13 @@
  * Addresses: link i (from 1) of a net with subnet S is 10.S.i.0/24 and fd00:S:i::/64; the first node
  * named in the link gets .1 / ::1, the second .2 / ::2.
  */
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startProcess, stopProcess, isRunning } from '../../src/runtime/netns/processes.js';
-import type { StartedProcess } from '../../src/runtime/netns/state.js';
+import { processStartTime, type StartedProcess } from '../../src/runtime/netns/state.js';
 import type { RouteObservation } from '../../src/runtime/runtime.js';
 import { parseBirdRoutes } from '../../src/runtime/netns/observers/bird.js';
 import { frrPaths } from '../../src/runtime/netns/observers/frr.js';
@@ -156,8 +156,34 @@ export async function stopStarted(): Promise<void> {
 export async function startDaemon(ns: string, name: string, argv: string[], dir: string, opts: { user?: string; env?: Record<string, string> } = {}): Promise<RunningDaemon> {
   const log = join(dir, `${name}.log`);
   const p = await startProcess(ns, { node: ns, name, argv, ...(opts.user ? { user: opts.user } : {}), ...(opts.env ? { env: opts.env } : {}) }, log);
+  return track(p);
+}
+
+/**
+ * A daemon in the test's own namespace (tests on loopback addresses), started and stopped the
+ * same way: its own process group, output to `dir/<name>.log`, stopped by PID and start time.
+ */
+export async function startHostDaemon(name: string, argv: string[], dir: string, opts: { env?: Record<string, string> } = {}): Promise<RunningDaemon> {
+  mkdirSync(dir, { recursive: true });
+  const log = join(dir, `${name}.log`);
+  const fd = openSync(log, 'a');
+  let child;
+  try {
+    child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...opts.env } });
+  } finally {
+    closeSync(fd);
+  }
+  child.unref();
+  const pid = child.pid;
+  const startTime = pid === undefined ? undefined : await processStartTime(pid);
+  if (pid === undefined || startTime === undefined) throw new Error(`${name} exited at once; see ${log}`);
+  return track({ node: 'host', name, pid, startTime, argv, log });
+}
+
+function track(p: StartedProcess): RunningDaemon {
+  const log = p.log;
   const daemon: RunningDaemon = {
-    name,
+    name: p.name,
     pid: p.pid,
     log,
     process: p,
