@@ -60,6 +60,18 @@ const ROUTE_RETRIES = 30;
 const CONTAINER_RUN_DIRS: Readonly<Record<string, string>> = { bird: '/run', frr: '/var/run/frr', gobgp: '/run' };
 const OBSERVABLE_KINDS = [...Object.keys(CONTAINER_RUN_DIRS), 'flatlab-bgpd'];
 
+/**
+ * containerlab runs a node's exec lines (its addresses and routes) after the container, and so
+ * the daemon, started: the daemon's first connection attempts found no addresses, and its
+ * connect-retry timer (120 s in FRR, BIRD and GoBGP) would hold the sessions back that long.
+ * Once the addresses are there, these restart the sessions so they come up at once.
+ */
+const SESSION_KICKS: Readonly<Record<string, readonly string[]>> = {
+  bird: ['birdc', '-s', '/run/bird.ctl', 'restart', 'all'],
+  frr: ['vtysh', '-c', 'clear bgp *'],
+  gobgp: ['gobgp', 'neighbor', 'all', 'reset'],
+};
+
 interface ClabState {
   lab: string;
   runtime: 'containerlab';
@@ -120,6 +132,7 @@ export class ContainerlabRuntime implements Runtime {
       const notRunning = lab.nodes.filter((n) => containers.find((c) => c.node === n.name)?.state !== 'running').map((n) => n.name);
       if (notRunning.length) throw new RuntimeError('containerlab.not-running', `after deploy these nodes are not running: ${notRunning.join(', ')}`, { hint: `see docker logs ${containerPrefix(lab.name)}${notRunning[0]}` });
       await this.waitReady(opts);
+      await this.kickSessions(opts);
     } catch (err) {
       this.log(`up failed, cleaning up: ${(err as Error).message}`);
       await this.down();
@@ -347,6 +360,15 @@ export class ContainerlabRuntime implements Runtime {
         if (Date.now() > deadline) throw new RuntimeError('containerlab.not-ready', `${node.name} (${node.kind}) did not become ready within ${READY_TIMEOUT_MS / 1000} s: ${problem}`, { hint: `see docker logs ${this.container(node.name)}` });
         await sleep(250, opts.signal);
       }
+    }
+  }
+
+  private async kickSessions(opts: CallOptions): Promise<void> {
+    for (const node of this.requireLab().nodes) {
+      const kick = SESSION_KICKS[node.kind];
+      if (!kick) continue;
+      const r = await this.exec(node.name, kick, opts);
+      if (r.exitCode !== 0) this.log(`${node.name}: ${kick.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
     }
   }
 
