@@ -114,6 +114,7 @@ export async function runZtAuthorize(file: string, member: string, authorized: b
       const names = [...plan.agents.values()].filter((a) => a.role === 'member').map((a) => a.node);
       throw new InputError('zt.not-a-member', `"${member}" is not a zerotier member of ${lab.name}${isMemberId(member) ? '' : didYouMean(member, names)}`, { hint: `members: ${names.join(', ')}` });
     }
+    if (!agent.controller) throw new InputError('zt.no-controller', `no controller in ${lab.name} serves ${agent.node}'s network ${agent.network}`, { hint: 'add a zerotier node with role: controller and that network' });
     const ctl = agent.controller.node;
     const view = await setAuthorized(nodeSocket(opts, lab, ctl), agent.network, agent.address, authorized).catch((err: Error) => {
       throw new InputError('zt.agent-unreachable', `the controller ${ctl} did not take the change (${err.message})`, { hint: `is the lab up? flatlab up ${file}` });

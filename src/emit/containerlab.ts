@@ -21,6 +21,7 @@ import { generatedHeader } from './header.js';
 import { lanBridgeName, lanPortName } from './host-names.js';
 import { shellJoin } from './shell-quote.js';
 import { toYaml } from './yaml-text.js';
+import { zerotierClabNodes, zerotierClabPatch } from './zerotier.js';
 
 /** Where a VM node's QEMU script is bound inside its container (see flatracoon-os kind's cmd). */
 export const containerQemuDir = '/flatlab/qemu';
@@ -35,6 +36,8 @@ export interface ClabNode {
   sysctls?: Record<string, string>;
   devices?: string[];
   'cap-add'?: string[];
+  /** `container:<node>`: share another node's network namespace (kubo beside a ZeroTier member). */
+  'network-mode'?: string;
   labels?: Record<string, string>;
 }
 
@@ -60,6 +63,7 @@ export function containerlabTopology(lab: Lab, configFiles: ReadonlyMap<string, 
   for (const { link, bridge } of lanBridges(lab)) {
     nodes[bridge] = { kind: 'bridge', labels: { 'flatlab.role': 'lan', 'flatlab.link': String(link) } };
   }
+  Object.assign(nodes, zerotierClabNodes(lab));
   const links = lab.links.flatMap((link) => clabLinks(lab, link));
   const mgmt = containerlabExtras(lab).mgmt;
   return { name: lab.name, ...(mgmt ? { mgmt } : {}), topology: { nodes, ...(links.length ? { links } : {}) } };
@@ -90,12 +94,14 @@ function clabNode(lab: Lab, node: LabNode, files: readonly ConfigFile[]): ClabNo
   }
   const binds: string[] = [];
   if (configDir) for (const f of files) binds.push(`configs/${node.name}/${f.path}:${configDir}/${f.path}:ro`);
+  const zt = kind.name === 'zerotier' && configDir ? zerotierClabPatch(lab, node, configDir) : { exec: [], binds: [] };
+  binds.push(...zt.binds);
   if (kind.vm) binds.push(`qemu/${node.name}.sh:${containerQemuDir}/${node.name}.sh:ro`);
   if (binds.length) out.binds = binds;
   const env = { ...c.env, ...node.env, ...(kind.vm && configDir ? { FLATLAB_CONFIG: configDir } : {}) };
   if (Object.keys(env).length) out.env = sortedRecord(env);
   // A VM owns its addresses: the container only bridges frames to it.
-  const exec = kind.vm ? [] : addressCommands(node);
+  const exec = kind.vm ? [] : [...addressCommands(node), ...zt.exec];
   if (exec.length) out.exec = exec;
   if (!kind.vm && forwards(node)) out.sysctls = { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' };
   if (c.devices?.length) out.devices = [...c.devices];

@@ -45,7 +45,8 @@ export const zerotierKind: Kind = {
   speaksBgp: false,
   defaultRole: 'host',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/zerotier:0.1.0', configDir: '/etc/flatlab', devices: ['/dev/net/tun'], capAdd: ['NET_ADMIN'] },
+  // Real ZeroTier in containerlab: the official image runs zerotier-one; its setup script (emit/zerotier.ts) drives the controller's local API.
+  containerlab: { kind: 'linux', image: 'zerotier/zerotier:1.14.2', configDir: '/etc/flatlab', devices: ['/dev/net/tun'], capAdd: ['NET_ADMIN', 'SYS_ADMIN'] },
   configWriters: ['zerotier'],
   netns: { setup: [], processes: [{ argv: ['flatlab', 'zt', 'agent', '--config', '{config}/zerotier.yml', '--run', '{run}'] }], postStart: [] },
   sim: 'zerotier',

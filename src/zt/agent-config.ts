@@ -46,7 +46,8 @@ export const agentConfigSchema = z.discriminatedUnion('role', [
     ...common,
     role: z.literal('member'),
     network: networkId,
-    controller: peerRef,
+    /** Null when the lab has no controller for the network: the member keeps asking no one, as a real one would. */
+    controller: peerRef.nullable(),
     roots: z.array(peerRef),
     /** A Hesiod zone (file name beside zerotier.yml) the member serves on its overlay addresses. */
     hesiod: z.string().nullable(),

@@ -9,6 +9,7 @@ import type { AgentConfig, ControllerAgentConfig } from './agent-config.js';
 import { controllerOf, memberIdForNode, type MemberId, type NetworkId } from './ids.js';
 import { hostRange } from './ipv4.js';
 import { ruleSchema, DEFAULT_RULES } from './rules.js';
+import { emptyController, step } from './controller.js';
 
 export interface ZtNodeFacts {
   name: string;
@@ -74,9 +75,11 @@ export function ztLabPlan(lab: string, nodes: readonly ZtNodeFacts[], section: u
     const common = { node: n.name, address: addressOf.get(n.name)!, port: n.port };
     if (n.role === 'root') agents.set(n.name, { ...common, role: 'root' });
     else if (n.role === 'member') {
-      if (!n.network || !n.controller) throw new ZtPlanError('zt.member-incomplete', `member ${n.name} needs config.network and config.controller`, n.name, 'e.g. config: { role: member, network: 8056c2e21c000001, controller: ctl }');
-      const ctl = ref(n, n.controller, 'controller');
-      if (ctl.address !== controllerOf(n.network as NetworkId)) throw new ZtPlanError('zt.wrong-controller', `member ${n.name}: network ${n.network} belongs to controller ${controllerOf(n.network as NetworkId)}, but ${n.controller} is ${ctl.address}`, n.name, `a network id starts with its controller's address; use the network id of ${n.controller}`);
+      if (!n.network) throw new ZtPlanError('zt.member-incomplete', `member ${n.name} needs config.network`, n.name, 'e.g. config: { role: member, network: 8056c2e21c000001 }');
+      // As in ZeroTier, the network id names its controller; `controller:` only says which node that is.
+      const named = n.controller ?? nodes.find((c) => c.role === 'controller' && c.network && controllerOf(c.network as NetworkId) === controllerOf(n.network as NetworkId))?.name;
+      const ctl = named === undefined ? null : ref(n, named, 'controller');
+      if (ctl && ctl.address !== controllerOf(n.network as NetworkId)) throw new ZtPlanError('zt.wrong-controller', `member ${n.name}: network ${n.network} belongs to controller ${controllerOf(n.network as NetworkId)}, but ${n.controller} is ${ctl.address}`, n.name, `a network id starts with its controller's address; use the network id of ${n.controller}`);
       agents.set(n.name, { ...common, role: 'member', network: n.network, controller: ctl, roots: n.roots.map((r) => ref(n, r, 'root')), hesiod: n.hesiod ? 'hesiod.zone' : null });
     }
   }
@@ -103,4 +106,22 @@ export function ztLabPlan(lab: string, nodes: readonly ZtNodeFacts[], section: u
     agents.set(n.name, { node: n.name, address: addressOf.get(n.name)!, port: n.port, role: 'controller', networks: out });
   }
   return { agents, addressOf };
+}
+
+/**
+ * The IPv4 address each member of a controller's networks ends up with when every member
+ * joins in node order: fixed ones as given, the others the lowest free pool address (what
+ * flatlab's controller does). The containerlab output assigns these explicitly, so a real
+ * controller (whose pool order differs) gives the same addresses, and services can bind them.
+ */
+export function plannedIpv4(cfg: ControllerAgentConfig, order: readonly MemberId[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, n] of Object.entries(cfg.networks)) {
+    const { members, ...settings } = n;
+    let state = step(emptyController(), { type: 'set-network', settings: { id: id as NetworkId, ...settings } }, () => new Uint8Array(32)).state;
+    for (const [mid, preset] of Object.entries(members)) state = step(state, { type: 'set-member', network: id as NetworkId, member: mid as MemberId, patch: preset }, () => new Uint8Array(32)).state;
+    for (const mid of order.filter((m) => members[m])) state = step(state, { type: 'request', network: id as NetworkId, member: mid, identity: mid, endpoints: [], now: 0 }, () => new Uint8Array(32)).state;
+    for (const m of Object.values(state.networks[id]!.members)) if (m.ipAssignments[0]) out.set(m.id, m.ipAssignments[0]);
+  }
+  return out;
 }

@@ -48,7 +48,9 @@ export async function netnsOverlayPeers(lab: Lab, runDirOf: (node: string) => st
 
 export async function netnsOverlayAuthorize(lab: Lab, runDirOf: (node: string) => string, member: string, authorized: boolean): Promise<void> {
   const agent = memberAgent(lab, member);
-  await setAuthorized(apiSocketOf(runDirOf(agent.controller.node)), agent.network, agent.address, authorized).catch((e: Error) => {
-    throw unreachable(agent.controller.node, e);
+  const ctl = agent.controller;
+  if (!ctl) throw new RuntimeError('netns.no-controller', `no controller in ${lab.name} serves ${member}'s network ${agent.network}`, { hint: 'add a zerotier node with role: controller and that network' });
+  await setAuthorized(apiSocketOf(runDirOf(ctl.node)), agent.network, agent.address, authorized).catch((e: Error) => {
+    throw unreachable(ctl.node, e);
   });
 }

@@ -53,7 +53,7 @@ export class SimZtOverlay {
   /** Every running member with a path to its controller asks again. */
   private poll(): void {
     for (const [node, m] of this.members) {
-      if (!this.env.canReach(node, m.controller.endpoint.split(':')[0]!)) continue;
+      if (!m.controller || !this.env.canReach(node, m.controller.endpoint.split(':')[0]!)) continue;
       this.joined.add(node);
       this.apply(m.controller.node, { type: 'request', network: m.network as NetworkId, member: m.address as MemberId, identity: `sim:${m.address}`, endpoints: [], now: this.env.now() });
     }
@@ -68,7 +68,7 @@ export class SimZtOverlay {
   networks(node: string): OverlayNetworkObservation[] {
     const m = this.member(node);
     this.poll();
-    const net = this.controllers.get(m.controller.node)?.networks[m.network];
+    const net = m.controller ? this.controllers.get(m.controller.node)?.networks[m.network] : undefined;
     const record = net?.members[m.address];
     if (!this.joined.has(node) || !record) return [{ network: m.network, status: 'REQUESTING_CONFIGURATION', addresses: [], peers: [] }];
     if (!net || !isAdmitted(net, record)) return [{ network: m.network, status: net ? 'ACCESS_DENIED' : 'NOT_FOUND', addresses: [], peers: [] }];
@@ -78,6 +78,7 @@ export class SimZtOverlay {
 
   authorize(member: string, authorized: boolean): void {
     const m = this.member(member);
+    if (!m.controller) throw new RuntimeError('sim.no-controller', `no controller in ${this.lab.name} serves ${member}'s network ${m.network}`, { hint: 'add a zerotier node with role: controller and that network' });
     this.apply(m.controller.node, { type: 'set-member', network: m.network as NetworkId, member: m.address as MemberId, patch: { authorized } });
   }
 }

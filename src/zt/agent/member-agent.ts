@@ -87,7 +87,8 @@ export class MemberAgent {
     await new Promise<void>((resolve) => this.underlay!.bind(this.cfg.port, resolve));
     this.api = await serveLocalApi(apiSocket, (r) => this.handleApi(r));
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.deps.log(`member ${this.me} joining ${this.network} via controller ${this.cfg.controller.node} (${this.cfg.controller.endpoint})`);
+    const c = this.cfg.controller;
+    this.deps.log(c ? `member ${this.me} joining ${this.network} via controller ${c.node} (${c.endpoint})` : `member ${this.me}: no controller for ${this.network} in this lab; the network stays REQUESTING_CONFIGURATION`);
     this.tick();
   }
 
@@ -108,7 +109,9 @@ export class MemberAgent {
     const now = this.deps.now();
     this.ticks++;
     const ctl = this.cfg.controller;
-    if (!this.controllerKey) this.send(encodeClear(PacketType.HELLO, ctl.address as MemberId, this.me, this.identity.publicKey), ctl.endpoint);
+    if (!ctl) {
+      /* nobody to ask */
+    } else if (!this.controllerKey) this.send(encodeClear(PacketType.HELLO, ctl.address as MemberId, this.me, this.identity.publicKey), ctl.endpoint);
     else if (this.status !== 'OK' || now - this.lastRequest >= REFRESH_MS) this.request();
     if (this.ticks % REGISTER_EVERY_TICKS === 1) for (const r of this.cfg.roots) this.send(encodeClear(PacketType.REGISTER, r.address as MemberId, this.me), r.endpoint);
     for (const [id, p] of this.peers) {
@@ -121,7 +124,7 @@ export class MemberAgent {
   }
 
   private request(): void {
-    if (!this.controllerKey) return;
+    if (!this.controllerKey || !this.cfg.controller) return;
     this.lastRequest = this.deps.now();
     const endpoints = this.deps.localAddresses().map((a) => `${a}:${this.cfg.port}`);
     const body = Buffer.from(JSON.stringify({ network: this.network, endpoints }));
@@ -137,7 +140,7 @@ export class MemberAgent {
     }
     if (h.dst !== this.me) return;
     const ctl = this.cfg.controller;
-    if (h.src === ctl.address) {
+    if (ctl && h.src === ctl.address) {
       if (h.type === PacketType.HELLO) {
         try {
           this.controllerKey = agreeKey(this.identity, clearPayload(msg), this.me, ctl.address as MemberId);
@@ -284,7 +287,7 @@ export class MemberAgent {
         paths: [...p.paths.paths.values()].map((x) => ({ address: x.endpoint.replace(/:(\d+)$/, '/$1'), active: x.lastReply !== undefined && now - x.lastReply <= 3_500, preferred: route.kind === 'direct' && route.endpoint === x.endpoint, lastReceive: x.lastReply === undefined ? null : now - x.lastReply })),
       };
     });
-    const infra = [...this.cfg.roots.map((r) => ({ address: r.address, role: 'PLANET', endpoint: r.endpoint })), { address: this.cfg.controller.address, role: 'LEAF', endpoint: this.cfg.controller.endpoint }];
+    const infra = [...this.cfg.roots.map((r) => ({ address: r.address, role: 'PLANET', endpoint: r.endpoint })), ...(this.cfg.controller ? [{ address: this.cfg.controller.address, role: 'LEAF', endpoint: this.cfg.controller.endpoint }] : [])];
     return [...members, ...infra.map((x) => ({ address: x.address, role: x.role, latency: -1, relayed: false, lastReceive: null, paths: [{ address: x.endpoint.replace(/:(\d+)$/, '/$1'), active: true, preferred: true, lastReceive: null }] }))];
   }
 
