@@ -97,11 +97,13 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
   for (const node of lab.nodes) {
     const ns = nodeNamespace.get(node.name)!;
     const lines = namespaceBatch.get(ns)!;
-    lines.push(...addressLines(node));
+    // A VM owns its addresses and routes (its NICs are bridged to these interfaces): the namespace takes none.
+    const vm = getKind(node.kind).vm;
+    if (!vm) lines.push(...addressLines(node));
     if (getKind(node.kind).name === 'bridge') {
       lines.push('link add br0 type bridge', 'link set br0 up', ...node.interfaces.map((i) => `link set ${i.name} master br0`));
     }
-    for (const r of node.routes) lines.push(`route replace ${r.prefix} via ${r.via}${r.interface ? ` dev ${r.interface}` : ''}`);
+    if (!vm) for (const r of node.routes) lines.push(`route replace ${r.prefix} via ${r.via}${r.interface ? ` dev ${r.interface}` : ''}`);
     // Keep IPv6 addresses across link-down, as IPv4 does: pulling a cable does not unconfigure a router.
     sysctls.set(ns, ['net.ipv6.conf.all.keep_addr_on_down=1', ...(node.role !== 'host' ? ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'] : [])]);
     const launch = getKind(node.kind).netns;
@@ -111,7 +113,8 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
     postStart.set(node.name, launch.postStart.map((argv) => expandArgv(argv, values)));
     processes.set(node.name, launch.processes.map((p) => {
       const argv = expandArgv(p.argv, values);
-      return { node: node.name, name: argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(p.env ? { env: p.env } : {}) };
+      const env = p.env ? Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, expandArgv([v], values)[0]!])) : undefined;
+      return { node: node.name, name: argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(env ? { env } : {}) };
     }));
   }
   return { namespaces, nodeNamespace, rootBatch, namespaceBatch, sysctls, setup, processes, postStart, dirs: { configOf, runOf } };
