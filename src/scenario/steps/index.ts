@@ -7,10 +7,11 @@ import { linkDown, linkUp } from './link-state.js';
 import { netem } from './netem.js';
 import { start, stop } from './node-control.js';
 import { wait } from './wait.js';
+import { vmHealth, vmReboot, vmUpdate } from './vm.js';
 import { ztAuthorize, ztDeauthorize, ztNetwork, ztPeer } from './zt.js';
 
 export const stepKinds: ReadonlyMap<string, StepKind<any>> = new Map(
-  ([up, down, expect, dns, ping, exec, linkDown, linkUp, netem, stop, start, wait, ztAuthorize, ztDeauthorize, ztNetwork, ztPeer] as StepKind<any>[]).map((k) => [k.name, k]),
+  ([up, down, expect, dns, ping, exec, linkDown, linkUp, netem, stop, start, wait, ztAuthorize, ztDeauthorize, ztNetwork, ztPeer, vmHealth, vmUpdate, vmReboot] as StepKind<any>[]).map((k) => [k.name, k]),
 );
 
 /** `include` is expanded by the loader, not run. */
