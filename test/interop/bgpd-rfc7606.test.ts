@@ -42,34 +42,37 @@ describe.skipIf(reason)('RFC 7606: ExaBGP sends malformed attributes to flatlab 
   let dir: string;
   let flatlab: FlatlabBgpd;
   let exabgp: Exabgp;
-  let exa: string;
-  let fl: string;
+  /** ExaBGP's and flatlab's addresses per family (one session each). */
+  let exa: { 4: string; 6: string };
+  let fl: { 4: string; 6: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flatlab-rfc7606-'));
     chmodSync(dir, 0o755);
     net = await createNet({ tag: 'r7606', subnet: 76, nodes: ['fl', 'exa'], links: [['fl', 'exa']] });
-    exa = net.address('exa', 'fl', 4);
-    fl = net.address('fl', 'exa', 4);
-    [flatlab, exabgp] = await Promise.all([
-      startFlatlabBgpd(net.ns('fl'), join(dir, 'fl'), `router-id: ${fl}
-asn: 65001
-listen: { address: ["${fl}"], port: 179 }
-peers:
-  - { name: exa, address: "${exa}", remote-as: 65005, local-address: "${fl}", import: all, export: all, hold-time: 9, connect-retry: 1 }
-`),
-      startExabgp(net.ns('exa'), join(dir, 'exa'), `neighbor ${fl} {
-  router-id ${exa};
-  local-address ${exa};
+    exa = { 4: net.address('exa', 'fl', 4), 6: net.address('exa', 'fl', 6) };
+    fl = { 4: net.address('fl', 'exa', 4), 6: net.address('fl', 'exa', 6) };
+    const neighbor = (f: 4 | 6) => `neighbor ${fl[f]} {
+  router-id ${exa[4]};
+  local-address ${exa[f]};
   local-as 65005;
   peer-as 65001;
   hold-time 9;
-  family { ipv4 unicast; }
+  family { ipv${f} unicast; }
   api { processes [ api-commands, api-receiver ]; receive { parsed; notification; } }
 }
+`;
+    [flatlab, exabgp] = await Promise.all([
+      startFlatlabBgpd(net.ns('fl'), join(dir, 'fl'), `router-id: ${fl[4]}
+asn: 65001
+listen: { address: ["${fl[4]}", "${fl[6]}"], port: 179 }
+peers:
+  - { name: exa4, address: "${exa[4]}", remote-as: 65005, local-address: "${fl[4]}", families: [ipv4], import: all, export: all, hold-time: 9, connect-retry: 1 }
+  - { name: exa6, address: "${exa[6]}", remote-as: 65005, local-address: "${fl[6]}", families: [ipv6], import: all, export: all, hold-time: 9, connect-retry: 1 }
 `),
+      startExabgp(net.ns('exa'), join(dir, 'exa'), neighbor(4) + neighbor(6)),
     ]);
-    await waitEstablished(flatlab, 'exa');
+    await Promise.all([waitEstablished(flatlab, 'exa4'), waitEstablished(flatlab, 'exa6')]);
   }, 120_000);
 
   afterAll(async () => {
@@ -82,32 +85,36 @@ peers:
   const errors = () => flatlab.events().filter((e) => e.msg === 'update-error');
   const notifications = () => flatlab.events().filter((e) => e.msg === 'notification-sent' || e.msg === 'notification-received');
 
-  CASES.forEach((c, i) => {
-    test(`${c.name} → ${c.disposition} (RFC 7606 ${c.rfc}), session kept`, async () => {
-      const prefix = `10.99.${i}.0/24`;
-      const parts = { origin: 'origin igp', 'as-path': 'as-path [ 65005 ]', med: 'med 10' };
-      const route = (without?: keyof typeof parts) => `announce route ${prefix} next-hop ${exa} ${Object.entries(parts).filter(([k]) => k !== without).map(([, v]) => v).join(' ')}`;
-      exabgp.send(route());
-      await waitFor(`${prefix} well-formed in flatlab`, () => flatlabRoute(flatlab, prefix));
-      const seen = errors().length;
-      exabgp.send(`${route(c.replaces)} attribute [ ${c.attribute} ]`);
-      const logged = await waitFor(`flatlab logs the error for ${prefix}`, () => (errors().length > seen ? errors().slice(seen) : undefined), { last: () => errors().slice(seen) });
-      expect(logged.map((e) => ({ peer: e.peer, disposition: e.disposition }))).toEqual([{ peer: 'exa', disposition: c.disposition }]);
-      if (c.disposition === 'treat-as-withdraw') {
-        await waitFor(`${prefix} withdrawn from flatlab`, async () => ((await flatlabRoute(flatlab, prefix)) ? undefined : true));
-      } else {
-        // The attribute goes, the route stays (with the attributes that were well-formed).
-        const r = await flatlabRoute(flatlab, prefix);
-        expect(r?.med).toBe(10);
-      }
-      const [n] = await flatlab.get<Array<{ state: string }>>('/neighbors');
-      expect(n?.state).toBe('Established');
-      expect(notifications()).toEqual([]);
-    }, 60_000);
-  });
+  for (const f of [4, 6] as const) {
+    CASES.forEach((c, i) => {
+      test(`IPv${f}: ${c.name} → ${c.disposition} (RFC 7606 ${c.rfc}), session kept`, async () => {
+        // IPv6 routes travel in MP_REACH_NLRI: treat-as-withdraw covers those NLRI too (RFC 7606 §2, "or in the MP_UNREACH_NLRI attribute").
+        const prefix = f === 4 ? `10.99.${i}.0/24` : `2001:db8:99:${i}::/64`;
+        const peer = `exa${f}`;
+        const parts = { origin: 'origin igp', 'as-path': 'as-path [ 65005 ]', med: 'med 10' };
+        const route = (without?: keyof typeof parts) => `neighbor ${fl[f]} announce route ${prefix} next-hop ${exa[f]} ${Object.entries(parts).filter(([k]) => k !== without).map(([, v]) => v).join(' ')}`;
+        exabgp.send(route());
+        await waitFor(`${prefix} well-formed in flatlab`, () => flatlabRoute(flatlab, prefix));
+        const seen = errors().length;
+        exabgp.send(`${route(c.replaces)} attribute [ ${c.attribute} ]`);
+        const logged = await waitFor(`flatlab logs the error for ${prefix}`, () => (errors().length > seen ? errors().slice(seen) : undefined), { last: () => errors().slice(seen) });
+        expect(logged.map((e) => ({ peer: e.peer, disposition: e.disposition }))).toEqual([{ peer, disposition: c.disposition }]);
+        if (c.disposition === 'treat-as-withdraw') {
+          await waitFor(`${prefix} withdrawn from flatlab`, async () => ((await flatlabRoute(flatlab, prefix)) ? undefined : true));
+        } else {
+          // The attribute goes, the route stays (with the attributes that were well-formed).
+          const r = await flatlabRoute(flatlab, prefix);
+          expect(r?.med).toBe(10);
+        }
+        const n = (await flatlab.get<Array<{ name: string; state: string }>>('/neighbors')).find((x) => x.name === peer);
+        expect(n?.state).toBe('Established');
+        expect(notifications()).toEqual([]);
+      }, 60_000);
+    });
+  }
 
   test('the session still carries routes after every malformed UPDATE', async () => {
-    exabgp.send(`announce route 10.99.200.0/24 next-hop ${exa} origin igp as-path [ 65005 ]`);
+    exabgp.send(`neighbor ${fl[4]} announce route 10.99.200.0/24 next-hop ${exa[4]} origin igp as-path [ 65005 ]`);
     const r = await waitFor('a well-formed route after the errors', () => flatlabRoute(flatlab, '10.99.200.0/24'));
     expect(r.asPath).toEqual([65005]);
     expect(notifications()).toEqual([]);

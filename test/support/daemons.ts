@@ -23,6 +23,14 @@ const REPO = resolve(import.meta.dirname, '../..');
 
 // ------------------------------------------------------------------ waiting
 
+/** Thrown by a probe to stop waiting at once (the daemon died): other errors count as "not yet". */
+export class GiveUp extends Error {}
+
+/** Throws GiveUp when `daemon` is no longer running, with the end of its log. */
+export async function mustBeRunning(daemon: RunningDaemon): Promise<void> {
+  if (!(await daemon.running())) throw new GiveUp(`${daemon.name} exited; the end of ${daemon.log}:\n${daemon.logText().slice(-2000)}`);
+}
+
 /** Poll `probe` until it returns a value (not undefined); throws after `timeoutMs` naming what and the last observation. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, opts: { timeoutMs?: number; intervalMs?: number; last?: () => unknown } = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
@@ -33,6 +41,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       const v = await probe();
       if (v !== undefined) return v;
     } catch (err) {
+      if (err instanceof GiveUp) throw err;
       lastError = err;
     }
     if (Date.now() > deadline || i > 100_000) {
@@ -225,7 +234,10 @@ export async function startBird(ns: string, dir: string, conf: string): Promise<
   const daemon = await startDaemon(ns, 'bird', ['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', sock], dir);
   // birdc exits non-zero for "Network not found": read its output either way.
   const birdc = async (...args: string[]) => (await execa('birdc', ['-s', sock, ...args], { reject: false, timeout: 10_000 })).stdout;
-  await waitFor('BIRD control socket', async () => ((await birdc('show', 'status')).includes('Daemon is up') ? true : undefined), { timeoutMs: 15_000 });
+  await waitFor('BIRD control socket', async () => {
+    await mustBeRunning(daemon);
+    return (await birdc('show', 'status')).includes('Daemon is up') ? true : undefined;
+  }, { timeoutMs: 15_000 });
   return {
     daemon,
     birdc,
@@ -275,14 +287,20 @@ export async function startFrr(ns: string, dir: string, conf: string, opts: { bg
   chownSync(join(dir, 'frr.conf'), uid, gid);
   const args = (d: string) => [`/usr/lib/frr/${d}`, '-N', ns, '-f', join(dir, 'frr.conf'), '-i', join(dir, `${d}.pid`), '-z', join(dir, 'zserv.api'), '--vty_socket', dir];
   const zebra = await startDaemon(ns, 'zebra', args('zebra'), dir, { user: 'frr' });
-  await waitFor('zebra API socket', () => (existsSync(join(dir, 'zserv.api')) ? true : undefined), { timeoutMs: 15_000 });
+  await waitFor('zebra API socket', async () => {
+    await mustBeRunning(zebra);
+    return existsSync(join(dir, 'zserv.api')) ? true : undefined;
+  }, { timeoutMs: 15_000 });
   const bgpd = await startDaemon(ns, 'bgpd', [...args('bgpd'), ...(opts.bgpdArgs ?? [])], dir, { user: 'frr' });
   const vtysh = async (...commands: string[]) => {
     const r = await execa('ip', ['netns', 'exec', ns, 'vtysh', '--vty_socket', dir, ...commands.flatMap((c) => ['-c', c])], { reject: false, timeout: 15_000 });
     return `${r.stdout}`;
   };
   const json = async <T>(command: string): Promise<T> => JSON.parse((await vtysh(command)).trim() || '{}') as T;
-  await waitFor('FRR bgpd answers vtysh', async () => ((await vtysh('show bgp summary json')).trim().startsWith('{') ? true : undefined), { timeoutMs: 20_000 });
+  await waitFor('FRR bgpd answers vtysh', async () => {
+    await mustBeRunning(bgpd);
+    return (await vtysh('show bgp summary json')).trim().startsWith('{') ? true : undefined;
+  }, { timeoutMs: 20_000 });
   return {
     daemons: [bgpd, zebra],
     bgpd,
@@ -314,7 +332,10 @@ export async function startGobgp(net: TestNet, node: string, dir: string, toml: 
   // The API listens on the namespace's own loopback, so the default port never clashes.
   const daemon = await startDaemon(net.ns(node), 'gobgpd', ['gobgpd', '-f', join(dir, 'gobgpd.toml'), '--api-hosts', '127.0.0.1:50051', '--log-level', 'info'], dir);
   const gobgp = (...args: string[]) => net.exec(node, ['gobgp', '-u', '127.0.0.1', '-p', '50051', ...args], { timeoutMs: 20_000 });
-  await waitFor('gobgpd API', async () => ((await gobgp('global')).exitCode === 0 ? true : undefined), { timeoutMs: 20_000 });
+  await waitFor('gobgpd API', async () => {
+    await mustBeRunning(daemon);
+    return (await gobgp('global')).exitCode === 0 ? true : undefined;
+  }, { timeoutMs: 20_000 });
   return {
     daemon,
     gobgp,
@@ -419,7 +440,7 @@ export async function startFlatlabBgpd(ns: string, dir: string, yaml: string, op
   const daemon = await startDaemon(ns, 'bgpd', argv, dir, { env: { NODE_PATH: join(REPO, 'node_modules') } });
   const get = <T>(path: string) => httpOverSocket<T>(sock, 'GET', path);
   await waitFor('flatlab bgpd control socket', async () => {
-    if (!(await daemon.running())) throw new Error(`flatlab bgpd exited: ${daemon.logText()}`);
+    await mustBeRunning(daemon);
     return (await get('/health')) ? true : undefined;
     // Compiling the sources through tsx takes seconds on a loaded 2-core machine.
   }, { timeoutMs: 60_000 });
