@@ -10,6 +10,7 @@ import { respondDns64, serverFailure, type Dns64Summary, type Dns64Transport } f
 import { questionKey, type Dns64Question } from '../dns64/synthesize.js';
 import type { UpstreamAnswer } from '../dns64/upstream-answer.js';
 import { RCODE } from '../wire/constants.js';
+import { DnsEncodeError } from '../wire/errors.js';
 import type { UpstreamCache } from './dns64-cache.js';
 import { DnsMetrics } from './dns-metrics.js';
 
@@ -60,7 +61,14 @@ export class Dns64Resolver {
     const local = new Map<string, UpstreamAnswer>();
     const known = (q: Dns64Question) => local.get(questionKey(q)) ?? this.cache.get(q);
     for (let step = 0; step < MAX_STEPS; step++) {
-      const s = respondDns64(query, { policy: this.policy, transport, known, ...(this.maxUdpPayload ? { maxUdpPayload: this.maxUdpPayload } : {}) });
+      let s;
+      try {
+        s = respondDns64(query, { policy: this.policy, transport, known, ...(this.maxUdpPayload ? { maxUdpPayload: this.maxUdpPayload } : {}) });
+      } catch (err) {
+        // Upstream data we cannot write back out is the server's failure, not the client's.
+        if (!(err instanceof DnsEncodeError)) throw err;
+        break;
+      }
       if (s.kind === 'response') {
         if (transport === 'udp' && s.bytes && query.length >= 17) this.remember(query, s.bytes, s.summary);
         return { bytes: s.bytes, summary: s.summary, hot: false };

@@ -3,13 +3,15 @@
  * truncated (RFC 7766 §5), each server in turn with a per-try timeout, a bounded number of
  * rounds over the list. A server that answers REFUSED, NOTIMP, FORMERR or SERVFAIL is
  * skipped for the next one, as forwarders do; when none gives a usable answer the result is
- * SERVFAIL (RFC 6147 §5.1.3 treats a timeout as a server failure).
+ * SERVFAIL (RFC 6147 §5.1.3 treats a timeout as a server failure). A response whose records
+ * cannot be read counts as no answer from that server.
  */
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, isIP } from 'node:net';
 import { CLASS, FLAG, RCODE } from '../wire/constants.js';
 import { encodeOpt } from '../wire/edns.js';
+import { DnsFormatError } from '../wire/errors.js';
 import { decodeMessage, type WireMessage } from '../wire/message.js';
 import { nameKey } from '../wire/names.js';
 import { MessageWriter } from '../wire/writer.js';
@@ -141,7 +143,15 @@ export class UpstreamForwarder {
           this.count(transport, 'timeout');
           continue;
         }
-        const answer = upstreamAnswer(msg);
+        let answer: UpstreamAnswer;
+        try {
+          answer = upstreamAnswer(msg);
+        } catch (err) {
+          // Rdata we cannot read (a name running past its record): that server is no use.
+          if (!(err instanceof DnsFormatError)) throw err;
+          this.count(transport, 'malformed');
+          continue;
+        }
         if (SKIP.has(answer.rcode)) {
           this.count(transport, answer.rcode === RCODE.SERVFAIL ? 'servfail' : 'refused');
           last = answer;

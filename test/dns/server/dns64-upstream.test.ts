@@ -9,12 +9,14 @@ import { MessageWriter } from '../../../src/dns/wire/writer.js';
 
 const question: Dns64Question = { name: 'www.example.org', type: TYPE.A, class: 1, dnssecOk: true, checkingDisabled: true };
 
-function reply(query: Buffer, rcode: number, opts: { tc?: boolean; a?: boolean } = {}): WireMessage {
+function reply(query: Buffer, rcode: number, opts: { tc?: boolean; a?: boolean; brokenCname?: boolean } = {}): WireMessage {
   const qm = decodeMessage(query);
   const w = new MessageWriter();
   w.setHeader(qm.header.id, FLAG.QR | (opts.tc ? FLAG.TC : 0) | rcode);
   w.question(qm.questions[0]!.name, qm.questions[0]!.type, 1);
   if (opts.a) w.record('answer', { name: 'www.example.org', type: 'A', class: 1, ttl: 60, data: '192.0.2.1' });
+  // A CNAME whose target label claims 3 bytes but the message ends after 1.
+  if (opts.brokenCname) w.record('answer', { name: 'www.example.org', type: 'TYPE5', class: 1, ttl: 60, data: Buffer.from([3, 0x61]) });
   return decodeMessage(w.finish());
 }
 
@@ -63,6 +65,13 @@ describe('UpstreamForwarder', () => {
     const a = await new UpstreamForwarder({ servers: [ep(1), ep(2)], rounds: 3 }, ex).ask(question);
     expect(a.rcode).toBe(RCODE.SERVFAIL);
     expect(ex.calls).toHaveLength(6);
+  });
+
+  it('skips a server whose answer cannot be read', async () => {
+    const ex = fake({ 1: (_t, q) => reply(q, 0, { brokenCname: true }), 2: (_t, q) => reply(q, 0, { a: true }) });
+    const f = new UpstreamForwarder({ servers: [ep(1), ep(2)] }, ex);
+    expect((await f.ask(question)).answer).toHaveLength(1);
+    expect(Object.fromEntries(f.stats.results)).toEqual({ 'udp|malformed': 1, 'udp|ok': 1 });
   });
 
   it('passes NXDOMAIN on as an answer, not a failure', async () => {
