@@ -207,7 +207,9 @@ export function step(state: ControllerState, event: ControllerEvent, random: Ran
  */
 function reconcile(net: NetworkRecord, random: RandomBytes, push: boolean): ControllerEffect[] {
   const admitted = Object.values(net.members).filter((m) => isAdmitted(net, m));
-  for (const m of admitted) if (m.ipAssignments.length === 0 && net.settings.v4AssignMode.zt) assignFromPools(net, m);
+  // Like ZeroTier, pick a pool address when the member asks for its config, not when it is pre-authorized:
+  // an administrator's fixed assignments made meanwhile are never taken.
+  for (const m of admitted) if (m.identity && m.ipAssignments.length === 0 && net.settings.v4AssignMode.zt) assignFromPools(net, m);
   const wanted = new Set<string>();
   for (const a of admitted) for (const b of admitted) if (a.id < b.id) wanted.add(pairId(a.id, b.id));
   for (const k of Object.keys(net.pairKeys)) if (!wanted.has(k)) delete net.pairKeys[k];
