@@ -55,6 +55,8 @@ protocol bgp v6 from flatlab {
         await bird.birdc('reload', 'in', 'v4');
         await bird.birdc('reload', 'in', 'v6');
       },
+      // BIRD prints the received shutdown communication in the protocol's "Last error" line.
+      shutdownText: () => bird.birdc('show', 'protocols', 'all', 'v4'),
       async refreshesReceived() {
         return (bird.daemon.logText().match(/Got ROUTE-REFRESH/g) ?? []).length;
       },

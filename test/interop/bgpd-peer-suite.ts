@@ -41,6 +41,8 @@ export interface PeerHandle {
   withdrawSecond(): Promise<void>;
   /** Make the peer send ROUTE-REFRESH to flatlab (its soft reset in); a string says why this peer cannot. */
   requestRefresh: (() => Promise<void>) | string;
+  /** The text of the last RFC 8203 shutdown communication the peer shows for the IPv4 session; absent when it shows none. */
+  shutdownText?: () => Promise<string>;
   /** ROUTE-REFRESH messages the peer has received, over both sessions. */
   refreshesReceived(): Promise<number>;
   stop(): Promise<void>;
@@ -171,6 +173,22 @@ export function describePeerInterop(driver: PeerDriver): void {
       await sleepMs(500);
       const [r] = await peer.routes(OUR_ROUTES[4]);
       expect(r?.asPath).toEqual([FLATLAB_AS]);
+    }, 60_000);
+
+    test('an administrative shutdown carries its RFC 8203 message to the peer, and enable brings the session back', async () => {
+      await flatlab.post('/neighbors/peer4/shutdown', { message: 'maintenance window 42' });
+      if (peer.shutdownText) {
+        const shown = await waitFor(`${driver.title} shows the shutdown message`, async () => {
+          const t = await peer.shutdownText!();
+          return t.includes('maintenance window 42') ? t : undefined;
+        });
+        expect(shown).toMatch(/shutdown/i);
+      } else {
+        console.warn(`${driver.title} does not show a received shutdown communication; only the session going down is checked`);
+      }
+      await waitFor('peer4 down at flatlab', async () => ((await flatlab.get<Array<{ name: string; state: string }>>('/neighbors')).find((n) => n.name === 'peer4')?.state !== 'Established' ? true : undefined));
+      await flatlab.post('/neighbors/peer4/enable', {});
+      await waitEstablished(flatlab, 'peer4');
     }, 60_000);
 
     test(`hold timer: flatlab sends Hold Timer Expired within ${HOLD} s of ${driver.title} freezing (SIGSTOP)`, async () => {
