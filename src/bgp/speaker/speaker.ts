@@ -649,12 +649,7 @@ export class Speaker {
   /** Note best-path changes; `publish` reports the net change per prefix once per input. */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
     if (changes === undefined) return;
-    if (!Array.isArray(changes)) {
-      const c = changes as BestChange;
-      if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
-      return;
-    }
-    for (const c of changes as readonly BestChange[]) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
+    for (const c of 'prefix' in changes ? [changes] : changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
   }
 
   /** A best path that differs from before this input is an event and pending work for every peer. */
