@@ -107,6 +107,8 @@ describe.skipIf(reason)('shared policy table: flatlab bgpd and BIRD/FRR/GoBGP wi
 
   afterAll(async () => {
     await runtime?.down();
+    // FRR made its -N pathspace directory (named after the node); the runtime does not remove it.
+    rmSync('/var/run/frr/dfrr', { recursive: true, force: true });
     if (runRoot) rmSync(runRoot, { recursive: true, force: true });
   }, 120_000);
 
