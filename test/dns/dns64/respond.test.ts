@@ -6,9 +6,10 @@ import { parseIpv4 } from '../../../src/dns/dns64/ip-bytes.js';
 import { buildPolicy } from '../../../src/dns/dns64/policy.js';
 import { readQuery, respondDns64, type Dns64Step } from '../../../src/dns/dns64/respond.js';
 import type { Dns64Question, KnownAnswers } from '../../../src/dns/dns64/synthesize.js';
-import { upstreamAnswer, type Rr, type UpstreamAnswer } from '../../../src/dns/dns64/upstream-answer.js';
+import { rdataName, upstreamAnswer, type Rr, type UpstreamAnswer } from '../../../src/dns/dns64/upstream-answer.js';
 import { RCODE, TYPE } from '../../../src/dns/wire/constants.js';
 import { decodeMessage } from '../../../src/dns/wire/message.js';
+import { MessageWriter } from '../../../src/dns/wire/writer.js';
 
 const policy = buildPolicy({});
 
@@ -110,5 +111,18 @@ describe('upstreamAnswer', () => {
     const mx = a.additional[0]!;
     expect(mx.rdata.readUInt16BE(0)).toBe(10);
     expect(mx.rdata.length).toBe(2 + 'mail.example.org'.length + 2);
+  });
+});
+
+describe('upstreamAnswer properties', () => {
+  const label = fc.stringMatching(/^[a-zA-Z0-9-]{1,12}$/);
+  const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((ls) => `${ls.join('.')}.example.org`);
+  test.prop([fc.array(fc.tuple(name, name), { minLength: 1, maxLength: 6 })])('compressed CNAME and PTR targets come out whole, spelled as sent', (pairs) => {
+    const w = new MessageWriter();
+    w.setHeader(1, 0x8180);
+    w.question(pairs[0]![0], TYPE.CNAME, 1);
+    for (const [i, [owner, target]] of pairs.entries()) w.record('answer', { name: owner, type: i % 2 ? 'PTR' : 'CNAME', class: 1, ttl: 60, data: target });
+    const a = upstreamAnswer(decodeMessage(w.finish()));
+    expect(a.answer.map((r) => [r.name, rdataName(r.rdata)])).toEqual(pairs);
   });
 });
