@@ -107,7 +107,7 @@ export function qemuScript(lab: Lab, node: LabNode): string {
     '',
     '# The node\'s generated config directory, read-only, as a virtual FAT disk (bird.conf, node.yml).',
     'if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then',
-    '  set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw"',
+    '  set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw,readonly=on"',
     'fi',
     '',
   ];

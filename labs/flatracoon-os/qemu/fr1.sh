@@ -59,7 +59,7 @@ set -- "$@" -drive "file=$RUN/updates.img,if=virtio,format=raw,readonly=on"
 
 # The node's generated config directory, read-only, as a virtual FAT disk (bird.conf, node.yml).
 if [ -n "$CONFIG" ] && [ -d "$CONFIG" ]; then
-  set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw"
+  set -- "$@" -drive "file=fat:ro:$CONFIG,if=virtio,format=raw,readonly=on"
 fi
 
 # NIC 1: lab interface eth1 (10.2.0.1/31, fd00:2::1/127)

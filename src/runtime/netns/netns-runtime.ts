@@ -276,9 +276,24 @@ export class NetnsRuntime implements Runtime {
     const vms = this.requireLab().nodes.filter((n) => getKind(n.kind).vm);
     await Promise.all(vms.map(async (n) => {
       const c = await this.vmConsole(n.name);
-      await c.waitForHealth((h) => h.healthy, VM_READY_TIMEOUT_MS, `healthy report from VM ${n.name}`).catch((err: Error) => {
+      const healthy = c.waitForHealth((h) => h.healthy, VM_READY_TIMEOUT_MS, `healthy report from VM ${n.name}`).catch((err: Error) => {
         throw new RuntimeError('netns.vm-not-ready', `VM ${n.name} did not report healthy within ${VM_READY_TIMEOUT_MS / 1000} s: ${err.message}`, { hint: `see ${this.plan!.dirs.runOf(n.name)}/ (QEMU log, console.sock)` });
       });
+      // QEMU that exits (a bad drive option, no image) ends the wait at once instead of at the timeout.
+      let done = false;
+      const exited = (async () => {
+        while (!done) {
+          await sleep(1000);
+          const procs = this.state?.processes.filter((p) => p.node === n.name) ?? [];
+          const dead = (await Promise.all(procs.map(isRunning))).some((alive) => !alive);
+          if (dead && !done) throw new RuntimeError('netns.vm-exited', `the QEMU of VM ${n.name} exited while booting`, { hint: `see its log in ${this.plan!.dirs.runOf(n.name)}/` });
+        }
+      })();
+      try {
+        await Promise.race([healthy, exited]);
+      } finally {
+        done = true;
+      }
     }));
   }
 
