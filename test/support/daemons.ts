@@ -1,8 +1,8 @@
 /**
  * Real routing daemons for interop tests and benchmarks: namespaces joined by veth pairs,
  * BIRD / FRR bgpd / GoBGP / ExaBGP / flatlab bgpd started in them with a config, bounded
- * waits, and stopping exactly the PIDs we started (src/runtime/netns/processes.ts does the
- * starting and stopping, as it does for the netns runtime: one copy of that logic).
+ * waits, and stopping exactly the PIDs we started (src/runtime/netns/processes.ts starts and
+ * stops them, as it does for the netns runtime; the runtime's observers parse their output).
  *
  * Addresses: link i (from 1) of a net with subnet S is 10.S.i.0/24 and fd00:S:i::/64; the first node
  * named in the link gets .1 / ::1, the second .2 / ::2.
@@ -15,7 +15,7 @@ import { execa } from 'execa';
 import { startProcess, stopProcess, isRunning } from '../../src/runtime/netns/processes.js';
 import { processStartTime, type StartedProcess } from '../../src/runtime/netns/state.js';
 import type { RouteObservation } from '../../src/runtime/runtime.js';
-import { parseBirdRoutes } from '../../src/runtime/netns/observers/bird.js';
+import { birdRouteObservation, parseBirdRoutes } from '../../src/runtime/netns/observers/bird.js';
 import { frrPaths } from '../../src/runtime/netns/observers/frr.js';
 import { gobgpPaths } from '../../src/runtime/netns/observers/gobgp.js';
 
@@ -242,20 +242,7 @@ export async function startBird(ns: string, dir: string, conf: string): Promise<
     daemon,
     birdc,
     async routes(prefix) {
-      return parseBirdRoutes(await birdc('show', 'route', prefix, 'all')).map((r) => {
-        const a = r.attributes;
-        return {
-          prefix: r.prefix,
-          best: r.best,
-          asPath: (a['BGP.as_path'] ?? '').replace(/[{}]/g, ' ').split(/\s+/).filter(Boolean).map(Number),
-          nextHop: (a['BGP.next_hop'] ?? '').split(/\s+/)[0] ?? '',
-          ...(a['BGP.local_pref'] ? { localPref: Number(a['BGP.local_pref']) } : {}),
-          ...(a['BGP.med'] ? { med: Number(a['BGP.med']) } : {}),
-          communities: [...(a['BGP.community'] ?? '').matchAll(/\((\d+),(\d+)\)/g)].map((x) => `${x[1]}:${x[2]}`),
-          largeCommunities: [...(a['BGP.large_community'] ?? '').matchAll(/\((\d+),\s*(\d+),\s*(\d+)\)/g)].map((x) => `${x[1]}:${x[2]}:${x[3]}`),
-          from: r.protocol,
-        };
-      });
+      return parseBirdRoutes(await birdc('show', 'route', prefix, 'all')).map((r) => birdRouteObservation(r, r.protocol));
     },
   };
 }

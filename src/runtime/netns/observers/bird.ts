@@ -62,7 +62,8 @@ export function parseBirdRoutes(text: string): BirdRoute[] {
   return out;
 }
 
-function toObservation(r: BirdRoute, from: string): RouteObservation {
+/** One parsed BIRD route as an observation; `from` names where it came from. */
+export function birdRouteObservation(r: BirdRoute, from: string): RouteObservation {
   const a = r.attributes;
   const asPath = (a['BGP.as_path'] ?? '').replace(/[{}]/g, ' ').split(/\s+/).filter(Boolean).map(Number);
   return {
@@ -102,7 +103,7 @@ export const birdObserver: BgpObserver = {
       .filter((r) => r.attributes['BGP.as_path'] !== undefined)
       .map((r) => {
         const address = r.from ?? neighbors.get(r.protocol);
-        return toObservation(r, address ? peerNodeName(ctx, address) : 'local');
+        return birdRouteObservation(r, address ? peerNodeName(ctx, address) : 'local');
       });
   },
 };
