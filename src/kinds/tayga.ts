@@ -52,7 +52,8 @@ export const taygaKind: Kind = {
     processes: [{ argv: ['tayga', '--config', '{config}/tayga.conf', '--nodetach'] }],
     postStart: [],
   },
-  sim: { unsupported: 'NAT64 translation runs in netns or containerlab (TAYGA); sim has no packet translator yet' },
+  // The sim runs the node as a router (DNS paths cross it); packets are translated only on netns and containerlab.
+  sim: 'nat64',
   configDefaults: { prefix: '64:ff9b::/96', 'tun-device': 'nat64' },
   validateConfig: validate,
 };

@@ -18,7 +18,8 @@ import type {
 } from '../runtime.js';
 import { SimBgpNode } from './bgp-node.js';
 import { SimZtOverlay } from './zt-overlay.js';
-import { SimDnsNode } from './dns-node.js';
+import { SimDns64Node, SimDnsNode, type SimDnsEngine } from './dns-node.js';
+import { effectiveConfig } from '../../kinds/placeholders.js';
 import { configWriters, type ConfigWriterRegistry } from '../../emit/config-writers.js';
 import { EventQueue, type ScheduledEvent } from './event-queue.js';
 import { SimNetwork } from './network.js';
@@ -59,7 +60,7 @@ export class SimRuntime implements Runtime {
   private network: SimNetwork | undefined;
   private readonly bgp = new Map<string, SimBgpNode>();
   private overlay: SimZtOverlay | undefined;
-  private readonly dns = new Map<string, SimDnsNode>();
+  private readonly dns = new Map<string, SimDnsEngine>();
   private readonly writers: ConfigWriterRegistry;
   private readonly wakeups = new Map<string, ScheduledEvent>();
   private readonly connections = new Map<string, Connection>();
@@ -85,6 +86,11 @@ export class SimRuntime implements Runtime {
       const kind = getKind(node.kind);
       if (node.bgp && kind.sim === 'bgp-speaker') this.startBgp(node.name);
       if (kind.sim === 'dns-hesiod') this.dns.set(node.name, new SimDnsNode(node, kind.configWriters.flatMap((w) => this.writers[w](lab, node))));
+      if (kind.sim === 'dns64') {
+        const config = effectiveConfig(kind, node.config);
+        const upstream = hostOf(String(config.upstream ?? ''));
+        this.dns.set(node.name, new SimDns64Node(node, config, (bytes, now) => this.exchange(node.name, upstream, bytes, now)));
+      }
     }
   }
 
@@ -196,6 +202,17 @@ export class SimRuntime implements Runtime {
     if (!engine || !serverNode || !net.isRunning(serverNode) || !there || !back) return { rcode: 'TIMEOUT', answers: [], elapsedMs: 0 };
     const rtt = 2 * net.transitDelay(there.links);
     return { ...engine.query(q, Math.floor(this.queue.now() / 1000)), elapsedMs: rtt };
+  }
+
+  /** One DNS message from a node to a server address and back, when the lab's paths and the server allow it. */
+  private exchange(from: string, server: string, query: Uint8Array, nowSeconds: number): Uint8Array | undefined {
+    const net = this.net();
+    const owner = net.ownerOf(server);
+    const engine = owner ? this.dns.get(owner) : undefined;
+    const fromNode = this.requireLab().nodes.find((n) => n.name === from);
+    const back = fromNode && [fromNode.loopback.ipv4, fromNode.loopback.ipv6, ...fromNode.interfaces.flatMap((i) => [i.ipv4, i.ipv6])].find((a) => a && owner && net.path(owner, a.split('/')[0]!));
+    if (!engine || !owner || !net.isRunning(owner) || !net.path(from, server) || !back) return undefined;
+    return engine.answerBytes(query, nowSeconds);
   }
 
   private newOverlay(lab: Lab): SimZtOverlay {
@@ -369,4 +386,12 @@ export class SimRuntime implements Runtime {
     this.requireLab();
     return this.network!;
   }
+}
+
+/** `192.0.2.53`, `192.0.2.53:5300`, `[2001:db8::53]:53` or a bare IPv6 address → the address. */
+function hostOf(endpoint: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(endpoint);
+  if (bracketed) return bracketed[1]!;
+  if (endpoint.includes('.') && endpoint.includes(':')) return endpoint.slice(0, endpoint.lastIndexOf(':'));
+  return endpoint;
 }

@@ -15,6 +15,8 @@ export const dnsArgs = z.strictObject({
   rcode: z.enum(['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'FORMERR', 'NOTIMP']).optional(),
   /** No answer records of this type (NODATA). */
   empty: z.boolean().optional(),
+  /** Values that must not be among the answers (e.g. no synthesized AAAA for a dual-stack name). */
+  absent: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
 });
 export type DnsArgs = z.infer<typeof dnsArgs>;
 
@@ -34,8 +36,20 @@ export async function observeDns(a: DnsArgs, ctx: StepRunContext): Promise<Check
   const rcode = a.rcode ?? (wanted.length || a.empty ? 'NOERROR' : undefined);
   const data = r.answers.filter((x) => x.type === a.type.toUpperCase()).map((x) => x.data);
   const expectedParts = [rcode ? `rcode ${rcode}` : 'any rcode', ...(wanted.length ? [`answers ⊇ {${wanted.join(', ')}}`] : []), ...(a.empty ? ['no answers'] : [])];
-  const ok = (rcode === undefined || r.rcode === rcode) && wanted.every((w) => data.some((d) => sameData(d, w))) && (!a.empty || data.length === 0);
+  const unwanted = a.absent === undefined ? [] : typeof a.absent === 'string' ? [a.absent] : a.absent;
+  if (unwanted.length) expectedParts.push(`none of {${unwanted.join(', ')}}`);
+  const ok = (rcode === undefined || r.rcode === rcode) && wanted.every((w) => data.some((d) => sameData(d, w))) && (!a.empty || data.length === 0) && !unwanted.some((u) => data.some((d) => sameData(d, u) || prefixMatch(d, u)));
   return { ok, expected: expectedParts.join(', '), observed: `rcode ${r.rcode}, answers {${data.join(', ')}}` };
+}
+
+/** `64:ff9b::/96` in `absent` stands for every address under that prefix (compared by whole groups). */
+function prefixMatch(observed: string, pattern: string): boolean {
+  const m = /^(.+)\/(\d+)$/.exec(pattern);
+  if (!m || !observed.includes(':')) return false;
+  const o = expandV6(observed);
+  const p = expandV6(m[1]!);
+  const groups = Math.floor(Number(m[2]) / 16);
+  return o !== undefined && p !== undefined && o.split(':').slice(0, groups).join(':') === p.split(':').slice(0, groups).join(':');
 }
 
 /** Addresses compare by value (2001:DB8::1 = 2001:db8:0::1); names without the trailing dot. */
