@@ -40,10 +40,19 @@ export async function queryServer(server: Endpoint, name: string, type: number, 
   return exchangeTcp(server, query, opts.timeoutMs ?? 5000);
 }
 
+/** End of the first question in a message we built (uncompressed name, then type and class). */
+function questionEnd(message: Buffer): number {
+  let at = 12;
+  while (at < message.length && message[at] !== 0) at += message[at]! + 1;
+  return at + 1 + 4;
+}
+
 function matches(query: Buffer, response: Buffer): boolean {
-  // Same ID and the same question bytes (case-insensitively), as RFC 5452 §9.1 asks.
-  if (response.length < query.length || response.readUInt16BE(0) !== query.readUInt16BE(0)) return false;
-  return response.subarray(12, query.length).toString('latin1').toLowerCase() === query.subarray(12).toString('latin1').toLowerCase();
+  // Same ID and the same question bytes (case-insensitively), as RFC 5452 §9.1 asks. Only the
+  // question: a query may carry an OPT record in its additional section that the reply lacks.
+  const end = questionEnd(query);
+  if (response.length < end || response.readUInt16BE(0) !== query.readUInt16BE(0)) return false;
+  return response.subarray(12, end).toString('latin1').toLowerCase() === query.subarray(12, end).toString('latin1').toLowerCase();
 }
 
 export async function exchangeUdp(server: Endpoint, query: Buffer, timeoutMs: number, tries: number): Promise<WireMessage> {

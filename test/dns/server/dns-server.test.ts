@@ -100,6 +100,16 @@ describe('DNS server sockets', () => {
     expect(r.header.id).toBe(9);
     expect(Object.values(metrics.snapshot().queries).reduce((a, b) => a + b, 0)).toBe(1);
   });
+
+  it('matches the reply to a query that carries an EDNS OPT record (the reply has its own OPT)', async () => {
+    const { port } = await start();
+    const plain = q(11);
+    const withOpt = Buffer.concat([plain, Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0])]);
+    withOpt.writeUInt16BE(1, 10); // ARCOUNT
+    const r = await exchangeUdp({ host: '127.0.0.1', port }, withOpt, 1000, 1);
+    expect(r.header.id).toBe(11);
+    expect(r.answers).toHaveLength(1);
+  });
 });
 
 describe('listen errors', () => {
