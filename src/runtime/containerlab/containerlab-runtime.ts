@@ -124,6 +124,11 @@ export class ContainerlabRuntime implements Runtime {
       for (const bridge of bridges) {
         await this.host(['ip', 'link', 'add', bridge, 'type', 'bridge'], opts);
         await this.host(['ip', 'link', 'set', bridge, 'up'], opts);
+        // Docker loads br_netfilter (bridged IPv4 goes through iptables' FORWARD chain, whatever
+        // the bridge's own nf_call_iptables says) and sets FORWARD's policy to DROP: let the
+        // LAN's frames through, as containerlab does for its bridges.
+        const r = await this.run('iptables', ['-w', '-I', 'FORWARD', ...forwardRule(bridge)], opts, 30_000);
+        if (r.exitCode !== 0) this.log(`iptables: ${lastLines(r.stderr)} (LAN ${bridge} may drop IPv4 if Docker's FORWARD policy is DROP)`);
       }
       this.log(`containerlab deploy -t ${labDir}/clab.yml`);
       const r = await this.run(clab, ['deploy', '-t', `${labDir}/clab.yml`], opts, DEPLOY_TIMEOUT_MS);
@@ -178,6 +183,7 @@ export class ContainerlabRuntime implements Runtime {
     this.relay = undefined;
     for (const bridge of state?.bridges ?? lanBridges(lab).map((b) => b.bridge)) {
       await execa('ip', ['link', 'del', bridge], { reject: false });
+      await execa('iptables', ['-w', '-D', 'FORWARD', ...forwardRule(bridge)], { reject: false });
     }
     await rm(`${this.runRoot}/${lab.name}`, { recursive: true, force: true });
   }
@@ -446,6 +452,11 @@ export class ContainerlabRuntime implements Runtime {
     await mkdir(`${this.runRoot}/${state.lab}`, { recursive: true });
     await writeFileAtomically(this.stateFile(state.lab), `${JSON.stringify(state, null, 2)}\n`);
   }
+}
+
+/** The iptables rule that lets frames between the ports of a LAN bridge pass. */
+function forwardRule(bridge: string): string[] {
+  return ['-i', bridge, '-o', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `flatlab LAN ${bridge}`];
 }
 
 function lastLines(text: string): string {

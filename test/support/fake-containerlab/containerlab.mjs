@@ -2,14 +2,15 @@
 /**
  * A stand-in for the `containerlab` CLI (containerlab cannot be installed on the machines the
  * tests run on): `deploy`, `destroy [--cleanup]` and `inspect --format json` for `linux`-kind
- * nodes, on the real Docker engine, so the containerlab runtime's execa and dockerode paths run
+ * nodes (and `bridge` nodes: host bridges made beforehand), on the real Docker engine, so the containerlab runtime's execa and dockerode paths run
  * for real. What it does follows containerlab's documented behaviour for linux nodes:
  * containers named `clab-<lab>-<node>` with the `containerlab=<lab>` label, the
  * node's image, cmd (split like a shell would), env, binds relative to the topology file,
  * sysctls and labels; a veth pair per link created straight inside both containers' network
  * namespaces; `exec:` lines run after every link exists. Differences, on purpose: no
  * management network (containers run with network mode none, so a lab has only its own
- * links), network capabilities instead of --privileged (see NODE_CAPS), and a failed exec line fails the deploy instead of being logged.
+ * links), network capabilities instead of --privileged (see NODE_CAPS), and a failed exec
+ * line fails the deploy instead of being logged.
  * `inspect --format json` prints containerlab's current JSON shape: an object keyed by lab name.
  */
 import { spawnSync } from 'node:child_process';
@@ -111,10 +112,13 @@ function deploy(opts) {
   const { path, dir, doc } = loadTopology(opts.topo);
   const lab = doc.name;
   const nodes = Object.entries(doc.topology?.nodes ?? {});
+  const kindOf = (n) => n.kind ?? doc.topology?.defaults?.kind;
   for (const [name, n] of nodes) {
-    const kind = n.kind ?? doc.topology?.defaults?.kind;
-    if (kind !== 'linux') fail(`node ${name}: kind ${kind} is not supported by this stand-in (linux only)`);
+    if (!['linux', 'bridge'].includes(kindOf(n))) fail(`node ${name}: kind ${kindOf(n)} is not supported by this stand-in (linux, bridge)`);
+    // As containerlab: a bridge node is a Linux bridge the user created on the host beforehand.
+    if (kindOf(n) === 'bridge' && run('ip', ['link', 'show', name], { allowFail: true }).status !== 0) fail(`bridge ${name} does not exist on the host; create it before deploying`);
   }
+  const bridges = new Set(nodes.filter(([, n]) => kindOf(n) === 'bridge').map(([name]) => name));
   if (labContainers(lab).length) {
     if (!opts.reconfigure) fail(`the '${lab}' lab has already been deployed. Destroy the lab before deploying a lab with the same name`);
     destroyLab(lab, dir, false);
@@ -122,9 +126,22 @@ function deploy(opts) {
   mkdirSync(join(dir, `clab-${lab}`), { recursive: true });
   const pids = new Map();
   for (const [name, n] of nodes) {
+    if (bridges.has(name)) continue;
     const args = ['run', '-d', '--name', containerName(lab, name), '--hostname', name, '--network', 'none', ...NODE_CAPS,
       '--label', `containerlab=${lab}`, '--label', `clab-node-name=${name}`, '--label', 'clab-node-kind=linux', '--label', `clab-topo-file=${path}`];
     for (const [k, v] of Object.entries(n.labels ?? {})) args.push('--label', `${k}=${v}`);
+    for (const d of n.devices ?? []) args.push('--device', d);
+    for (const c of n['cap-add'] ?? []) args.push('--cap-add', c);
+    const mode = n['network-mode'];
+    if (mode !== undefined) {
+      // containerlab: `container:<node>` shares another node's namespace (that node must come first).
+      const shared = /^container:(.+)$/.exec(mode)?.[1];
+      if (mode !== 'none' && !shared) fail(`node ${name}: network-mode ${mode} is not supported by this stand-in (none, container:<node>)`);
+      if (shared) {
+        if (!nodes.some(([other]) => other === shared)) fail(`node ${name}: network-mode names unknown node ${shared}`);
+        args[args.indexOf('--network') + 1] = `container:${containerName(lab, shared)}`;
+      }
+    }
     for (const [k, v] of Object.entries(n.env ?? {})) args.push('--env', `${k}=${v}`);
     // Docker turns IPv6 off in containers outside IPv6 networks; containerlab turns it back on.
     const sysctls = { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv6.conf.default.disable_ipv6': '0', ...n.sysctls };
@@ -137,6 +154,7 @@ function deploy(opts) {
     run('docker', args);
   }
   for (const [name] of nodes) {
+    if (bridges.has(name)) continue;
     const [c] = JSON.parse(run('docker', ['inspect', containerName(lab, name)]).stdout);
     if (!c.State.Running) fail(`node ${name} exited right after start (exit ${c.State.ExitCode}); see docker logs ${containerName(lab, name)}`);
     pids.set(name, c.State.Pid);
@@ -144,8 +162,13 @@ function deploy(opts) {
   for (const link of doc.topology?.links ?? []) {
     const [a, b] = link.endpoints.map((e) => e.split(':'));
     const mtu = link.mtu ? ['mtu', String(link.mtu)] : [];
-    run('ip', ['link', 'add', a[1], 'netns', String(pids.get(a[0])), ...mtu, 'type', 'veth', 'peer', 'name', b[1], 'netns', String(pids.get(b[0])), ...mtu]);
-    for (const [node, ifname] of [a, b]) run('nsenter', ['-t', String(pids.get(node)), '-n', 'ip', 'link', 'set', ifname, 'up']);
+    // A bridge end stays in the host namespace, enslaved to the bridge.
+    const where = ([node]) => (bridges.has(node) ? [] : ['netns', String(pids.get(node))]);
+    run('ip', ['link', 'add', a[1], ...where(a), ...mtu, 'type', 'veth', 'peer', 'name', b[1], ...where(b), ...mtu]);
+    for (const [node, ifname] of [a, b]) {
+      if (bridges.has(node)) run('ip', ['link', 'set', ifname, 'master', node, 'up']);
+      else run('nsenter', ['-t', String(pids.get(node)), '-n', 'ip', 'link', 'set', ifname, 'up']);
+    }
   }
   for (const [name, n] of nodes) {
     for (const line of n.exec ?? []) {
