@@ -48,7 +48,7 @@ export const vmHealth = defineStep({
   args: healthArgs,
   needs: () => ['exec'],
   check: (a, ctx) => checkVm(ctx, ['node'], a.node),
-  describe: (a) => `vm-health ${a.node}${a.version ? ` version ${a.version}` : ''}${a.slot ? ` slot ${a.slot}` : ''}${a.service ? ` service ${a.service}` : ''}`,
+  describe: (a) => `vm-health ${a.node}${a.version ? ` version ${a.version}` : ''}${a.slot ? ` slot ${a.slot}` : ''}${a.service ? ` service ${a.service}` : ''}${a.restarts !== undefined ? ` restarted ≥ ${a.restarts}×` : ''}`,
   observe: async (a, ctx) => {
     const r = await ctx.runtime.exec(a.node, ['cat', '/run/flatracoon/health.json'], { signal: ctx.signal });
     const expected = [`healthy ${a.healthy}`, a.version && `version ${a.version}`, a.slot && `slot ${a.slot}`, a.service && `service ${a.service} healthy`, a.restarts !== undefined && `≥ ${a.restarts} restarts`].filter(Boolean).join(', ');
