@@ -10,7 +10,7 @@
  *       reboots the guest (its A/B logic runs at the next boot); follow with vm-health
  */
 import { copyFile, stat, truncate } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { getKind } from '../../kinds/index.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -88,7 +88,9 @@ export const vmUpdate = defineStep({
     const disk = updatesDisk(ctx.runtime);
     if (!disk) throw new Error(`the ${ctx.runtime.name} runtime cannot hand a VM an update; run this scenario with --runtime netns`);
     const path = disk.vmUpdatesDisk(a.node);
-    const root = isAbsolute(a.root) ? a.root : join(ctx.baseDir, a.root);
+    // Relative to the scenario file's directory (the runner passes the file itself as baseDir).
+    const base = /\.ya?ml$/.test(ctx.baseDir) ? dirname(ctx.baseDir) : ctx.baseDir;
+    const root = isAbsolute(a.root) ? a.root : join(base, a.root);
     // The disk keeps its size (the guest saw it at boot); the updater reads the squashfs length from its superblock.
     const before = (await stat(path)).size;
     if ((await stat(root)).size > before) throw new Error(`${root} is larger than ${a.node}'s updates disk (${before} bytes)`);

@@ -49,7 +49,8 @@ describe('vm steps', () => {
       await writeFile(join(dir, 'root.squashfs'), Buffer.from('hsqs and the rest'));
       const rt = Object.assign(new FakeRuntime('netns', ['exec']), { vmUpdatesDisk: () => disk });
       rt.execResult = { exitCode: 0, stdout: 'FLATRACOON-UPDATE slot=B version=2.0.0 size=4096; reboot to try it', stderr: '' };
-      const out = await vmUpdate.run({ node: 'vm1', root: 'root.squashfs', version: '2.0.0' }, { ...ctx(rt), baseDir: dir });
+      // The runner passes the scenario file as baseDir; roots are relative to its directory.
+      const out = await vmUpdate.run({ node: 'vm1', root: 'root.squashfs', version: '2.0.0' }, { ...ctx(rt), baseDir: join(dir, 'scenario.yml') });
       expect(out).toMatch(/FLATRACOON-UPDATE slot=B/);
       expect((await readFile(disk)).subarray(0, 17).toString()).toBe('hsqs and the rest');
       expect((await stat(disk)).size).toBe(8192);
