@@ -18,6 +18,7 @@
  * a deauthorized member's frames stop authenticating at its peers at once. Each config also
  * lists the peers' underlay endpoints the controller has seen (ZeroTier learns them via roots).
  */
+import { FlatlabError } from '../config/diagnostics.js';
 import { rfc4193Address, sixPlaneAddress, memberMac } from './addresses.js';
 import type { MemberId, NetworkId } from './ids.js';
 import { DEFAULT_RULES, type Rule } from './rules.js';
@@ -122,9 +123,9 @@ export interface StepResult {
 
 export type RandomBytes = (n: number) => Uint8Array;
 
-export class ControllerError extends Error {
-  constructor(readonly code: 'no-network' | 'no-member' | 'bad-assignment', message: string) {
-    super(message);
+export class ControllerError extends FlatlabError {
+  constructor(code: 'no-network' | 'bad-assignment', message: string) {
+    super(`zt.${code}`, message, { hint: code === 'no-network' ? 'the controller serves the networks of the topology\'s lab.zerotier section' : 'give each member its own IPv4 address inside a managed route' });
   }
 }
 

@@ -13,6 +13,7 @@
  * root learn where a member is, as ZeroTier's HELLO does.
  */
 import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { FlatlabError } from '../config/diagnostics.js';
 import type { MemberId } from './ids.js';
 
 export const PACKET_VERSION = 1;
@@ -43,7 +44,12 @@ export interface PacketHeader {
   nonce: Uint8Array;
 }
 
-export class PacketError extends Error {}
+/** A datagram that is not one of ours; the agents drop it (a wire error, never a crash). */
+export class PacketError extends FlatlabError {
+  constructor(message: string) {
+    super('zt.bad-packet', message);
+  }
+}
 
 const idBytes = (id: string) => Buffer.from(id, 'hex');
 const idText = (b: Uint8Array) => Buffer.from(b).toString('hex') as MemberId;
