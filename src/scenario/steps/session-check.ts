@@ -1,4 +1,9 @@
-/** Session expectations: `session: { node, peer, state }` (state defaults to established). */
+/**
+ * Session expectations: `session: { node, peer, state }` (state defaults to established).
+ * `down` is any state but established: a daemon whose peer died cycles through idle, connect
+ * and active while it retries (BIRD, FRR and GoBGP each at their own pace), so a scenario that
+ * only cares that the session is gone says `down`.
+ */
 import { z } from 'zod';
 import { checkNode } from '../lab-refs.js';
 import type { CheckResult, StepCheckContext, StepRunContext } from '../step.js';
@@ -7,7 +12,7 @@ export const sessionArgs = z.strictObject({
   node: z.string().min(1),
   /** A node name, or the peer's address. */
   peer: z.string().min(1),
-  state: z.enum(['idle', 'connect', 'active', 'opensent', 'openconfirm', 'established']).default('established'),
+  state: z.enum(['idle', 'connect', 'active', 'opensent', 'openconfirm', 'established', 'down']).default('established'),
 });
 export type SessionArgs = z.infer<typeof sessionArgs>;
 
@@ -30,5 +35,6 @@ export async function observeSession(a: SessionArgs, ctx: StepRunContext): Promi
   const s = sessions.find((x) => x.peer === a.peer || x.peerAddress === a.peer);
   const expected = `session ${a.node} → ${a.peer} in state ${a.state}`;
   if (!s) return { ok: false, expected, observed: `no session to ${a.peer} (sessions: ${sessions.map((x) => `${x.peer}=${x.state}`).join(', ') || 'none'})` };
-  return { ok: s.state === a.state, expected, observed: `state ${s.state}${s.uptimeSeconds !== undefined ? ` for ${s.uptimeSeconds}s` : ''}` };
+  const ok = a.state === 'down' ? s.state !== 'established' : s.state === a.state;
+  return { ok, expected, observed: `state ${s.state}${s.uptimeSeconds !== undefined ? ` for ${s.uptimeSeconds}s` : ''}` };
 }
