@@ -15,5 +15,6 @@ import { hesinfoVerb } from './hesinfo.js';
 import { dns64Verb } from './dns64.js';
 import { imageVerb } from './image.js';
 import { ztVerb } from './zt.js';
+import { mrtVerb } from './mrt.js';
 
-export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb, dns64Verb, imageVerb, ztVerb];
+export const verbs: Verb[] = [validateVerb, generateVerb, graphVerb, bgpVerb, runVerb, upVerb, downVerb, statusVerb, execVerb, bgpdVerb, hesiodVerb, hesinfoVerb, dns64Verb, imageVerb, ztVerb, mrtVerb];

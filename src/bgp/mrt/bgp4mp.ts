@@ -2,7 +2,7 @@
 // the _LOCAL variants share MESSAGE's layout. The BGP message itself stays raw here.
 import { MrtDecodeError } from './record.js';
 
-export const BGP4MP_SUBTYPE = { STATE_CHANGE: 0, MESSAGE: 1, MESSAGE_AS4: 4, STATE_CHANGE_AS4: 5, MESSAGE_LOCAL: 6, MESSAGE_AS4_LOCAL: 7 } as const;
+export const BGP4MP_SUBTYPE = { STATE_CHANGE: 0, MESSAGE: 1, MESSAGE_AS4: 4, STATE_CHANGE_AS4: 5, MESSAGE_LOCAL: 6, MESSAGE_AS4_LOCAL: 7, MESSAGE_ADDPATH: 8, MESSAGE_AS4_ADDPATH: 9, MESSAGE_LOCAL_ADDPATH: 10, MESSAGE_AS4_LOCAL_ADDPATH: 11 } as const;
 
 export interface Bgp4mpRecord {
   readonly subtype: number;
@@ -18,9 +18,11 @@ export interface Bgp4mpRecord {
   readonly bgpMessage?: Uint8Array;
 }
 
-const AS4_SUBTYPES: ReadonlySet<number> = new Set([4, 5, 7]);
+const AS4_SUBTYPES: ReadonlySet<number> = new Set([4, 5, 7, 9, 11]);
 const STATE_SUBTYPES: ReadonlySet<number> = new Set([0, 5]);
-const KNOWN_SUBTYPES: ReadonlySet<number> = new Set([0, 1, 4, 5, 6, 7]);
+// 8–11: RFC 8050 ADD-PATH variants, laid out as MESSAGE(_AS4)(_LOCAL); NLRI carry path identifiers.
+const KNOWN_SUBTYPES: ReadonlySet<number> = new Set([0, 1, 4, 5, 6, 7, 8, 9, 10, 11]);
+export const ADD_PATH_SUBTYPES: ReadonlySet<number> = new Set([8, 9, 10, 11]);
 
 export function decodeBgp4mp(subtype: number, body: Uint8Array, recordOffset: number): Bgp4mpRecord {
   if (!KNOWN_SUBTYPES.has(subtype)) throw new MrtDecodeError(`BGP4MP subtype ${subtype} not decoded (kept raw)`, recordOffset);

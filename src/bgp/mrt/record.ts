@@ -23,30 +23,45 @@ export class MrtDecodeError extends FlatlabError {
   }
 }
 
-export function* readMrtRecords(bytes: Uint8Array): Generator<MrtRecord> {
+/**
+ * The record starting at `offset` in `bytes`, or undefined when `bytes` ends inside it (more
+ * input may follow: the stream reader asks again with more). `base` is added to offsets in
+ * records and errors so they count from the start of the file.
+ */
+export function mrtRecordAt(bytes: Uint8Array, offset: number, base = 0): { record: MrtRecord; next: number } | undefined {
+  if (bytes.length - offset < MRT_HEADER_LENGTH) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const timestamp = view.getUint32(offset);
+  const type = view.getUint16(offset + 4);
+  const subtype = view.getUint16(offset + 6);
+  const length = view.getUint32(offset + 8);
+  const bodyStart = offset + MRT_HEADER_LENGTH;
+  if (bytes.length - bodyStart < length) return undefined;
+  let microseconds: number | undefined;
+  let messageStart = bodyStart;
+  if (EXTENDED_TIMESTAMP_TYPES.has(type)) {
+    if (length < 4) throw new MrtDecodeError(`extended-timestamp record length ${length} < 4`, base + offset);
+    microseconds = view.getUint32(bodyStart);
+    messageStart += 4;
+  }
+  return { record: { offset: base + offset, timestamp, microseconds, type, subtype, message: bytes.subarray(messageStart, bodyStart + length) }, next: bodyStart + length };
+}
+
+/** Why input ended inside the record at `offset` (for the error at end of input). */
+export function truncationError(bytes: Uint8Array, offset: number, base = 0): MrtDecodeError {
+  const left = bytes.length - offset;
+  if (left < MRT_HEADER_LENGTH) return new MrtDecodeError(`truncated MRT header (${left} of ${MRT_HEADER_LENGTH} bytes)`, base + offset);
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset + 8);
+  return new MrtDecodeError(`MRT record length ${length} runs past end of input (${left - MRT_HEADER_LENGTH} bytes left)`, base + offset);
+}
+
+export function* readMrtRecords(bytes: Uint8Array): Generator<MrtRecord> {
   let offset = 0;
   while (offset < bytes.length) {
-    if (bytes.length - offset < MRT_HEADER_LENGTH) {
-      throw new MrtDecodeError(`truncated MRT header (${bytes.length - offset} of ${MRT_HEADER_LENGTH} bytes)`, offset);
-    }
-    const timestamp = view.getUint32(offset);
-    const type = view.getUint16(offset + 4);
-    const subtype = view.getUint16(offset + 6);
-    const length = view.getUint32(offset + 8);
-    const bodyStart = offset + MRT_HEADER_LENGTH;
-    if (bytes.length - bodyStart < length) {
-      throw new MrtDecodeError(`MRT record length ${length} runs past end of input (${bytes.length - bodyStart} bytes left)`, offset);
-    }
-    let microseconds: number | undefined;
-    let messageStart = bodyStart;
-    if (EXTENDED_TIMESTAMP_TYPES.has(type)) {
-      if (length < 4) throw new MrtDecodeError(`extended-timestamp record length ${length} < 4`, offset);
-      microseconds = view.getUint32(bodyStart);
-      messageStart += 4;
-    }
-    yield { offset, timestamp, microseconds, type, subtype, message: bytes.subarray(messageStart, bodyStart + length) };
-    offset = bodyStart + length;
+    const at = mrtRecordAt(bytes, offset);
+    if (at === undefined) throw truncationError(bytes, offset);
+    yield at.record;
+    offset = at.next;
   }
 }
 

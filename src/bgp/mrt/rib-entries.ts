@@ -5,6 +5,8 @@ import { MrtDecodeError } from './record.js';
 export interface RibEntry {
   readonly peerIndex: number;
   readonly originatedTime: number;
+  /** RFC 8050 ADD-PATH subtypes only. */
+  readonly pathId?: number;
   readonly attributes: Uint8Array;
 }
 
@@ -15,7 +17,8 @@ export interface RibRecord {
   readonly entries: readonly RibEntry[];
 }
 
-export function decodeRibRecord(body: Uint8Array, maxPrefixLength: 32 | 128, recordOffset: number): RibRecord {
+/** `addPath`: the RFC 8050 subtypes (RIB_*_ADDPATH), whose entries carry a 4-octet Path Identifier after Originated Time. */
+export function decodeRibRecord(body: Uint8Array, maxPrefixLength: 32 | 128, recordOffset: number, addPath = false): RibRecord {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let at = 0;
   const need = (n: number, what: string): void => {
@@ -34,21 +37,25 @@ export function decodeRibRecord(body: Uint8Array, maxPrefixLength: 32 | 128, rec
   at += 2;
   const entries: RibEntry[] = [];
   for (let i = 0; i < count; i++) {
-    need(8, `entry ${i}`);
+    const fixed = addPath ? 12 : 8;
+    need(fixed, `entry ${i}`);
     const peerIndex = view.getUint16(at);
     const originatedTime = view.getUint32(at + 2);
-    const attributeLength = view.getUint16(at + 6);
-    at += 8;
+    const pathId = addPath ? view.getUint32(at + 6) : undefined;
+    const attributeLength = view.getUint16(at + fixed - 2);
+    at += fixed;
     need(attributeLength, `entry ${i} attributes`);
-    entries.push({ peerIndex, originatedTime, attributes: body.slice(at, at + attributeLength) });
+    const attributes = body.slice(at, at + attributeLength);
+    entries.push(pathId === undefined ? { peerIndex, originatedTime, attributes } : { peerIndex, originatedTime, pathId, attributes });
     at += attributeLength;
   }
   if (at !== body.length) throw new MrtDecodeError(`RIB record has ${body.length - at} trailing bytes`, recordOffset);
   return { sequenceNumber, prefixLength, prefix, entries };
 }
 
-export function encodeRibRecord(record: RibRecord): Uint8Array {
-  const size = 7 + record.prefix.length + record.entries.reduce((n, e) => n + 8 + e.attributes.length, 0);
+export function encodeRibRecord(record: RibRecord, addPath = false): Uint8Array {
+  const fixed = addPath ? 12 : 8;
+  const size = 7 + record.prefix.length + record.entries.reduce((n, e) => n + fixed + e.attributes.length, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   view.setUint32(0, record.sequenceNumber);
@@ -60,9 +67,10 @@ export function encodeRibRecord(record: RibRecord): Uint8Array {
   for (const entry of record.entries) {
     view.setUint16(at, entry.peerIndex);
     view.setUint32(at + 2, entry.originatedTime);
-    view.setUint16(at + 6, entry.attributes.length);
-    out.set(entry.attributes, at + 8);
-    at += 8 + entry.attributes.length;
+    if (addPath) view.setUint32(at + 6, entry.pathId ?? 0);
+    view.setUint16(at + fixed - 2, entry.attributes.length);
+    out.set(entry.attributes, at + fixed);
+    at += fixed + entry.attributes.length;
   }
   return out;
 }
