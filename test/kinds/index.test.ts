@@ -32,7 +32,7 @@ describe('kind registry', () => {
         expect(k.containerlab.kind).toBe('linux');
         // Images are flatlab's own (built locally), except real ZeroTier, which the ZeroTier issue asks for by name.
         if (k.name === 'zerotier') expect(k.containerlab.image).toMatch(/^zerotier\/zerotier:[0-9.]+$/);
-        else expect(k.containerlab.image).toMatch(/^flatlab\/[a-z0-9-]+:[0-9.]+$/);
+        else expect(k.containerlab.image).toMatch(/^flatlab\/[a-z0-9-]+:[0-9.]+(-local)?$/);
       }
     }
   });

@@ -26,7 +26,7 @@ describe.skipIf(reason)('containerlab runtime: LAN links (root)', () => {
 
   it('bridges the members, survives a member restart, and removes the bridge on down', async () => {
     const lab = await labFrom('lan.yml');
-    const [{ bridge }] = lanBridges(lab) as [{ bridge: string }];
+    const bridge = lanBridges(lab)[0]!.bridge;
     await rt.up(lab);
     expect(hostLinkExists(bridge)).toBe(true);
     expect((await rt.reach('h1', { to: '10.0.0.2', protocol: 'icmp', count: 1 })).reachable).toBe(true);
