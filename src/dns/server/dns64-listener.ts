@@ -67,6 +67,19 @@ function account(opts: Dns64ListenerOptions, transport: Dns64Transport, client: 
 function listenUdp(ep: Endpoint, opts: Dns64ListenerOptions): Promise<UdpSocket> {
   const v6 = isIP(ep.host) === 6;
   const sock = createSocket({ type: v6 ? 'udp6' : 'udp4', ...(v6 ? { ipv6Only: true } : {}) });
+  // An answer resolved upstream can arrive after close(); sending then throws
+  // ERR_SOCKET_DGRAM_NOT_RUNNING, which must not take the daemon down on its way out.
+  let open = true;
+  sock.on('close', () => (open = false));
+  const reply = (bytes: Buffer, port: number, address: string): void => {
+    if (!open) return;
+    try {
+      sock.send(bytes, port, address);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
+      open = false;
+    }
+  };
   sock.on('message', (msg, rinfo) => {
     const started = process.hrtime.bigint();
     const hot = opts.resolver.hotResponse(msg);
@@ -75,13 +88,13 @@ function listenUdp(ep: Endpoint, opts: Dns64ListenerOptions): Promise<UdpSocket>
       hot.bytes.copy(bytes);
       bytes[0] = msg[0] ?? 0;
       bytes[1] = msg[1] ?? 0;
-      sock.send(bytes, rinfo.port, rinfo.address);
+      reply(bytes, rinfo.port, rinfo.address);
       account(opts, 'udp', rinfo.address, hot.summary, started, hot.metricsKey);
       return;
     }
     opts.resolver.resolve(msg, 'udp').then(
       (r) => {
-        if (r.bytes) sock.send(r.bytes, rinfo.port, rinfo.address);
+        if (r.bytes) reply(r.bytes, rinfo.port, rinfo.address);
         account(opts, 'udp', rinfo.address, r.summary, started);
       },
       (err: unknown) => opts.onError?.(err),
