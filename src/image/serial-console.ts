@@ -108,7 +108,7 @@ export class SerialConsole {
   }
 
   /** Run a shell command on the console's root shell; output and exit status. */
-  async exec(command: string, timeoutMs = 30_000): Promise<{ exitCode: number; stdout: string }> {
+  async exec(command: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<{ exitCode: number; stdout: string }> {
     const id = randomBytes(4).toString('hex');
     const begin = `FLATLAB-BEGIN-${id}`;
     const endPrefix = `FLATLAB-END-${id} `;
@@ -118,7 +118,15 @@ export class SerialConsole {
     // A newline first ends whatever a previous user left half-typed; the guest's console loop
     // (guest-system.ts) does not echo or prompt, but markers are still found at line ends.
     this.write(`\necho ${begin}; ( ${command} ) 2>&1; echo "${endPrefix}$?"\n`);
-    const endLine = await ended;
+    const aborted = new Promise<never>((_, reject) => {
+      if (!signal) return;
+      const stop = () => reject(new ConsoleError('image.console.aborted', `command "${command}" on the serial console was abandoned`, { hint: 'the guest may be rebooting; try again' }));
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    aborted.catch(() => undefined);
+    ended.catch(() => undefined);
+    const endLine = await Promise.race([ended, aborted]);
     const seen = this.lines.slice(from);
     const start = seen.findIndex((l) => l.endsWith(begin));
     const end = seen.lastIndexOf(endLine);

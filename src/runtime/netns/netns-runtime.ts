@@ -172,7 +172,7 @@ export class NetnsRuntime implements Runtime {
   async exec(node: string, argv: readonly string[], opts: CallOptions = {}): Promise<ExecResult> {
     // A VM's commands run inside the guest, through its serial console.
     if (this.lab && getKind(this.kindOf(node)).vm) {
-      const r = await (await this.vmConsole(node)).exec(argv.map(shellQuote).join(' '), 120_000);
+      const r = await (await this.vmConsole(node)).exec(argv.map(shellQuote).join(' '), 120_000, opts.signal);
       return { exitCode: r.exitCode, stdout: r.stdout, stderr: '' };
     }
     return this.commands.run(['ip', 'netns', 'exec', this.ns(node), ...argv], { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -259,6 +259,15 @@ export class NetnsRuntime implements Runtime {
   /** The raw file a VM sees as its updates disk (the QEMU script creates it; vm-update writes a root into it). */
   vmUpdatesDisk(node: string): string {
     return `${this.plan!.dirs.runOf(node)}/updates.img`;
+  }
+
+  /** Reboot a VM and return once its next boot has begun (the initramfs's first console line). */
+  async vmReboot(node: string, opts: CallOptions = {}): Promise<void> {
+    const c = await this.vmConsole(node);
+    const next = c.waitForLine((l) => l.includes('flatracoon-init: slot'), VM_READY_TIMEOUT_MS, `next boot of VM ${node}`);
+    next.catch(() => undefined);
+    c.write('\n(sleep 1; sync; reboot) >/dev/null 2>&1 &\n');
+    await Promise.race([next, new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(opts.signal!.reason), { once: true }))]);
   }
 
   private async vmConsole(node: string): Promise<SerialConsole> {

@@ -61,4 +61,12 @@ describe('vm steps', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('vm-reboot asks the runtime to reboot the VM and wait for its next boot', async () => {
+    await expect(vmReboot.run('vm1', ctx(new FakeRuntime('sim', ['exec'])))).rejects.toThrow(/cannot reboot a VM/);
+    const rebooted: string[] = [];
+    const rt = Object.assign(new FakeRuntime('netns', ['exec']), { vmReboot: async (node: string) => void rebooted.push(node) });
+    await vmReboot.run({ node: 'vm1' }, ctx(rt));
+    expect(rebooted).toEqual(['vm1']);
+  });
 });
