@@ -44,10 +44,18 @@ export const flatlabBgpdObserver: BgpObserver = {
     }));
   },
   async routes(ctx, prefix) {
-    const rs = await get<RouteJson[]>(ctx, `/rib${prefix ? `?prefix=${encodeURIComponent(prefix)}` : ''}`);
+    // Routes name the bgpd.yml peer they came from, which is `<node>-<family>` when a node has
+    // sessions in both families: map the name to the peer's address, then to its lab node.
+    const [rs, ns] = await Promise.all([
+      get<RouteJson[]>(ctx, `/rib${prefix ? `?prefix=${encodeURIComponent(prefix)}` : ''}`),
+      get<NeighborJson[]>(ctx, '/neighbors'),
+    ]);
+    const addressOf = new Map(ns.map((n) => [n.name, n.address]));
     return rs.map((r): RouteObservation => {
-      const peer = ctx.lab.sessions.flatMap((s) => [s.a, s.b]).find((e) => e.node !== ctx.node.name && (e.node === r.from || e.address === r.from));
-      return { ...r, best: true, from: r.from === '(local)' ? 'local' : peer ? peer.node : peerNodeName(ctx, r.from) };
+      if (r.from === '(local)') return { ...r, best: true, from: 'local' };
+      const address = addressOf.get(r.from) ?? r.from;
+      const peer = ctx.lab.sessions.flatMap((s) => [s.a, s.b]).find((e) => e.node !== ctx.node.name && (e.address === address || e.node === r.from));
+      return { ...r, best: true, from: peer ? peer.node : peerNodeName(ctx, address) };
     });
   },
 };
