@@ -21,6 +21,7 @@ import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import type { Verb } from './verb.js';
 import { controlSubcommands, type BgpSubcommand } from './bgp-control.js';
+import { replayCommand } from './bgp-replay.js';
 
 const FAMILIES: readonly Family[] = ['ipv4-unicast', 'ipv6-unicast'];
 
@@ -112,7 +113,7 @@ export const decodeCommand: BgpSubcommand = (bgp, io, done) => {
     });
 };
 
-const subcommands: readonly BgpSubcommand[] = [decodeCommand, ...controlSubcommands];
+const subcommands: readonly BgpSubcommand[] = [decodeCommand, ...controlSubcommands, replayCommand];
 
 export const bgpVerb: Verb = {
   name: 'bgp',

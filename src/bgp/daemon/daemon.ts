@@ -264,6 +264,11 @@ export class BgpDaemon {
     this.schedule();
   }
 
+  /** Bytes written to the peer's socket and not yet handed to the kernel (`bgp replay` waits for 0 before it exits). */
+  pendingWrites(id: string): number {
+    return this.peers.get(id)?.socket?.writableLength ?? 0;
+  }
+
   peerSince(id: string): number {
     return this.peers.get(id)?.since ?? 0;
   }
