@@ -9,6 +9,8 @@ export const exabgpKind: Kind = {
   name: 'exabgp',
   description: 'ExaBGP route injector (exabgp.conf: neighbors and static announcements; no filtering)',
   speaksBgp: true,
+  // ExaBGP does not watch interfaces: a dead link is noticed at hold-timer expiry.
+  failureDetection: 'hold-timer',
   defaultRole: 'router',
   vm: false,
   containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21', configDir: '/etc/exabgp', cmd: ['exabgp', '/etc/exabgp/exabgp.conf'], env },

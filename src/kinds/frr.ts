@@ -1,13 +1,15 @@
 /**
  * FRRouting 8.4 (zebra + staticd + bgpd from one integrated frr.conf). FRR daemons refuse to
  * run as root outside their vty group, so netns runs them as user `frr` in a `-N` pathspace
- * named after the node (design.md, platform notes); the runtime makes `{run}` owned by frr.
+ * named after the node's namespace (design.md, platform notes): FRR makes /var/run/frr/<pathspace>,
+ * which must be the lab's own so two labs never share it and `down` can remove it; the runtime
+ * makes `{run}` owned by frr.
  */
 import type { Kind, NetnsProcess } from './kind.js';
 import { unknownKeys } from './config-checks.js';
 
 const frrDaemon = (name: string): NetnsProcess => ({
-  argv: [`/usr/lib/frr/${name}`, '-N', '{node}', '-f', '{config}/frr.conf', '-i', `{run}/${name}.pid`, '-z', '{run}/zserv.api', '--vty_socket', '{run}'],
+  argv: [`/usr/lib/frr/${name}`, '-N', '{netns}', '-f', '{config}/frr.conf', '-i', `{run}/${name}.pid`, '-z', '{run}/zserv.api', '--vty_socket', '{run}'],
   user: 'frr',
 });
 
@@ -15,6 +17,8 @@ export const frrKind: Kind = {
   name: 'frr',
   description: 'FRRouting (zebra, staticd, bgpd) with an integrated frr.conf, a daemons file and vtysh.conf',
   speaksBgp: true,
+  // FRR's fast-external-failover (on by default) resets a directly connected eBGP session when its interface goes down.
+  failureDetection: 'interface',
   defaultRole: 'router',
   vm: false,
   containerlab: {

@@ -59,6 +59,13 @@ export interface Kind extends KindInfo {
   name: string;
   description: string;
   speaksBgp: boolean;
+  /**
+   * How the kind's daemon notices that a directly connected BGP neighbour's link went down
+   * (the sim runtime models each end this way): `interface` drops the session as soon as the
+   * interface goes down; `hold-timer` only when its hold timer expires. Absent for kinds that
+   * speak no BGP (hold-timer is assumed).
+   */
+  failureDetection?: 'interface' | 'hold-timer';
   defaultRole: NodeRole;
   /** A virtual machine (QEMU) rather than a process or container. */
   vm: boolean;

@@ -4,10 +4,13 @@
  * is one reliable, in-order virtual TCP connection whose segments cross the links the lab's
  * forwarding would use, with their delay and loss. Deterministic for a given seed.
  *
- * Failure semantics follow the real daemons: a link going down resets the eBGP sessions that
- * run directly over it at once (BIRD drops a direct neighbour whose interface goes away, FRR
- * has fast-external-failover on by default); a multihop session stalls until its hold timer
- * expires or the path returns; a stopped node's peers see the connection reset.
+ * Failure semantics follow the real daemons: a link going down resets a session that runs
+ * directly over it at once at each end whose kind watches its interfaces (`failureDetection:
+ * 'interface'`: BIRD drops a direct neighbour whose interface goes away, FRR has
+ * fast-external-failover on by default); an end that does not (GoBGP, flatlab bgpd) keeps its
+ * session half-open until its hold timer expires, or until the link returns and its next
+ * segment meets the far end's reset. A multihop session stalls until its hold timer expires or
+ * the path returns; a stopped node's peers see the connection reset.
  */
 import { getKind } from '../../kinds/index.js';
 import type { Output } from '../../bgp/speaker/index.js';
@@ -64,6 +67,8 @@ export class SimRuntime implements Runtime {
   private readonly writers: ConfigWriterRegistry;
   private readonly wakeups = new Map<string, ScheduledEvent>();
   private readonly connections = new Map<string, Connection>();
+  /** Per session: ends still holding a connection the other end already dropped (half-open). */
+  private readonly halfOpen = new Map<string, End[]>();
   private generation = 0;
 
   constructor(opts: SimRuntimeOptions = {}) {
@@ -102,6 +107,7 @@ export class SimRuntime implements Runtime {
     for (const ev of this.wakeups.values()) this.queue.cancel(ev);
     this.wakeups.clear();
     this.connections.clear();
+    this.halfOpen.clear();
     this.bgp.clear();
     this.dns.clear();
     this.overlay = undefined;
@@ -125,9 +131,17 @@ export class SimRuntime implements Runtime {
       // Directly connected sessions notice the interface going down at once.
       for (const c of [...this.connections.values()]) {
         const s = this.requireLab().sessions.find((x) => x.id === c.sessionId);
-        if (s && s.via !== 'loopback' && s.via.link === link.index) this.reset(c);
+        if (s && s.via !== 'loopback' && s.via.link === link.index) this.interfaceDown(c);
       }
     } else {
+      // A half-open end's next keepalive now reaches the far end, whose kernel answers with a
+      // reset (modelled at once rather than at the next keepalive, at most 30 s later).
+      for (const [sessionId, ends] of [...this.halfOpen]) {
+        const alive = ends.filter((e) => !this.halfOpenReaches(e, sessionId));
+        if (alive.length) this.halfOpen.set(sessionId, alive);
+        else this.halfOpen.delete(sessionId);
+        for (const e of ends.filter((x) => !alive.includes(x))) this.feed(e.node, (n) => n.speaker.connectionDown(e.peerId));
+      }
       for (const c of this.connections.values()) for (const dir of [0, 1] as const) this.flushStalled(c, dir);
     }
   }
@@ -138,6 +152,11 @@ export class SimRuntime implements Runtime {
 
   async stopNode(node: string): Promise<void> {
     this.net().setRunning(node, false);
+    for (const [sessionId, ends] of [...this.halfOpen]) {
+      const rest = ends.filter((e) => e.node !== node);
+      if (rest.length) this.halfOpen.set(sessionId, rest);
+      else this.halfOpen.delete(sessionId);
+    }
     for (const c of [...this.connections.values()]) {
       const i = c.ends.findIndex((e) => e.node === node);
       if (i < 0) continue;
@@ -359,6 +378,14 @@ export class SimRuntime implements Runtime {
   /** Our side closed: the far end hears it after what was already sent. */
   private close(node: string, peerId: string): void {
     const e = this.endsFor(node, peerId);
+    const stale = e && this.halfOpen.get(e.sessionId);
+    if (e && stale?.some((x) => x.node === node)) {
+      // The half-open end gave up (hold timer): its dead connection is all it closes.
+      const rest = stale.filter((x) => x.node !== node);
+      if (rest.length) this.halfOpen.set(e.sessionId, rest);
+      else this.halfOpen.delete(e.sessionId);
+      return;
+    }
     const conn = e?.conn;
     if (!conn) return;
     this.connections.delete(conn.sessionId);
@@ -370,11 +397,27 @@ export class SimRuntime implements Runtime {
     this.queue.schedule(at - this.queue.now(), () => this.feed(other.node, (n) => n.speaker.connectionDown(other.peerId)));
   }
 
-  /** Both ends lose the connection now (interface down under a direct session). */
-  private reset(conn: Connection): void {
+  /** The interface under a direct session went down: each end notices as its kind does. */
+  private interfaceDown(conn: Connection): void {
+    const lab = this.requireLab();
+    const watches = (node: string) => {
+      const kind = lab.nodes.find((n) => n.name === node)?.kind;
+      return kind !== undefined && getKind(kind).failureDetection === 'interface';
+    };
+    const unaware = conn.ends.filter((end) => !watches(end.node));
+    // Neither end looks: the connection just stalls, and survives if the link returns in time.
+    if (conn.state === 'open' && unaware.length === conn.ends.length) return;
     this.connections.delete(conn.sessionId);
     if (conn.state !== 'open') return;
-    for (const end of conn.ends) this.feed(end.node, (n) => n.speaker.connectionDown(end.peerId));
+    if (unaware.length) this.halfOpen.set(conn.sessionId, unaware);
+    for (const end of conn.ends) if (watches(end.node)) this.feed(end.node, (n) => n.speaker.connectionDown(end.peerId));
+  }
+
+  /** Whether a half-open end's segments reach the far end's node again. */
+  private halfOpenReaches(end: End, sessionId: string): boolean {
+    const session = this.requireLab().sessions.find((x) => x.id === sessionId);
+    const far = session && (session.a.node === end.node ? session.b : session.a);
+    return !!far && this.net().path(end.node, far.address) !== undefined;
   }
 
   private requireLab(): Lab {
