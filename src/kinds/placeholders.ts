@@ -1,6 +1,6 @@
 /**
  * Expansion of the placeholders in kinds' launch commands: `{config}`, `{run}`, `{lab}`,
- * `{node}`, and `{cfg:KEY}` for a value of the node's `config:` map (the kind's defaults under
+ * `{node}`, `{netns}`, and `{cfg:KEY}` for a value of the node's `config:` map (the kind's defaults under
  * the node's own values). In an argv, an element that is exactly `{cfg:KEY}` with a list value
  * repeats the preceding flag per element (`--listen a --listen b`, as our daemons take it);
  * inside a longer string a list joins with spaces.
@@ -13,6 +13,8 @@ export interface PlaceholderValues {
   run: string;
   lab: string;
   node: string;
+  /** The node's network namespace (netns runtime); `{netns}` is the node name elsewhere. */
+  netns?: string;
   /** The node's `config:` map; the kind's defaults are applied by `effectiveConfig`. */
   nodeConfig: Record<string, unknown>;
 }
@@ -23,7 +25,7 @@ export function effectiveConfig(kind: Kind, nodeConfig: Record<string, unknown>)
   return { ...kind.configDefaults, ...nodeConfig };
 }
 
-const placeholder = /\{(config|run|lab|node|cfg:[a-zA-Z0-9_-]+)\}/g;
+const placeholder = /\{(config|run|lab|node|netns|cfg:[a-zA-Z0-9_-]+)\}/g;
 
 function lookup(name: string, v: PlaceholderValues): string | readonly string[] {
   if (name.startsWith('cfg:')) {
@@ -35,6 +37,7 @@ function lookup(name: string, v: PlaceholderValues): string | readonly string[] 
     if (Array.isArray(value)) return value.map(String);
     return String(value);
   }
+  if (name === 'netns') return v.netns ?? v.node;
   return v[name as 'config' | 'run' | 'lab' | 'node'];
 }
 

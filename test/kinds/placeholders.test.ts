@@ -20,6 +20,12 @@ describe('placeholders', () => {
     expect(expandString('{cfg:prefix} via {cfg:upstream}', { ...values, nodeConfig: dns64 })).toBe('64:ff9b::/96 via 192.0.2.53');
   });
 
+  it('gives FRR a pathspace named after the node\'s namespace, or the node when there is none', () => {
+    const argv = ['/usr/lib/frr/bgpd', '-N', '{netns}'];
+    expect(expandArgv(argv, { ...values, netns: 'fl-lab-r1' })).toEqual(['/usr/lib/frr/bgpd', '-N', 'fl-lab-r1']);
+    expect(expandArgv(argv, values)).toEqual(['/usr/lib/frr/bgpd', '-N', 'r1']);
+  });
+
   it('names the node and key when a config value is missing', () => {
     expect(() => expandArgv(['{cfg:upstream}'], values)).toThrow(PlaceholderError);
     expect(() => expandString('x {cfg:pool}', values)).toThrow(/node r1 has no config.pool/);

@@ -28,6 +28,8 @@ import { getKind } from '../../kinds/index.js';
 import { SerialConsole } from '../../image/serial-console.js';
 import { shellQuote } from '../../emit/shell-quote.js';
 
+const FRR_PATHSPACE_ROOT = '/var/run/frr';
+
 export interface NetnsRuntimeOptions {
   /** Parent of per-lab run directories (state, generated configs, logs). */
   runRoot?: string;
@@ -145,6 +147,8 @@ export class NetnsRuntime implements Runtime {
         }
       }
       await this.commands.run(['ip', 'netns', 'delete', ns]);
+      // FRR's pathspace directory for this namespace (kinds/frr.ts runs it with `-N <namespace>`).
+      await rm(`${FRR_PATHSPACE_ROOT}/${ns}`, { recursive: true, force: true });
     }
     await rm(this.runDirOf(state.lab) + '/state.json', { force: true });
   }

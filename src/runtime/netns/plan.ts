@@ -108,7 +108,7 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
     sysctls.set(ns, ['net.ipv6.conf.all.keep_addr_on_down=1', ...(node.role !== 'host' ? ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'] : [])]);
     const launch = getKind(node.kind).netns;
     if (!launch || 'unsupported' in launch) continue;
-    const values = { config: configOf(node.name), run: runOf(node.name), lab: opts.labDir, node: node.name, nodeConfig: effectiveConfig(getKind(node.kind), node.config) };
+    const values = { config: configOf(node.name), run: runOf(node.name), lab: opts.labDir, node: node.name, netns: ns, nodeConfig: effectiveConfig(getKind(node.kind), node.config) };
     setup.set(node.name, launch.setup.map((argv) => expandArgv(argv, values)));
     postStart.set(node.name, launch.postStart.map((argv) => expandArgv(argv, values)));
     processes.set(node.name, launch.processes.map((p) => {
