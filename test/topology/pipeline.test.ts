@@ -86,8 +86,11 @@ describe('compileTopology', () => {
     expect(lab.nodes.filter((n) => n.bgp).length).toBeGreaterThanOrEqual(8);
     expect(asns.size).toBeGreaterThanOrEqual(4);
     expect(new Set(lab.nodes.map((n) => n.kind))).toEqual(new Set(['bird', 'frr', 'gobgp', 'flatlab-bgpd']));
-    const rr = lab.sessions.filter((s) => s.type === 'ibgp');
-    expect(rr.every((s) => s.a.routeReflectorClient || s.b.routeReflectorClient)).toBe(true);
+    // Every iBGP session is reflector–client, except the one between the two reflectors (rr1, rr2).
+    const ibgp = lab.sessions.filter((s) => s.type === 'ibgp');
+    const nonClient = ibgp.filter((s) => !s.a.routeReflectorClient && !s.b.routeReflectorClient);
+    expect(nonClient.map((s) => [s.a.node, s.b.node].sort().join('~'))).toEqual(['rr1~rr2']);
+    expect(ibgp.filter((s) => [s.a.node, s.b.node].includes('rr2')).length).toBe(4);
     const c1 = lab.sessions.find((s) => s.id === 'c1~t1~ipv4')!;
     expect(c1.b).toMatchObject({ node: 't1', import: ['c1-in'], export: ['to-customer'] });
     expect(c1.a).toMatchObject({ node: 'c1', import: ['all'], export: ['c1-out'] });
