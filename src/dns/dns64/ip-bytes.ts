@@ -1,9 +1,10 @@
 /**
  * IP addresses and CIDR ranges as bytes: what the DNS64 synthesis works on (A and AAAA
- * rdata are raw 4 and 16 bytes). Text output follows RFC 5952 (lower case, the longest
- * run of two or more zero groups compressed, the first one on a tie).
+ * rdata are raw 4 and 16 bytes). IPv6 text goes through the project's one parser and
+ * RFC 5952 formatter (src/net/ip.ts).
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { formatIpv6 as formatIpv6Value, parseIpv6 as parseIpv6Value } from '../../net/ip.js';
 
 export function parseIpv4(text: string): Uint8Array | undefined {
   if (!isIPv4(text)) return undefined;
@@ -15,52 +16,18 @@ export function formatIpv4(b: Uint8Array): string {
 }
 
 export function parseIpv6(text: string): Uint8Array | undefined {
-  if (!isIPv6(text) || text.includes('%')) return undefined;
-  let s = text;
-  const lastColon = s.lastIndexOf(':');
-  const dotted = s.slice(lastColon + 1);
-  if (dotted.includes('.')) {
-    // An embedded dotted quad (`::ffff:192.0.2.1`) is two groups.
-    const v4 = parseIpv4(dotted);
-    if (!v4) return undefined;
-    s = `${s.slice(0, lastColon + 1)}${(((v4[0] ?? 0) << 8) | (v4[1] ?? 0)).toString(16)}:${(((v4[2] ?? 0) << 8) | (v4[3] ?? 0)).toString(16)}`;
-  }
-  const halves = s.split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':').filter((g) => g !== '').map((g) => parseInt(g, 16)) : []);
-  const head = groups(halves[0]);
-  const rest = halves.length > 1 ? groups(halves[1]) : [];
-  const fill = 8 - head.length - rest.length;
-  const all = halves.length > 1 ? [...head, ...new Array<number>(Math.max(fill, 0)).fill(0), ...rest] : head;
-  if (all.length !== 8) return undefined;
+  if (text.includes('%')) return undefined;
+  const value = parseIpv6Value(text);
+  if (value === undefined) return undefined;
   const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
+  for (let i = 15, v = value; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
   return out;
 }
 
 export function formatIpv6(b: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(((b[i * 2] ?? 0) << 8) | (b[i * 2 + 1] ?? 0));
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestAt < 0) return hex.join(':');
-  return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
+  let v = 0n;
+  for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(b[i] ?? 0);
+  return formatIpv6Value(v);
 }
 
 /** An IPv4 or IPv6 prefix: bytes (host bits zero) and length. */
