@@ -42,6 +42,18 @@ export {
   pathIdStep,
   type Selection,
 } from './decision.js';
+export {
+  FlapDamping,
+  DEFAULT_DAMPING,
+  WITHDRAW_PENALTY,
+  ATTRIBUTE_CHANGE_PENALTY,
+  DampingConfigError,
+  dampingCeiling,
+  dampingConfigProblems,
+  decayed,
+  type DampingConfig,
+  type DampingState,
+} from './flap-damping.js';
 export { AttributeInterner, attributeKey, routeAttributes, computeFacts } from './intern.js';
 export {
   importRejection,

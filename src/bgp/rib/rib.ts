@@ -11,6 +11,7 @@ import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
 import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
 import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
+import { FlapDamping, type DampingConfig, type DampingState } from './flap-damping.js';
 import { AttributeInterner, routeAttributes } from './intern.js';
 import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
 import type { ExportRejection, RuleContext } from './rules.js';
@@ -37,11 +38,18 @@ export interface RibOptions {
   nextHopReachable?: (nextHop: string) => boolean;
   /** RFC 8212 default deny on eBGP without policy. Default true. */
   rfc8212?: boolean;
+  /** Route flap damping (RFC 2439) of eBGP-learned routes, as FRR; off when absent. */
+  damping?: DampingConfig;
+  /** Milliseconds, for damping (the speaker passes its clock). */
+  clock?: () => number;
 }
 
 /** All imported paths for one prefix and the current best among them. */
 export class Destination {
+  /** Paths eligible for the decision. */
   paths: PathRecord[] = [];
+  /** Paths held back by flap damping: in the Adj-RIB-In, not eligible for best path. */
+  suppressed: PathRecord[] | undefined = undefined;
   best: PathRecord | undefined = undefined;
   reason: DecisionReason = 'only-path';
 }
@@ -59,6 +67,17 @@ export function addressSortKey(address: string): string {
 
 function pathKey(prefix: string, pathId: number): string {
   return pathId === 0 ? prefix : `${prefix}#${pathId}`;
+}
+
+/** Damping records are per (peer, route): the prefix, with the ADD-PATH id when there is one. */
+function dampingKey(prefix: string, pathId: number): string {
+  return pathKey(prefix, pathId);
+}
+
+function without(paths: readonly PathRecord[], i: number): PathRecord[] {
+  const out = new Array<PathRecord>(paths.length - 1);
+  for (let j = 0, k = 0; j < paths.length; j++) if (j !== i) out[k++] = paths[j]!;
+  return out;
 }
 
 function indexOfPath(paths: readonly PathRecord[], peer: RibPeer, pathId: number): number {
@@ -112,6 +131,9 @@ export class Rib {
   private readonly peers = new Map<string, PeerTables>();
   /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
   private bestPaths = 0;
+  /** Route flap damping of eBGP-learned paths (FRR and Cisco damp eBGP only), when configured. */
+  private readonly damping: FlapDamping | undefined;
+  private readonly clock: () => number;
 
   constructor(options: RibOptions) {
     const decision: DecisionOptions = { ...DEFAULT_DECISION_OPTIONS, ...options.decision };
@@ -129,6 +151,8 @@ export class Rib {
       defaultLocalPref: decision.defaultLocalPref,
       routeReflector: false,
     };
+    this.damping = options.damping ? new FlapDamping(options.damping) : undefined;
+    this.clock = options.clock ?? (() => 0);
   }
 
   addPeer(input: RibPeerInput): RibPeer {
@@ -160,10 +184,19 @@ export class Rib {
     const t = this.tables(id);
     const changes: BestChange[] = [];
     if (t.accepted > 0) {
+      const damped = this.damped(t.peer);
       for (const [prefix, d] of this.destinations) {
         const kept = d.paths.filter((p) => p.peer !== t.peer);
-        if (kept.length === d.paths.length) continue;
+        const keptSuppressed = d.suppressed?.filter((p) => p.peer !== t.peer);
+        if (kept.length === d.paths.length && keptSuppressed?.length === d.suppressed?.length) continue;
+        // Session down withdraws every route (FRR counts it as a flap of each).
+        if (damped) {
+          const now = this.clock();
+          for (const p of d.paths) if (p.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, p.pathId), now);
+          for (const p of d.suppressed ?? []) if (p.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, p.pathId), now);
+        }
         d.paths = kept;
+        d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
         const c = this.decide(prefix, d);
         if (c) changes.push(c);
       }
@@ -280,6 +313,7 @@ export class Rib {
   }
 
   private upsertPath(t: PeerTables, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
+    if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs);
     let d = this.destinations.get(prefix);
     if (!d) {
       d = new Destination();
@@ -301,10 +335,45 @@ export class Rib {
     return this.decide(prefix, d);
   }
 
+  /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
+  private upsertDamped(t: PeerTables, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
+    let d = this.destinations.get(prefix);
+    if (!d) {
+      d = new Destination();
+      this.destinations.set(prefix, d);
+    }
+    const i = indexOfPath(d.paths, t.peer, pathId);
+    const j = d.suppressed ? indexOfPath(d.suppressed, t.peer, pathId) : -1;
+    const before = i >= 0 ? d.paths[i] : j >= 0 ? d.suppressed![j] : undefined;
+    if (before?.attrs === attrs) return undefined;
+    const path: PathRecord = { prefix, pathId, peer: t.peer, attrs, facts: this.interner.factsOf(attrs) };
+    const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
+    if (i >= 0) d.paths = without(d.paths, i);
+    if (j >= 0) d.suppressed = without(d.suppressed!, j);
+    if (!before) t.accepted++;
+    if (suppressed) d.suppressed = [...(d.suppressed ?? []), path];
+    else d.paths = [...d.paths, path];
+    if (d.suppressed?.length === 0) d.suppressed = undefined;
+    return this.decide(prefix, d);
+  }
+
+  private damped(peer: RibPeer): boolean {
+    return this.damping !== undefined && !peer.ibgp && !peer.local;
+  }
+
   private removePath(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
     const d = this.destinations.get(prefix);
     if (!d) return undefined;
     const i = indexOfPath(d.paths, t.peer, pathId);
+    if (this.damped(t.peer) && (i >= 0 || (d.suppressed && indexOfPath(d.suppressed, t.peer, pathId) >= 0))) {
+      this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
+      if (i < 0) {
+        const j = indexOfPath(d.suppressed!, t.peer, pathId);
+        d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
+        t.accepted--;
+        return this.decide(prefix, d);
+      }
+    }
     if (i < 0) return undefined;
     const shrunk = new Array<PathRecord>(d.paths.length - 1);
     for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
@@ -317,7 +386,7 @@ export class Rib {
   private decide(prefix: string, d: Destination): BestChange | undefined {
     const old = d.best;
     if (d.paths.length === 0) {
-      this.destinations.delete(prefix);
+      if (d.suppressed === undefined) this.destinations.delete(prefix);
       d.best = undefined;
     } else {
       const s = selectBest(d.paths, this.decision);
@@ -344,6 +413,48 @@ export class Rib {
       if (c) changes.push(c);
     }
     return changes;
+  }
+
+  // ------------------------------------------------------------------ flap damping
+
+  /** When the next suppressed route may be reused (ms on the RIB's clock), if any. */
+  nextReuse(): number | undefined {
+    return this.damping?.nextReuse();
+  }
+
+  /** Reuse every suppressed route whose time has come: it re-enters the decision. */
+  reuseDue(): BestChange[] {
+    if (!this.damping) return [];
+    const changes: BestChange[] = [];
+    for (const r of this.damping.reuseDue(this.clock())) {
+      if (r.withdrawn) continue;
+      const hash = r.prefix.indexOf('#');
+      const prefix = hash < 0 ? r.prefix : r.prefix.slice(0, hash);
+      const pathId = hash < 0 ? 0 : Number(r.prefix.slice(hash + 1));
+      const d = this.destinations.get(prefix);
+      const j = d?.suppressed?.findIndex((p) => p.peer.id === r.peer && p.pathId === pathId) ?? -1;
+      if (!d || j < 0) continue;
+      const path = d.suppressed![j]!;
+      d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
+      d.paths = [...d.paths, path];
+      const c = this.decide(prefix, d);
+      if (c) changes.push(c);
+    }
+    return changes;
+  }
+
+  /** Damping state of one route from one peer (undefined without damping or without a record). */
+  dampingState(peerId: string, prefix: string, pathId = 0): DampingState | undefined {
+    return this.damping?.state(peerId, dampingKey(prefix, pathId), this.clock());
+  }
+
+  /** Paths held back by damping for a prefix. */
+  suppressedPaths(prefix: string): readonly PathRecord[] {
+    return this.destinations.get(prefix)?.suppressed ?? [];
+  }
+
+  get dampingEnabled(): boolean {
+    return this.damping !== undefined;
   }
 
   // ------------------------------------------------------------------ views
@@ -386,7 +497,10 @@ export class Rib {
   /** Post-policy Adj-RIB-In of a peer (its paths in the Loc-RIB tables, best or not). */
   *adjRibInPost(peerId: string): IterableIterator<PathRecord> {
     const peer = this.tables(peerId).peer;
-    for (const d of this.destinations.values()) for (const p of d.paths) if (p.peer === peer) yield p;
+    for (const d of this.destinations.values()) {
+      for (const p of d.paths) if (p.peer === peer) yield p;
+      if (d.suppressed) for (const p of d.suppressed) if (p.peer === peer) yield p;
+    }
   }
 
   /** Number of prefixes with at least one path. */

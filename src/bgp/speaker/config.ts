@@ -8,7 +8,7 @@ import type { IdleHoldConfig } from '../fsm/index.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseAddress } from '../policy/address.js';
-import { DEFAULT_DECISION_OPTIONS, type DecisionOptions } from '../rib/index.js';
+import { DEFAULT_DECISION_OPTIONS, dampingConfigProblems, type DampingConfig, type DecisionOptions } from '../rib/index.js';
 
 export interface PeerConfig {
   /** How the caller names the peer in inputs and outputs. */
@@ -66,6 +66,8 @@ export interface SpeakerConfig {
    * to halve its memory, as BIRD does without `import table`.
    */
   keepPrePolicy?: boolean;
+  /** Route flap damping (RFC 2439) of eBGP-learned routes, FRR's penalties (seconds for the times). Off when absent. */
+  damping?: DampingConfig;
   peers: PeerConfig[];
 }
 
@@ -96,6 +98,7 @@ export interface NormalisedConfig {
   clusterId: string;
   decision: DecisionOptions;
   keepPrePolicy: boolean;
+  damping: DampingConfig | undefined;
   peers: NormalisedPeer[];
 }
 
@@ -158,5 +161,7 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
     deterministicMed: config.deterministicMed ?? DEFAULT_DECISION_OPTIONS.deterministicMed,
     medMissingAsWorst: config.medMissingAsWorst ?? DEFAULT_DECISION_OPTIONS.medMissingAsWorst,
   };
-  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, peers };
+  const dampingProblem = config.damping ? dampingConfigProblems(config.damping)[0] : undefined;
+  if (dampingProblem) throw new SpeakerConfigError(`damping: ${dampingProblem.message}`, dampingProblem.hint);
+  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, damping: config.damping, peers };
 }

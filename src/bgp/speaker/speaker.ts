@@ -37,7 +37,7 @@ import { applyPolicyChain, type NamedPolicy } from '../policy/evaluate.js';
 import { compilePolicy } from '../policy/compile.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
-import { AdjRibOut, exportRejection, Rib, type BestChange, type ImportPolicy, type PathRecord, type RibPeer } from '../rib/index.js';
+import { AdjRibOut, exportRejection, Rib, type BestChange, type DampingState, type ImportPolicy, type PathRecord, type RibPeer } from '../rib/index.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { LOCAL_PEER_ID, normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
 import { emptyOutput, type Output, type SessionState } from './events.js';
@@ -82,6 +82,17 @@ interface PeerState {
   exportVerdict: 'accept' | 'reject' | undefined;
   /** End-of-RIB still owed after the initial table dump (RFC 4724 §2). */
   endOfRibDue: boolean;
+}
+
+/** One path of a prefix with what flap damping says of it. */
+export interface DampedRoute {
+  prefix: string;
+  from: string;
+  attributes: PathAttributes;
+  best: boolean;
+  /** Held back by damping: not eligible for best path until reused. */
+  suppressed: boolean;
+  damping?: DampingState;
 }
 
 export interface LocRibRoute {
@@ -141,6 +152,7 @@ export class Speaker {
       decision: this.config.decision,
       // RFC 8212 is in the peers' default chains (normaliseSpeakerConfig), where a reload can change it.
       rfc8212: false,
+      ...(this.config.damping ? { damping: this.config.damping, clock: () => this.now } : {}),
     });
     this.rib.addPeer({ id: LOCAL, address: '0.0.0.0', asn: this.config.localAsn, routerId: this.config.routerId, local: true });
     for (const cfg of this.config.peers) this.peers.set(cfg.id, this.freshPeer(cfg));
@@ -234,6 +246,9 @@ export class Speaker {
       const before = p.fsm.state.name;
       this.apply(p, p.fsm.tick(this.now / 1000), before, out);
     }
+    // Flap damping: suppressed routes whose penalty decayed below reuse re-enter the decision.
+    this.record(this.rib.reuseDue());
+    this.publish(out);
     this.flushAll(out);
     return out;
   }
@@ -382,6 +397,8 @@ export class Speaker {
       if (t !== undefined && (best === undefined || t * 1000 < best)) best = t * 1000;
       if (p.pending.size > 0 && p.mraiNextAt > this.now && (best === undefined || p.mraiNextAt < best)) best = p.mraiNextAt;
     }
+    const reuse = this.rib.nextReuse();
+    if (reuse !== undefined && (best === undefined || reuse < best)) best = reuse;
     return best;
   }
 
@@ -399,6 +416,29 @@ export class Speaker {
   bestRoute(prefix: string): LocRibRoute | undefined {
     const b = this.rib.best(prefix);
     return b ? { prefix, from: b.path.peer.id, attributes: b.path.attrs, reason: b.reason } : undefined;
+  }
+
+  /**
+   * Every path for a prefix with its flap-damping state: eligible ones and those damping holds
+   * back (`suppressed`), for `show` output and scenario observations. Damping state is per
+   * peer and outlives the session (FRR's history entries), so it is read by peer id.
+   */
+  routesWithDamping(prefix: string): DampedRoute[] {
+    const best = this.rib.bestPath(prefix);
+    const row = (p: PathRecord, suppressed: boolean): DampedRoute => {
+      const damping = this.rib.dampingState(p.peer.id, prefix, p.pathId);
+      return { prefix, from: p.peer.id, attributes: p.attrs, best: p === best, suppressed, ...(damping ? { damping } : {}) };
+    };
+    return [...this.rib.paths(prefix).map((p) => row(p, false)), ...this.rib.suppressedPaths(prefix).map((p) => row(p, true))];
+  }
+
+  /** Damping state of a route from one peer, also while the route is withdrawn (undefined: no record or damping off). */
+  dampingState(peerId: string, prefix: string): DampingState | undefined {
+    return this.rib.dampingState(peerId, prefix);
+  }
+
+  get dampingEnabled(): boolean {
+    return this.rib.dampingEnabled;
   }
 
   /** A peer's Adj-RIB-In by prefix; empty while its session is down (its routes left with it). */
