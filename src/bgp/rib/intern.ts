@@ -6,6 +6,7 @@
 import type { AsPathSegment, PathAttributes } from '../wire/types.js';
 import { ipv4ToNumber } from '../fsm/open.js';
 import type { RouteFacts } from './types.js';
+import { attributeHash, sameAttributes } from './attribute-equality.js';
 
 function hex(bytes: Uint8Array): string {
   let s = '';
@@ -97,26 +98,59 @@ export function computeFacts(a: PathAttributes): RouteFacts {
   });
 }
 
+/** Bucket of sets with one hash: nearly always one, so the array form is the rare case. */
+type Bucket = WeakRef<PathAttributes> | Array<WeakRef<PathAttributes>>;
+
 export class AttributeInterner {
-  private readonly table = new Map<string, WeakRef<PathAttributes>>();
+  /** By attributeHash; equal sets found with sameAttributes (no key string per set). */
+  private readonly table = new Map<number, Bucket>();
+  private live = 0;
   private readonly facts = new WeakMap<PathAttributes, RouteFacts>();
-  private readonly cleanup = new FinalizationRegistry<string>((key) => {
-    const ref = this.table.get(key);
-    if (ref && ref.deref() === undefined) this.table.delete(key);
-  });
+  private readonly cleanup = new FinalizationRegistry<number>((hash) => this.prune(hash));
 
   /** The shared frozen object equal to `attrs` (which must not be mutated afterwards). */
   intern(attrs: PathAttributes): PathAttributes {
     if (this.facts.has(attrs)) return attrs; // already one of ours
     const a = routeAttributes(attrs);
-    const key = attributeKey(a);
-    const existing = this.table.get(key)?.deref();
-    if (existing) return existing;
+    const hash = attributeHash(a);
+    const bucket = this.table.get(hash);
+    if (bucket !== undefined) {
+      if (!Array.isArray(bucket)) {
+        const existing = bucket.deref();
+        if (existing && sameAttributes(existing, a)) return existing;
+      } else {
+        for (const ref of bucket) {
+          const existing = ref.deref();
+          if (existing && sameAttributes(existing, a)) return existing;
+        }
+      }
+    }
     const frozen = deepFreeze(a === attrs ? { ...a } : a);
-    this.table.set(key, new WeakRef(frozen));
-    this.cleanup.register(frozen, key);
+    const ref = new WeakRef(frozen);
+    if (bucket === undefined) this.table.set(hash, ref);
+    else if (Array.isArray(bucket)) bucket.push(ref);
+    else this.table.set(hash, [bucket, ref]);
+    this.live++;
+    this.cleanup.register(frozen, hash);
     this.facts.set(frozen, computeFacts(frozen));
     return frozen;
+  }
+
+  /** Drop the collected sets of one hash. */
+  private prune(hash: number): void {
+    const bucket = this.table.get(hash);
+    if (bucket === undefined) return;
+    if (!Array.isArray(bucket)) {
+      if (bucket.deref() === undefined) {
+        this.table.delete(hash);
+        this.live--;
+      }
+      return;
+    }
+    const kept = bucket.filter((r) => r.deref() !== undefined);
+    this.live -= bucket.length - kept.length;
+    if (kept.length === 0) this.table.delete(hash);
+    else this.table.set(hash, kept.length === 1 ? kept[0]! : kept);
   }
 
   /** Facts of an interned set (computed on the spot for one that is not). */
@@ -124,8 +158,8 @@ export class AttributeInterner {
     return this.facts.get(attrs) ?? computeFacts(attrs);
   }
 
-  /** Distinct attribute sets currently alive. */
+  /** Distinct attribute sets currently alive (collected ones leave when their finaliser runs). */
   get size(): number {
-    return this.table.size;
+    return this.live;
   }
 }
