@@ -100,8 +100,8 @@ export function controlRequest(target: ControlTarget, method: 'GET' | 'POST', pa
 }
 
 /** A request whose answer must be 2xx; the daemon's error message and hint become a typed error. */
-export async function controlCall<T>(target: ControlTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const r = await controlRequest(target, method, path, body);
+export async function controlCall<T>(target: ControlTarget, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+  const r = await controlRequest(target, method, path, body, timeoutMs);
   if (r.status >= 200 && r.status < 300) return r.body as T;
   const e = (r.body ?? {}) as { error?: string; hint?: string; code?: string };
   throw new BgpControlError(e.code ?? `cli.bgp.http-${r.status}`, `flatlab bgpd answered ${r.status}: ${e.error ?? r.text.trim()}`, e.hint ? { hint: e.hint } : {});

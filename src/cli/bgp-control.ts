@@ -11,6 +11,8 @@ import type { Command } from 'commander';
 import { InputError } from '../config/diagnostics.js';
 import type { NeighborView, RibRow } from '../bgp/daemon/views.js';
 import type { ReloadOutcome } from '../bgp/daemon/daemon.js';
+import type { TableDumpResult } from '../bgp/daemon/mrt-output.js';
+import { resolve } from 'node:path';
 import { controlCall, controlRequest, resolveControlTarget, BgpControlError, type ControlFlags, type ControlTarget } from './bgp-client.js';
 import { neighborDetail, neighborsTable, ribTable } from './bgp-tables.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -228,4 +230,25 @@ export function reloadSummary(r: ReloadOutcome): string {
   return parts.length === 0 ? 'reloaded: nothing changed\n' : `reloaded: ${parts.join('; ')}\n`;
 }
 
-export const controlSubcommands: readonly BgpSubcommand[] = [neighborsCommand, ribCommand, announceCommand, withdrawCommand, resetCommand, shutdownCommand, enableCommand, reloadCommand];
+interface MrtDumpFlags extends ControlFlags {
+  file?: string;
+}
+
+/** A full table takes a while to write: the daemon answers when the file is in place. */
+const MRT_DUMP_TIMEOUT_MS = 600_000;
+
+export const mrtDumpCommand: BgpSubcommand = (bgp, io, done) => {
+  withControl(
+    bgp
+      .command('mrt-dump')
+      .description('write a TABLE_DUMP_V2 RIB dump now (RFC 6396), like BIRD\'s mrt dump: to --file, or to the name mrt.table-dump.file gives for this instant')
+      .option('--file <path>', 'where to write (relative to this directory; .gz compresses); the daemon writes it, so the path is on its host'),
+  ).action(async (o: MrtDumpFlags) => done(await call(io, o, async (t) => {
+    const r = await controlCall<TableDumpResult>(t, 'POST', '/mrt-dump', o.file === undefined ? {} : { file: resolve(io.cwd, o.file) }, MRT_DUMP_TIMEOUT_MS);
+    if (o.json) print(io, r);
+    else io.stdout(`${r.file}: ${r.prefixes} prefixes, ${r.entries} entries, ${r.bytes} bytes\n`);
+    return EXIT_OK;
+  })));
+};
+
+export const controlSubcommands: readonly BgpSubcommand[] = [neighborsCommand, ribCommand, announceCommand, withdrawCommand, resetCommand, shutdownCommand, enableCommand, reloadCommand, mrtDumpCommand];

@@ -6,7 +6,7 @@
  * reload it is logged and the running configuration stays.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { InputError, ValidationError, formatDiagnostic } from '../config/diagnostics.js';
@@ -52,7 +52,8 @@ export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<RunningBg
   const config = await loadConfig(file, io);
   const logger = pino({ level: opts.logLevel === 'quiet' ? 'silent' : opts.logLevel, base: undefined }, pino.destination(2));
   const port = opts.port === undefined ? undefined : parsePort(opts.port, '--port');
-  const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}) });
+  // mrt: file templates are relative to the config file, as its other paths.
+  const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}), mrt: { baseDir: dirname(resolve(io.cwd, file)) } });
   await daemon.start();
   let control: ControlServer | undefined;
   const target = opts.controlSocket ? { socket: resolve(io.cwd, opts.controlSocket) } : opts.control ? hostPort(opts.control) : config.control ? hostPort(config.control.http) : undefined;

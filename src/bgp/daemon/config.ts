@@ -10,6 +10,7 @@ import { ValidationError, type Diagnostic } from '../../config/diagnostics.js';
 import { parseYamlSource } from '../../config/yaml-source.js';
 import { validateAgainstSchema } from '../../config/schema-diagnostics.js';
 import { didYouMean } from '../../config/suggest.js';
+import { mrtConfigSchema } from './mrt-config.js';
 
 const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, 'an IPv4 address in dotted-quad form');
 const ipv6 = z.string().regex(/^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/, 'an IPv6 address');
@@ -75,8 +76,8 @@ export const bgpdConfigSchema = z.strictObject({
   control: z.strictObject({ http: hostPort }).optional(),
   /** Install best paths in the kernel (`true` = main table, or a table number). */
   'kernel-routes': z.union([z.boolean(), z.strictObject({ table: z.number().int().min(1).max(4294967295) })]).default(false),
-  /** RFC 6396 dumps: TABLE_DUMP_V2 every `interval` seconds and, with `updates`, a BGP4MP log. */
-  mrt: z.strictObject({ dir: z.string().min(1), interval: seconds(1, 86400).default(300), updates: z.boolean().default(false) }).optional(),
+  /** RFC 6396 output: periodic TABLE_DUMP_V2 RIB dumps and BGP4MP update logs (mrt-config.ts). */
+  mrt: mrtConfigSchema.optional(),
 });
 
 export type BgpdConfig = z.infer<typeof bgpdConfigSchema>;
@@ -130,6 +131,13 @@ export function bgpdSemanticProblems(config: BgpdConfig): Array<{ path: Array<st
       problems.push({ path: ['peers', i, 'local-address'], code: 'family-mismatch', message: `local-address ${peer['local-address']} and peer address ${peer.address} are of different families` });
     }
   });
+  const mrt = config.mrt;
+  if (mrt && !mrt['table-dump'] && !mrt.updates) {
+    problems.push({ path: ['mrt'], code: 'mrt-empty', message: 'mrt: has neither table-dump nor updates', hint: 'add table-dump: { file: rib.%Y%m%d.%H%M.mrt } or updates: { file: updates.%Y%m%d.%H%M.mrt }, or remove mrt:' });
+  }
+  if (mrt?.['table-dump'] && mrt.updates && mrt['table-dump'].file === mrt.updates.file) {
+    problems.push({ path: ['mrt', 'updates', 'file'], code: 'mrt-same-file', message: `mrt.updates.file is the same template as mrt.table-dump.file ("${mrt.updates.file}")`, hint: 'RIB dumps and update logs go to different files, e.g. rib.%Y%m%d.%H%M.mrt and updates.%Y%m%d.%H%M.mrt' });
+  }
   return problems;
 }
 

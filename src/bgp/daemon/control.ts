@@ -18,6 +18,7 @@ import { buildManifest, type ModuleManifest } from '../../observe/manifest.js';
 import { renderBgpdMetrics } from './metrics.js';
 import { ControlRequestError, knownPeer, neighborView, neighborViews, parseCommunityText, parseLargeCommunityText, parseQueryPrefix, parseRibQuery, prefixText, ribView } from './views.js';
 import type { BgpDaemon, ReloadOutcome } from './daemon.js';
+import { MrtOutputError } from './mrt-output.js';
 
 export interface ControlServer {
   close(): Promise<void>;
@@ -56,6 +57,7 @@ const announceSchema = z.strictObject({
 });
 const prefixBody = z.strictObject({ prefix: z.string() });
 const shutdownBody = z.strictObject({ message: z.string().max(255).optional() });
+const mrtDumpBody = z.strictObject({ file: z.string().min(1).optional() });
 const resetBody = z.strictObject({ soft: z.enum(['in', 'out']).optional(), message: z.string().max(255).optional() });
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown, route: string): T {
@@ -117,6 +119,7 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
           peers: neighborViews(daemon).map((n) => ({ ...n, uptime: n.state === 'Established' ? n.uptime : 0, counters: daemon.counters(n.name) })),
           locRibRoutes: daemon.speaker.locRibSize(),
           reloads: daemon.reloads,
+          mrt: daemon.mrt.counters,
         }),
       }),
     },
@@ -168,6 +171,18 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
       },
     },
     { method: 'POST', path: /^\/neighbors\/([^/]+)\/refresh$/, handle: (_q, _b, params) => { const peer = peerAction(params); return { body: { peer, done: 'soft reset in', ...daemon.softReset(peer, 'in') } }; } },
+    {
+      // A TABLE_DUMP_V2 RIB dump now, like BIRD's `mrt dump`: to `file`, or to mrt.table-dump's name for this instant.
+      method: 'POST', path: /^\/mrt-dump$/, handle: async (_q, body) => {
+        const { file } = parseBody(mrtDumpBody, body, 'mrt-dump');
+        try {
+          return { body: await daemon.mrt.tableDump(file) };
+        } catch (err) {
+          if (err instanceof MrtOutputError) throw new ControlRequestError(err.code, err.message, err.hint ?? '', err.code === 'mrt.no-table-dump' ? 409 : 500);
+          throw err;
+        }
+      },
+    },
     {
       method: 'POST', path: /^\/reload$/, handle: async () => {
         if (!options.reload) throw new ControlRequestError('no-reload', 'this daemon was started without a configuration file to reload', 'start it with flatlab bgpd --config FILE', 501);

@@ -18,6 +18,8 @@ import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from '.
 import { PeerCounters } from './metrics.js';
 import { connectWithKey, setListenerKey, tcpMd5 } from './tcp-md5.js';
 import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
+import { MrtOutput, realTimers, type MrtEnvironment } from './mrt-output.js';
+import { daemonRibSource, daemonSessionEnds } from './mrt-source.js';
 
 export interface DaemonOptions {
   /** Milliseconds; monotonic. */
@@ -27,6 +29,8 @@ export interface DaemonOptions {
   listenPort?: number;
   /** Where best paths go when kernel-routes is on (tests give a recorder). */
   kernelRoutes?: KernelRoutes;
+  /** MRT output's wall clock, timers and base directory (tests drive them). */
+  mrt?: Partial<Omit<MrtEnvironment, 'log'>>;
 }
 
 export class BgpdError extends FlatlabError {}
@@ -75,6 +79,8 @@ export class BgpDaemon {
   readonly reloads = { ok: 0, failed: 0 };
   /** The last reload's outcome (a failed one leaves the previous configuration running). */
   lastReload: ReloadOutcome | undefined;
+  /** RIB dumps and update logs (bgpd.yml mrt:; on-demand dumps work without it). */
+  readonly mrt: MrtOutput;
 
   constructor(config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
     this.current = config;
@@ -85,11 +91,17 @@ export class BgpDaemon {
     const peerConfigs: PeerConfig[] = config.peers.map((p, i) => this.addLink(config, p, i));
     const kr = config['kernel-routes'];
     this.kernel = kr === false ? undefined : (opts.kernelRoutes ?? new KernelRoutes(kr === true ? 'main' : kr.table, this.log));
-    if (config.mrt) throw new BgpdError('bgpd.mrt', 'MRT dumps (mrt:) are not implemented yet', { hint: 'remove the mrt: section' });
     this.speaker = new Speaker(
       { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
       { now: this.now() },
     );
+    const wallMs = opts.mrt?.wallMs ?? (() => Date.now());
+    this.mrt = new MrtOutput(config.mrt, () => daemonRibSource(this, wallMs()), (peer) => daemonSessionEnds(this, peer), {
+      wallMs,
+      timers: opts.mrt?.timers ?? realTimers,
+      baseDir: opts.mrt?.baseDir ?? process.cwd(),
+      log: this.log,
+    });
   }
 
   /** The running configuration (replaced by a successful reload). */
@@ -222,6 +234,7 @@ export class BgpDaemon {
     for (const link of this.peers.values()) this.setMd5Keys(link, link.cfg['md5-password']);
     for (const id of this.peers.keys()) this.apply(this.speaker.startPeer(id));
     for (const prefix of this.config.originate) this.apply(this.speaker.originate(prefix, { origin: 0 }));
+    this.mrt.start();
     this.log({ msg: 'started', asn: this.config.asn, routerId: this.config['router-id'], port: this.listenPort, peers: this.peers.size });
   }
 
@@ -231,6 +244,7 @@ export class BgpDaemon {
     this.stopped = true;
     for (const id of this.peers.keys()) this.apply(this.speaker.stopPeer(id, reason));
     if (this.timer) clearTimeout(this.timer);
+    await this.mrt.stop();
     await this.kernel?.withdrawAll();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     await new Promise((r) => setTimeout(r, 50));
@@ -249,6 +263,7 @@ export class BgpDaemon {
         const p = this.peers.get(e.peer);
         if (p) p.since = this.now();
         if (p && e.to === 'Established') p.counters.establishedTransitions += 1;
+        this.mrt.stateChange(e.peer, e.from, e.to);
         this.log({ msg: 'session', peer: e.peer, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
       } else if (e.type === 'best-path') this.kernel?.change(e.prefix, e.best, e.best?.from === LOCAL);
       else this.log({ msg: e.type, ...e });
@@ -257,6 +272,7 @@ export class BgpDaemon {
       const p = this.peers.get(s.peer);
       if (!p?.socket) continue;
       p.counters.sent.push(s.bytes);
+      this.mrt.sent(s.peer, s.bytes);
       p.socket.write(s.bytes);
     }
     for (const id of out.connect) this.connect(id);
@@ -355,6 +371,7 @@ export class BgpDaemon {
     socket.on('data', (chunk: Buffer) => {
       if (link.socket !== socket) return;
       link.counters.received.push(chunk);
+      this.mrt.received(link.id, chunk);
       this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     });
     const gone = () => {

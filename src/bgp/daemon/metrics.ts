@@ -5,6 +5,7 @@
  * the flatlab_dns_* family: flatlab_bgp_<what>[_total|_seconds].
  */
 import { MetricsRegistry } from '../../observe/metrics.js';
+import type { MrtCounters } from './mrt-output.js';
 
 export const MESSAGE_TYPES: Readonly<Record<number, string>> = { 1: 'open', 2: 'update', 3: 'notification', 4: 'keepalive', 5: 'route_refresh' };
 const HEADER = 19;
@@ -72,6 +73,8 @@ export interface BgpdMetricsInput {
   peers: readonly PeerMetricsInput[];
   locRibRoutes: number;
   reloads: { ok: number; failed: number };
+  /** MRT output (mrt-output.ts); absent from older callers. */
+  mrt?: MrtCounters;
 }
 
 /** RFC 4271 §8.2.2 states, for the one-hot state gauge. */
@@ -111,5 +114,14 @@ export function renderBgpdMetrics(input: BgpdMetricsInput): string {
   locRib.set(input.locRibRoutes);
   reloads.inc({ result: 'ok' }, input.reloads.ok);
   reloads.inc({ result: 'failed' }, input.reloads.failed);
+  if (input.mrt) {
+    const dumps = reg.counter('flatlab_bgp_mrt_table_dumps_total', 'MRT TABLE_DUMP_V2 RIB dumps by result (a failed one is logged with its reason).');
+    dumps.inc({ result: 'ok' }, input.mrt.tableDumps.ok);
+    dumps.inc({ result: 'failed' }, input.mrt.tableDumps.failed);
+    const records = reg.counter('flatlab_bgp_mrt_update_records_total', 'BGP4MP records for the update log: written, or dropped because the file had failed.');
+    records.inc({ result: 'written' }, input.mrt.updateRecords.written);
+    records.inc({ result: 'dropped' }, input.mrt.updateRecords.dropped);
+    reg.counter('flatlab_bgp_mrt_update_write_errors_total', 'Update log files that failed to open or write.').inc({}, input.mrt.updateWriteErrors);
+  }
   return reg.render();
 }

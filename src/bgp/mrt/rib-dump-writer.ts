@@ -20,6 +20,11 @@ export interface RibDump {
   readonly viewName: string;
   readonly peers: readonly MrtPeer[];
   readonly routes: Iterable<RibDumpRoute>;
+  /**
+   * MP_REACH_NLRI form: `rfc6396` (default; §4.3.4, next hop only) or `full` (RFC 4760 with the
+   * record's prefix as NLRI, for readers that know only that form: GoBGP before 3.17, Quagga).
+   */
+  readonly mpReach?: 'rfc6396' | 'full';
 }
 
 /** The dump's records, in order (concatenate them for the file). */
@@ -34,7 +39,7 @@ export function* ribDumpRecords(dump: RibDump): Generator<Uint8Array> {
       sequenceNumber: sequenceNumber++ >>> 0,
       prefixLength: parsed.bits,
       prefix: parsed.bytes,
-      entries: route.entries.map((e) => ({ peerIndex: e.peerIndex, originatedTime: e.originatedTime, attributes: encodeRibAttributes(e.attributes) })),
+      entries: route.entries.map((e) => ({ peerIndex: e.peerIndex, originatedTime: e.originatedTime, attributes: encodeRibAttributes(e.attributes, dump.mpReach === 'full' ? route.prefix : undefined) })),
     });
     yield encodeMrtRecord({ ...header, subtype: afi === 1 ? TABLE_DUMP_V2_SUBTYPE.RIB_IPV4_UNICAST : TABLE_DUMP_V2_SUBTYPE.RIB_IPV6_UNICAST, message });
   }

@@ -97,10 +97,15 @@ const WRITE_CTX = codecContext({ fourOctetAs: true, ibgp: true, extendedMessage:
 /**
  * The attribute bytes of a RIB entry (RFC 6396 §4.3.4): encoded as for a 4-octet-AS session,
  * with MP_REACH_NLRI cut to Next Hop Length + Next Hop. `attributes.mpReach.nlri` is ignored.
+ *
+ * `fullMpReachFor`: write the whole RFC 4760 MP_REACH_NLRI instead, with this prefix as its
+ * NLRI. Not RFC 6396, but what Quagga and GoBGP before 3.17 write, and the only form GoBGP
+ * 3.10's `mrt inject` reads (it decodes the abbreviated one as AFI = next hop length << 8 | …).
  */
-export function encodeRibAttributes(attributes: PathAttributes): Uint8Array {
+export function encodeRibAttributes(attributes: PathAttributes, fullMpReachFor?: string): Uint8Array {
   const { mpUnreach: _withdrawn, ...attrs } = attributes;
-  const message = encodeMessage({ type: 'UPDATE', withdrawn: [], attributes: attrs.mpReach ? { ...attrs, mpReach: { ...attrs.mpReach, nlri: [] } } : attrs, nlri: [] }, WRITE_CTX);
+  const nlri = fullMpReachFor === undefined ? [] : [{ prefix: fullMpReachFor }];
+  const message = encodeMessage({ type: 'UPDATE', withdrawn: [], attributes: attrs.mpReach ? { ...attrs, mpReach: { ...attrs.mpReach, nlri } } : attrs, nlri: [] }, WRITE_CTX);
   const attributeLength = ((message[21] ?? 0) << 8) | (message[22] ?? 0);
   const raw = message.subarray(23, 23 + attributeLength);
   const out: number[] = [];
@@ -111,7 +116,7 @@ export function encodeRibAttributes(attributes: PathAttributes): Uint8Array {
     const extended = (flags & FLAG_EXTENDED_LENGTH) !== 0;
     const headerLength = extended ? 4 : 3;
     const length = extended ? ((raw[at + 2] ?? 0) << 8) | (raw[at + 3] ?? 0) : (raw[at + 2] ?? 0);
-    if (type === MP_REACH_NLRI) {
+    if (type === MP_REACH_NLRI && fullMpReachFor === undefined) {
       // AFI (2) + SAFI (1), then Next Hop Length and Next Hop; reserved octet and NLRI dropped.
       const nextHopLength = raw[at + headerLength + 3] ?? 0;
       const short = raw.subarray(at + headerLength + 3, at + headerLength + 4 + nextHopLength);

@@ -361,6 +361,11 @@ export class Speaker {
     return this.peer(peerId).session?.routeRefresh ?? false;
   }
 
+  /** The BGP identifier from the peer's last OPEN (MRT dumps list it), if a session was negotiated. */
+  peerRouterId(peerId: string): string | undefined {
+    return this.peer(peerId).session?.peerRouterId;
+  }
+
   peerIds(): string[] {
     return [...this.peers.keys()];
   }
