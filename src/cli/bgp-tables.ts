@@ -50,8 +50,11 @@ export function ribTable(rows: readonly RibRow[], kind: 'loc' | 'in' | 'out'): s
       rows.map((r) => ['*>', r.prefix, r.nextHop || '-', r.from, r.asPath.join(' ') || '-', r.localPref === undefined ? '' : String(r.localPref), r.med === undefined ? '' : String(r.med), r.origin ?? '', attrs(r), r.reason ?? '']),
     );
   }
+  // With route flap damping on, the Adj-RIB-In says which routes it holds back (FRR's `d`) and until when.
+  const damped = rows.some((r) => r.damping);
+  const damping = (r: RibRow) => (r.damping ? [`${r.damping.suppressed ? 'd ' : ''}${r.damping.penalty}`, r.damping.suppressed ? `${r.damping.reuseIn}s` : ''] : ['', '']);
   return table(
-    ['Peer', 'Network', 'Next Hop', 'AS Path', 'LocPrf', 'MED', 'Origin', 'Communities'],
-    rows.map((r) => [r.peer ?? '', r.prefix, r.nextHop || '-', r.asPath.join(' ') || '-', r.localPref === undefined ? '' : String(r.localPref), r.med === undefined ? '' : String(r.med), r.origin ?? '', attrs(r)]),
+    ['Peer', 'Network', 'Next Hop', 'AS Path', 'LocPrf', 'MED', 'Origin', 'Communities', ...(damped ? ['Penalty', 'Reuse in'] : [])],
+    rows.map((r) => [r.peer ?? '', r.prefix, r.nextHop || '-', r.asPath.join(' ') || '-', r.localPref === undefined ? '' : String(r.localPref), r.med === undefined ? '' : String(r.med), r.origin ?? '', attrs(r), ...(damped ? damping(r) : [])]),
   );
 }

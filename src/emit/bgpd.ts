@@ -42,6 +42,7 @@ export const bgpdConfig: ConfigWriter = (lab, node) => {
     originate: [...bgp.originate],
     policies,
     ...(bgp.clusterId ? { 'cluster-id': bgp.clusterId } : {}),
+    ...(bgp.damping ? { damping: { 'half-life': bgp.damping.halfLife, reuse: bgp.damping.reuse, suppress: bgp.damping.suppress, 'max-suppress': bgp.damping.maxSuppress } } : {}),
     rfc8212: true,
     control: { http: BGPD_CONTROL_ADDRESS },
     // Labs forward traffic over what BGP learned, as the BIRD and FRR nodes do.

@@ -114,6 +114,8 @@ function frrConf(lab: Lab, node: LabNode): string {
     if (mine.length === 0 && networks.length === 0) continue;
     out.push(' !', ` address-family ${family} unicast`);
     for (const p of networks) out.push(`  network ${p}`);
+    // FRR takes minutes for the times (bgp_damp.c); the topology keeps them whole minutes.
+    if (bgp.damping) out.push(`  bgp dampening ${bgp.damping.halfLife / 60} ${bgp.damping.reuse} ${bgp.damping.suppress} ${bgp.damping.maxSuppress / 60}`);
     for (const s of mine) {
       const n = s.remoteAddress;
       out.push(`  neighbor ${n} activate`);

@@ -6,6 +6,7 @@ export const birdKind: Kind = {
   name: 'bird',
   description: 'BIRD 2 routing daemon (bird.conf from the lab\'s BGP intent and policies)',
   speaksBgp: true,
+  routeDamping: { unsupported: 'BIRD 2 does not implement route flap damping' },
   // BIRD's device protocol reports the interface down and a direct BGP neighbour on it is shut down at once.
   failureDetection: 'interface',
   defaultRole: 'router',

@@ -9,6 +9,7 @@ export const exabgpKind: Kind = {
   name: 'exabgp',
   description: 'ExaBGP route injector (exabgp.conf: neighbors and static announcements; no filtering)',
   speaksBgp: true,
+  routeDamping: { unsupported: 'ExaBGP keeps no routing table, so it has nothing to damp' },
   // ExaBGP does not watch interfaces: a dead link is noticed at hold-timer expiry.
   failureDetection: 'hold-timer',
   defaultRole: 'router',

@@ -6,8 +6,11 @@ export const flatlabBgpdKind: Kind = {
   name: 'flatlab-bgpd',
   description: "flatlab's BGP daemon (bgpd.yml; policies evaluated natively)",
   speaksBgp: true,
+  routeDamping: true,
   // flatlab bgpd does not watch interfaces: a dead link is noticed at hold-timer expiry.
   failureDetection: 'hold-timer',
+  // bgpd.yml's `error-wait` default (src/bgp/daemon/config.ts).
+  restartWait: { initial: 1, max: 120 },
   defaultRole: 'router',
   vm: false,
   containerlab: { kind: 'linux', image: 'flatlab/flatlab:0.1.0-local', configDir: '/etc/flatlab', cmd: ['flatlab', 'bgpd', '--config', '/etc/flatlab/bgpd.yml'] },

@@ -33,6 +33,7 @@ export const flatracoonOsKind: Kind = {
   description: 'FlatRacoon OS virtual machine under QEMU (virtio disk and NICs, serial console on a socket)',
   // Speaks BGP only when it runs a BGP service, so an ASN is required of (and allowed on) those VMs only.
   speaksBgp: false,
+  routeDamping: { unsupported: 'the FlatRacoon OS image does not configure route flap damping for its BGP service' },
   speaksBgpWith: (config) => Array.isArray(config.services) && config.services.some((s) => s === 'bird' || s === 'flatlab-bgpd'),
   defaultRole: 'server',
   vm: true,

@@ -17,8 +17,12 @@ export const frrKind: Kind = {
   name: 'frr',
   description: 'FRRouting (zebra, staticd, bgpd) with an integrated frr.conf, a daemons file and vtysh.conf',
   speaksBgp: true,
+  // `bgp dampening HALF-LIFE REUSE SUPPRESS MAX-SUPPRESS` (src/emit/frr.ts).
+  routeDamping: true,
   // FRR's fast-external-failover (on by default) resets a directly connected eBGP session when its interface goes down.
   failureDetection: 'interface',
+  // FRR's start timer: 1 s (BGP_INIT_START_TIMER), doubled up to 120 s only after it sent a NOTIFICATION.
+  restartWait: { initial: 1, max: 120 },
   defaultRole: 'router',
   vm: false,
   containerlab: {

@@ -9,6 +9,7 @@ export const gobgpKind: Kind = {
   name: 'gobgp',
   description: 'GoBGP daemon (gobgpd.toml; originated prefixes added through the gobgp CLI after start)',
   speaksBgp: true,
+  routeDamping: { unsupported: 'GoBGP does not implement route flap damping' },
   // GoBGP does not watch interfaces: a dead link is noticed at hold-timer expiry.
   failureDetection: 'hold-timer',
   defaultRole: 'router',

@@ -66,6 +66,12 @@ export interface Kind extends KindInfo {
    * speak no BGP (hold-timer is assumed).
    */
   failureDetection?: 'interface' | 'hold-timer';
+  /**
+   * How long the kind's daemon waits in Idle after a session fails before it starts the session
+   * again (RFC 4271 DampPeerOscillations), seconds, doubling per failure up to `max` (the sim
+   * runtime models each node this way). Absent: BIRD's `error wait time 60, 300`.
+   */
+  restartWait?: { initial: number; max: number };
   defaultRole: NodeRole;
   /** A virtual machine (QEMU) rather than a process or container. */
   vm: boolean;

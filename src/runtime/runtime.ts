@@ -52,6 +52,8 @@ export interface RouteObservation {
   largeCommunities: string[];
   /** Peer node the route was learned from, or `local` for originated routes. */
   from: string;
+  /** Held back by route flap damping (RFC 2439): received, but not eligible for best path. */
+  suppressed?: boolean;
 }
 
 export interface DnsQuery {

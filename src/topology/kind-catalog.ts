@@ -22,6 +22,11 @@ export interface KindInfo {
    * `speaksBgp` decides alone.
    */
   speaksBgpWith?(config: Record<string, unknown>): boolean;
+  /**
+   * Route flap damping (RFC 2439, a node's `damping:`): `true` when the kind's daemon does it
+   * (FRR, flatlab bgpd), or why it cannot (BIRD and GoBGP implement none). Absent: not a BGP kind.
+   */
+  routeDamping?: true | { unsupported: string };
   /** Validate `node.config`; return diagnostics-friendly messages. */
   validateConfig?(config: Record<string, unknown>): KindConfigProblem[];
 }

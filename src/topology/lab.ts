@@ -8,6 +8,7 @@
  * sessions sorted by (node, peer, family).
  */
 import type { Policy } from '../bgp/policy/model.js';
+import type { DampingConfig } from '../bgp/rib/flap-damping.js';
 
 export type AddressFamily = 'ipv4' | 'ipv6';
 
@@ -101,6 +102,8 @@ export interface NodeBgp {
   export: string[];
   /** Set when role is route-reflector: the cluster id (dotted quad, router id by default). */
   clusterId?: string;
+  /** Route flap damping (RFC 2439) of eBGP-learned routes, times in seconds; absent: off. */
+  damping?: DampingConfig;
 }
 
 export interface BgpSessionEnd {

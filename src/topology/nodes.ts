@@ -6,6 +6,8 @@ import type { DataPath } from '../config/yaml-source.js';
 import { didYouMean } from '../config/suggest.js';
 import { FAMILY_BITS, formatPrefix, parseIp, parseIpv4, parsePrefix, type IpAddress, type IpFamily } from '../net/ip.js';
 import { policyChain } from '../bgp/policy/model.js';
+import { DEFAULT_DAMPING, dampingConfigProblems, type DampingConfig } from '../bgp/rib/flap-damping.js';
+
 import type { CompileContext } from './context.js';
 import type { KindConfigProblem, KindInfo } from './kind-catalog.js';
 import type { ResolvedNode, UserRoute } from './resolved.js';
@@ -87,6 +89,8 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     else if (role !== 'route-reflector') ctx.error('cluster-id', `node "${name}" has a cluster id but is not a route reflector`, [...path, 'cluster-id'], { key: true, hint: 'add "role: route-reflector" or remove cluster-id' });
   }
 
+  const damping = node.damping === undefined ? undefined : checkDamping(node.damping, [...path, 'damping'], kind, speaksBgp, ctx);
+
   // With an unknown kind, whether the node speaks BGP is unknown too: say nothing more.
   const originate = checkOriginate(node, path, speaksBgp || !kind, ctx);
   const routes = checkRoutes(node, path, ctx);
@@ -109,6 +113,7 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     speaksBgp,
     ...(node['router-id'] ? { routerId: node['router-id'] } : {}),
     ...(node['cluster-id'] ? { clusterId: node['cluster-id'] } : {}),
+    ...(damping ? { damping } : {}),
     loopbackOverride,
     originate,
     import: policyChain(node.import ?? defaults.import, 'all'),
@@ -118,6 +123,52 @@ function resolveNode(name: string, node: TopologyNode, index: number, topo: Topo
     routes,
     linkSlots: [],
   };
+}
+
+/** `15m`, `1h`, `90s` (or a bare `15`, minutes) → milliseconds. */
+function minutesText(v: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$/.exec(v);
+  if (!m) return undefined;
+  return Number(m[1]) * ({ s: 1000, m: 60_000, min: 60_000, h: 3_600_000 } as Record<string, number>)[m[2] ?? 'm']!;
+}
+
+/**
+ * `damping:` → seconds, with FRR's defaults (15 min, 750, 2000, four half-lives) and FRR's
+ * ranges (bgp_damp.h), since FRR is the daemon that must accept it: whole minutes only.
+ */
+function checkDamping(spec: NonNullable<TopologyNode['damping']>, path: DataPath, kind: KindInfo | undefined, speaksBgp: boolean, ctx: CompileContext): DampingConfig | undefined {
+  if (kind && !speaksBgp) {
+    ctx.error('damping', `kind "${kind.name}" does not speak BGP, so it has no routes to damp`, path, { key: true, hint: 'remove damping, or use frr or flatlab-bgpd' });
+    return undefined;
+  }
+  if (kind && kind.routeDamping !== true) {
+    const why = kind.routeDamping?.unsupported ?? `kind "${kind.name}" does not do route flap damping`;
+    ctx.error('damping-unsupported', `${why}, so node damping cannot be honoured`, path, { key: true, hint: 'damp on a node of kind frr or flatlab-bgpd, or remove damping' });
+    return undefined;
+  }
+  const o = spec === true ? {} : spec;
+  let ok = true;
+  const minutesOf = (key: 'half-life' | 'max-suppress', v: string | number | undefined, min: number, max: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const ms = typeof v === 'number' ? v * 60_000 : minutesText(v);
+    if (ms === undefined || ms % 60_000 !== 0 || ms / 60_000 < min || ms / 60_000 > max) {
+      ctx.error('damping', `${key} ${JSON.stringify(v)} is not a whole number of minutes from ${min} to ${max}`, [...path, key], { hint: `FRR takes whole minutes (bgp dampening); write e.g. ${key === 'half-life' ? '15 or 15m' : '60 or 1h'}` });
+      ok = false;
+      return undefined;
+    }
+    return ms / 1000;
+  };
+  const halfLife = minutesOf('half-life', o['half-life'], 1, 45) ?? DEFAULT_DAMPING.halfLife;
+  const maxSuppress = minutesOf('max-suppress', o['max-suppress'], 1, 255) ?? halfLife * 4;
+  const config: DampingConfig = { halfLife, reuse: o.reuse ?? DEFAULT_DAMPING.reuse, suppress: o.suppress ?? DEFAULT_DAMPING.suppress, maxSuppress };
+  if (!ok) return undefined;
+  const keys: Record<keyof DampingConfig, string> = { halfLife: 'half-life', reuse: 'reuse', suppress: 'suppress', maxSuppress: 'max-suppress' };
+  for (const p of dampingConfigProblems(config)) {
+    const key = keys[p.key];
+    ctx.error('damping', p.message, spec !== true && o[key as keyof typeof o] !== undefined ? [...path, key] : path, { hint: p.hint });
+    ok = false;
+  }
+  return ok ? config : undefined;
 }
 
 /** A kind's own validator must not take the whole compile down (compileTopology never throws). */

@@ -6,6 +6,7 @@ import type { DataPath } from '../config/yaml-source.js';
 import type { IpAddress, IpFamily, IpPrefix } from '../net/ip.js';
 import type { Netem, NodeRole } from './lab.js';
 import type { KindInfo } from './kind-catalog.js';
+import type { DampingConfig } from '../bgp/rib/flap-damping.js';
 
 export interface ResolvedNode {
   name: string;
@@ -20,6 +21,8 @@ export interface ResolvedNode {
   speaksBgp: boolean;
   routerId?: string;
   clusterId?: string;
+  /** Route flap damping, seconds for the times (checked). */
+  damping?: DampingConfig;
   loopbackOverride: Partial<Record<IpFamily, IpAddress>>;
   originate: string[];
   import: string[];

@@ -38,6 +38,18 @@ const staticRoute = z.strictObject({
 
 const env = z.record(z.string(), z.string());
 
+/** Minutes as FRR and Cisco take them: a bare number is minutes, or a duration such as 1m, 90s. */
+const minutes = z.union([z.string(), z.number().positive()], { error: 'expected minutes, such as 15 or 15m' });
+const dampingSchema = z.union([
+  z.literal(true),
+  z.strictObject({
+    'half-life': minutes.optional().describe('time for the penalty to halve (1-45 minutes; 15 by default)'),
+    reuse: z.number().int().min(1).max(20000).optional().describe('a suppressed route is reused below this penalty (750 by default)'),
+    suppress: z.number().int().min(1).max(20000).optional().describe('a route is suppressed at this penalty (2000 by default)'),
+    'max-suppress': minutes.optional().describe('longest suppression (1-255 minutes; four half-lives by default)'),
+  }),
+], { error: 'expected true, or { half-life, reuse, suppress, max-suppress }' });
+
 export const nodeSchema = z.strictObject({
   kind: z.string().min(1).optional().describe('node kind (see docs/kinds.md); defaults.kind when absent'),
   image: z.string().min(1).optional(),
@@ -52,6 +64,7 @@ export const nodeSchema = z.strictObject({
   env: env.optional(),
   routes: z.array(staticRoute).optional().describe('extra static routes'),
   'cluster-id': dottedQuad.optional().describe('route reflector cluster id (RFC 4456); the router id by default'),
+  damping: dampingSchema.optional().describe('route flap damping (RFC 2439) of eBGP-learned routes; true for FRR\'s defaults (docs/topology.md)'),
 });
 
 export const defaultsSchema = z.strictObject({

@@ -130,6 +130,7 @@ export function nodeBgpIntent(nodes: readonly ResolvedNode[], addrs: AddressAssi
       import: n.import,
       export: n.export,
       ...(n.role === 'route-reflector' ? { clusterId: n.clusterId ?? routerId } : {}),
+      ...(n.damping ? { damping: n.damping } : {}),
     });
   }
   return out;

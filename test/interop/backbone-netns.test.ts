@@ -17,7 +17,7 @@ describe.skipIf(reason)('backbone scenarios on netns (real BIRD, FRR, GoBGP, fla
     const code = await main(['run', 'scenarios/bgp-backbone', '--runtime', 'netns'], io);
     const { stdout, stderr } = io.text();
     expect(stderr).toBe('');
-    expect(stdout).toContain('7/7 scenarios passed');
+    expect(stdout).toContain('8/8 scenarios passed');
     expect(code).toBe(0);
     const left = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('fl-bgp-backbone-'));
     expect(left).toEqual([]);

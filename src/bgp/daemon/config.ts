@@ -10,6 +10,7 @@ import { ValidationError, type Diagnostic } from '../../config/diagnostics.js';
 import { parseYamlSource } from '../../config/yaml-source.js';
 import { validateAgainstSchema } from '../../config/schema-diagnostics.js';
 import { didYouMean } from '../../config/suggest.js';
+import { DEFAULT_DAMPING, dampingConfigProblems, type DampingConfig } from '../rib/flap-damping.js';
 import { mrtConfigSchema } from './mrt-config.js';
 
 const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, 'an IPv4 address in dotted-quad form');
@@ -47,6 +48,11 @@ export const bgpdPeerSchema = z.strictObject({
   keepalive: seconds(1, 21845).optional(),
   /** Seconds between connection attempts; short by default because lab daemons restart often. */
   'connect-retry': seconds(1, 65535).default(5),
+  /**
+   * Seconds to wait after the session fails before starting it again, doubling per failure up to
+   * `max` (BIRD's `error wait time`; the numbers are FRR's start timer, 1 s up to 120 s).
+   */
+  'error-wait': z.strictObject({ min: seconds(0, 65535), max: seconds(0, 65535) }).default({ min: 1, max: 120 }),
   /** TCP MD5 signature (RFC 2385) where the kernel allows it. */
   'md5-password': z.string().min(1).max(80).optional(),
   description: z.string().optional(),
@@ -67,6 +73,13 @@ export const bgpdConfigSchema = z.strictObject({
   policies: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a policy name uses letters, digits, _ . -'), policySchema).default({}),
   /** Route reflector cluster id (RFC 4456); the router id when absent. */
   'cluster-id': ipv4.optional(),
+  /** Route flap damping (RFC 2439) of eBGP-learned routes, FRR's penalties; times in seconds; off when absent. */
+  damping: z.strictObject({
+    'half-life': seconds(1, 45 * 60).default(DEFAULT_DAMPING.halfLife),
+    reuse: z.number().int().min(1).max(20000).default(DEFAULT_DAMPING.reuse),
+    suppress: z.number().int().min(1).max(20000).default(DEFAULT_DAMPING.suppress),
+    'max-suppress': seconds(1, 255 * 60).default(DEFAULT_DAMPING.maxSuppress),
+  }).optional(),
   /**
    * RFC 8212: without an explicit import/export policy, an eBGP session accepts and announces
    * nothing. When false, a missing policy means `all` on every session.
@@ -98,9 +111,18 @@ export function peerFamilies(peer: BgpdPeerConfig): Array<'ipv4' | 'ipv6'> {
   return peer.families ?? [peer.address.includes(':') ? 'ipv6' : 'ipv4'];
 }
 
+/** The speaker's damping settings from bgpd.yml's `damping:` (undefined: off). */
+export function dampingOf(config: BgpdConfig): DampingConfig | undefined {
+  const d = config.damping;
+  return d ? { halfLife: d['half-life'], reuse: d.reuse, suppress: d.suppress, maxSuppress: d['max-suppress'] } : undefined;
+}
+
 /** Checks the schema cannot express: references, uniqueness, timer relations. */
 export function bgpdSemanticProblems(config: BgpdConfig): Array<{ path: Array<string | number>; code: string; message: string; hint?: string }> {
   const problems: Array<{ path: Array<string | number>; code: string; message: string; hint?: string }> = [];
+  const damping = dampingOf(config);
+  const dampingKeys = { halfLife: 'half-life', reuse: 'reuse', suppress: 'suppress', maxSuppress: 'max-suppress' } as const;
+  if (damping) for (const p of dampingConfigProblems(damping)) problems.push({ path: ['damping', dampingKeys[p.key]], code: 'damping', message: `damping: ${p.message}`, hint: p.hint });
   const known = [...Object.keys(config.policies), ...BUILTIN_POLICIES];
   const seen = new Map<string, number>();
   config.peers.forEach((peer, i) => {
@@ -123,6 +145,9 @@ export function bgpdSemanticProblems(config: BgpdConfig): Array<{ path: Array<st
     }
     if (peer.keepalive !== undefined && peer['hold-time'] !== 0 && peer.keepalive >= peer['hold-time']) {
       problems.push({ path: ['peers', i, 'keepalive'], code: 'keepalive-too-long', message: `keepalive ${peer.keepalive} s is not shorter than hold-time ${peer['hold-time']} s`, hint: 'RFC 4271 §10 suggests a third of the hold time' });
+    }
+    if (peer['error-wait'].max < peer['error-wait'].min) {
+      problems.push({ path: ['peers', i, 'error-wait', 'max'], code: 'error-wait', message: `error-wait max ${peer['error-wait'].max} s is below min ${peer['error-wait'].min} s`, hint: 'the wait doubles from min up to max' });
     }
     if (peer['route-reflector-client'] && peer['remote-as'] !== config.asn) {
       problems.push({ path: ['peers', i, 'route-reflector-client'], code: 'rr-client-ebgp', message: `peer ${peer.address} is eBGP (AS ${peer['remote-as']}) and cannot be a route-reflector client`, hint: 'route reflection (RFC 4456) is for iBGP peers' });

@@ -14,7 +14,7 @@ import { KernelRoutes } from './kernel-routes.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
-import { peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
+import { dampingOf, peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
 import { PeerCounters } from './metrics.js';
 import { connectWithKey, setListenerKey, tcpMd5 } from './tcp-md5.js';
 import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
@@ -92,7 +92,7 @@ export class BgpDaemon {
     const kr = config['kernel-routes'];
     this.kernel = kr === false ? undefined : (opts.kernelRoutes ?? new KernelRoutes(kr === true ? 'main' : kr.table, this.log));
     this.speaker = new Speaker(
-      { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
+      { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), ...(config.damping ? { damping: dampingOf(config)! } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
       { now: this.now() },
     );
     const wallMs = opts.mrt?.wallMs ?? (() => Date.now());
@@ -128,6 +128,7 @@ export class BgpDaemon {
       nextHopSelf: p['next-hop-self'],
       holdTime: p['hold-time'],
       connectRetry: p['connect-retry'],
+      idleHold: { initial: p['error-wait'].min, max: p['error-wait'].max },
       passive: p.passive,
       families: peerFamilies(p).map(toFamily),
     };

@@ -31,7 +31,7 @@ export interface ReloadPlan {
 }
 
 /** Keys of the router itself; a change needs a restart of the daemon. */
-const RESTART_KEYS = ['asn', 'router-id', 'cluster-id', 'listen', 'control', 'kernel-routes', 'mrt'] as const;
+const RESTART_KEYS = ['asn', 'router-id', 'cluster-id', 'listen', 'control', 'kernel-routes', 'mrt', 'damping'] as const;
 /** Peer keys that do not touch the session. */
 const SOFT_PEER_KEYS = new Set(['import', 'export', 'description']);
 

@@ -186,6 +186,8 @@ export function covers(outer: ParsedPrefix, prefix: string): boolean {
 export interface RibRow extends RouteView {
   /** in/out tables: the neighbor whose table the row is from. */
   peer?: string;
+  /** Adj-RIB-In rows with route flap damping on: the route's penalty, whether it is suppressed, seconds to reuse. */
+  damping?: { penalty: number; suppressed: boolean; reuseIn: number; flaps: number };
 }
 
 /** Rows of one table, filtered, sorted by prefix (and peer), at most `limit`. */
@@ -209,7 +211,13 @@ export function ribView(d: BgpDaemon, query: RibQuery): RibRow[] {
     const entries = exact ? [[exact, table.get(exact)] as const].filter((e): e is readonly [string, PathAttributes] => e[1] !== undefined) : [...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [prefix, a] of entries) {
       if (rows.length >= limit) return rows;
-      if (routeMatches(query, prefix, a)) rows.push({ ...routeView(prefix, a, query.table === 'in' ? peer : 'local'), peer });
+      if (!routeMatches(query, prefix, a)) continue;
+      const damping = query.table === 'in' ? d.speaker.dampingState(peer, prefix) : undefined;
+      rows.push({
+        ...routeView(prefix, a, query.table === 'in' ? peer : 'local'),
+        peer,
+        ...(damping ? { damping: { penalty: Math.round(damping.penalty), suppressed: damping.suppressed, reuseIn: Math.ceil(damping.reuseIn), flaps: damping.flaps } } : {}),
+      });
     }
   }
   return rows;

@@ -4,6 +4,8 @@
  * lab names (peer nodes) and the speaker's peer ids, and turns its state into observations.
  */
 import { resolvePolicyChain } from '../../bgp/policy/evaluate.js';
+import { getKind } from '../../kinds/index.js';
+import type { Kind } from '../../kinds/kind.js';
 import { Speaker, type Output, type PeerConfig } from '../../bgp/speaker/index.js';
 import type { AsPathSegment, Family, PathAttributes } from '../../bgp/wire/types.js';
 import type { BgpSession, Lab, LabNode } from '../../topology/lab.js';
@@ -42,6 +44,14 @@ export function simPeers(lab: Lab, node: string): SimPeer[] {
   });
 }
 
+function kindOf(name: string): Kind | undefined {
+  try {
+    return getKind(name);
+  } catch {
+    return undefined;
+  }
+}
+
 export class SimBgpNode {
   readonly speaker: Speaker;
   readonly peers: SimPeer[];
@@ -52,6 +62,7 @@ export class SimBgpNode {
     if (!node.bgp) throw new Error(`node ${node.name} has no BGP intent`);
     this.peers = simPeers(lab, node.name);
     this.byId = new Map(this.peers.map((p) => [p.id, p]));
+    const restartWait = kindOf(node.kind)?.restartWait;
     const peerConfigs: PeerConfig[] = this.peers.map((p) => {
       const me = p.session.a.node === node.name ? p.session.a : p.session.b;
       const family: Family = p.session.family === 'ipv4' ? 'ipv4-unicast' : 'ipv6-unicast';
@@ -67,13 +78,15 @@ export class SimBgpNode {
         nextHopSelf: me.nextHopSelf,
         holdTime: SIM_HOLD_TIME,
         connectRetry: SIM_CONNECT_RETRY,
+        // The restart wait of the node's kind (FRR and flatlab bgpd restart within seconds, BIRD after 60 s).
+        ...(restartWait ? { idleHold: { initial: restartWait.initial, max: restartWait.max } } : {}),
         families: [family],
       };
     });
     this.speaker = new Speaker(
       // No pre-policy Adj-RIB-In, as BIRD without `import table` and FRR without soft-reconfiguration
       // inbound: a 1,000-router sim holds tens of millions of routes, and nothing in sim reads them.
-      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), keepPrePolicy: false, peers: peerConfigs },
+      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, peers: peerConfigs },
       { now },
     );
   }
@@ -105,7 +118,14 @@ export class SimBgpNode {
 
   routes(prefix: string | undefined): RouteObservation[] {
     const routes = prefix === undefined ? this.speaker.locRibRoutes() : [this.speaker.bestRoute(prefix)].filter((r) => r !== undefined);
-    return routes.map((r) => routeObservation(r.prefix, r.attributes, this.peerById(r.from)?.peerNode ?? 'local'));
+    const out = routes.map((r) => routeObservation(r.prefix, r.attributes, this.peerById(r.from)?.peerNode ?? 'local'));
+    // Paths flap damping holds back, as FRR lists its damped paths beside the best one.
+    if (prefix !== undefined && this.speaker.dampingEnabled) {
+      for (const r of this.speaker.routesWithDamping(prefix)) {
+        if (r.suppressed) out.push({ ...routeObservation(prefix, r.attributes, this.peerById(r.from)?.peerNode ?? r.from), best: false, suppressed: true });
+      }
+    }
+    return out;
   }
 }
 

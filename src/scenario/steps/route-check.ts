@@ -18,6 +18,8 @@ export const routeArgs = z.strictObject({
   /** The best route was learned from this node (`local` for originated). */
   from: z.string().optional(),
   absent: z.boolean().optional(),
+  /** A path for the prefix is held back by route flap damping (from `from` when given); say nothing of the best. */
+  suppressed: z.boolean().optional(),
 });
 export type RouteArgs = z.infer<typeof routeArgs>;
 
@@ -27,9 +29,11 @@ export function checkRouteArgs(a: RouteArgs, ctx: StepCheckContext): void {
   if (!p || p.ge !== p.length || p.le !== p.length) ctx.problem(['prefix'], `"${a.prefix}" is not a prefix`, 'write ADDRESS/LENGTH, e.g. 203.0.113.0/24');
   if (a.from !== undefined && a.from !== 'local') checkNode(ctx, ['from'], a.from);
   if (a.absent && Object.keys(a).some((k) => !['node', 'prefix', 'absent'].includes(k))) ctx.problem(['absent'], 'absent: true cannot be combined with attribute expectations', 'split into two expectations');
+  if (a.suppressed !== undefined && Object.keys(a).some((k) => !['node', 'prefix', 'suppressed', 'from'].includes(k))) ctx.problem(['suppressed'], 'suppressed: can only be combined with from:', 'check the best route in a separate expectation');
 }
 
 export function describeRoute(a: RouteArgs): string {
+  if (a.suppressed !== undefined) return `route ${a.prefix} on ${a.node}${a.from ? ` from ${a.from}` : ''} ${a.suppressed ? '' : 'not '}suppressed by damping`;
   return a.absent ? `no route ${a.prefix} on ${a.node}` : `route ${a.prefix} on ${a.node}${expectedAttributes(a)}`;
 }
 
@@ -69,8 +73,18 @@ export function routeMismatches(a: RouteArgs, best: RouteObservation): string[] 
   return out;
 }
 
+/** `suppressed: true|false`: whether a path (from `from`) is held back by route flap damping. */
+function observeSuppressed(a: RouteArgs, routes: readonly RouteObservation[]): CheckResult {
+  const mine = routes.filter((r) => r.prefix === a.prefix && (a.from === undefined || r.from === a.from));
+  const held = mine.filter((r) => r.suppressed === true);
+  const expected = `${a.suppressed ? 'a' : 'no'} path for ${a.prefix}${a.from ? ` from ${a.from}` : ''} suppressed by damping`;
+  const observed = held.length ? `suppressed: ${held.map(formatRoute).join('; ')}` : mine.length ? `not suppressed: ${mine.map(formatRoute).join('; ')}` : 'no path at all';
+  return { ok: (held.length > 0) === a.suppressed, expected, observed };
+}
+
 export async function observeRoute(a: RouteArgs, ctx: StepRunContext): Promise<CheckResult> {
   const routes = await ctx.runtime.bgpRoutes(a.node, a.prefix, { signal: ctx.signal });
+  if (a.suppressed !== undefined) return observeSuppressed(a, routes);
   const best = routes.find((r) => r.prefix === a.prefix && r.best);
   const expected = a.absent ? `no route for ${a.prefix}` : `best route for ${a.prefix}${expectedAttributes(a)}`;
   if (a.absent) return { ok: best === undefined, expected, observed: best ? `a route: ${formatRoute(best)}` : 'no route' };

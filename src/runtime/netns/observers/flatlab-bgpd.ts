@@ -28,7 +28,7 @@ function get<T>(ctx: ObserveContext, path: string): Promise<T> {
 }
 
 interface NeighborJson { name: string; address: string; remoteAs: number; state: string; uptime: number; prefixes: { received: number; accepted: number } }
-interface RouteJson { prefix: string; from: string; asPath: number[]; nextHop: string; localPref?: number; med?: number; communities: string[]; largeCommunities: string[] }
+interface RouteJson { prefix: string; from: string; asPath: number[]; nextHop: string; localPref?: number; med?: number; communities: string[]; largeCommunities: string[]; damping?: { suppressed: boolean } }
 
 export const flatlabBgpdObserver: BgpObserver = {
   async sessions(ctx) {
@@ -46,16 +46,20 @@ export const flatlabBgpdObserver: BgpObserver = {
   async routes(ctx, prefix) {
     // Routes name the bgpd.yml peer they came from, which is `<node>-<family>` when a node has
     // sessions in both families: map the name to the peer's address, then to its lab node.
-    const [rs, ns] = await Promise.all([
+    const [rs, ns, held] = await Promise.all([
       get<RouteJson[]>(ctx, `/rib${prefix ? `?prefix=${encodeURIComponent(prefix)}` : ''}`),
       get<NeighborJson[]>(ctx, '/neighbors'),
+      // Paths route flap damping holds back are in the Adj-RIB-In only (asked for one prefix).
+      prefix && ctx.node.bgp?.damping ? get<RouteJson[]>(ctx, `/rib?table=in&prefix=${encodeURIComponent(prefix)}`) : Promise.resolve([]),
     ]);
     const addressOf = new Map(ns.map((n) => [n.name, n.address]));
-    return rs.map((r): RouteObservation => {
-      if (r.from === '(local)') return { ...r, best: true, from: 'local' };
+    const observe = (r: RouteJson, best: boolean): RouteObservation => {
+      const { damping: _, ...route } = r;
+      if (r.from === '(local)') return { ...route, best, from: 'local' };
       const address = addressOf.get(r.from) ?? r.from;
       const peer = ctx.lab.sessions.flatMap((s) => [s.a, s.b]).find((e) => e.node !== ctx.node.name && (e.address === address || e.node === r.from));
-      return { ...r, best: true, from: peer ? peer.node : peerNodeName(ctx, address) };
-    });
+      return { ...route, best, from: peer ? peer.node : peerNodeName(ctx, address) };
+    };
+    return [...rs.map((r) => observe(r, true)), ...held.filter((r) => r.damping?.suppressed).map((r) => ({ ...observe(r, false), suppressed: true }))];
   },
 };

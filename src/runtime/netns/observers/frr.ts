@@ -15,6 +15,9 @@ interface FrrPath {
   largeCommunity?: { string?: string };
   bestpath?: { overall?: boolean };
   peer?: { peerId?: string };
+  /** Route flap damping (FRR 8.4 route_vty_out_detail): a damped path, and a withdrawn one kept for its penalty. */
+  dampeningSuppressed?: boolean;
+  dampeningHistoryEntry?: boolean;
 }
 
 const STATES: Record<string, SessionState> = { idle: 'idle', connect: 'connect', active: 'active', opensent: 'opensent', openconfirm: 'openconfirm', established: 'established' };
@@ -27,7 +30,8 @@ export function frrSessions(summary: Summary): Array<{ address: string; peer: Su
 
 /** `paths` of `show bgp <afi> unicast PREFIX json` as observations (`from` left as the peer address). */
 export function frrPaths(prefix: string, json: { paths?: FrrPath[] }): RouteObservation[] {
-  return (json.paths ?? []).map((p) => ({
+  // A history entry is a withdrawn route FRR keeps only for its damping penalty: no route at all.
+  return (json.paths ?? []).filter((p) => p.dampeningHistoryEntry !== true).map((p) => ({
     prefix,
     best: p.bestpath?.overall === true,
     asPath: p.aspath?.segments ? p.aspath.segments.flatMap((s) => s.list) : (p.aspath?.string ?? '').replace(/[{}]/g, ' ').split(/[\s,]+/).filter(Boolean).map(Number),
@@ -37,6 +41,7 @@ export function frrPaths(prefix: string, json: { paths?: FrrPath[] }): RouteObse
     communities: (p.community?.string ?? '').split(/\s+/).filter(Boolean),
     largeCommunities: (p.largeCommunity?.string ?? '').split(/\s+/).filter(Boolean),
     from: p.peer?.peerId && p.peer.peerId !== '0.0.0.0' && p.peer.peerId !== '::' ? p.peer.peerId : 'local',
+    ...(p.dampeningSuppressed === true ? { suppressed: true } : {}),
   }));
 }
 
