@@ -129,7 +129,8 @@ function differences(rs: readonly ScenarioResult[]): string {
   for (const other of rest) {
     first!.steps.forEach((s, i) => {
       const o = other.steps[i];
-      if (o && o.status !== s.status) lines.push(`  difference at step ${i + 1} (${s.description}): ${s.status} on ${first!.runtime}, ${o.status} on ${other.runtime}`);
+      // A step that runs only on some runtimes (only:) is no difference where it was skipped.
+      if (o && o.status !== s.status && !s.only && !o.only) lines.push(`  difference at step ${i + 1} (${s.description}): ${s.status} on ${first!.runtime}, ${o.status} on ${other.runtime}`);
     });
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

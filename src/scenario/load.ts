@@ -9,7 +9,7 @@ import { loadYamlFile } from '../config/load-yaml-file.js';
 import { schemaDiagnostics, validateAgainstSchema } from '../config/schema-diagnostics.js';
 import { didYouMean } from '../config/suggest.js';
 import type { DataPath, YamlSource } from '../config/yaml-source.js';
-import type { RuntimeName } from '../runtime/runtime.js';
+import { RUNTIME_NAMES, type RuntimeName } from '../runtime/runtime.js';
 import { compileTopologyFile, type KindCatalog } from '../topology/pipeline.js';
 import type { Lab } from '../topology/lab.js';
 import { parseDuration } from './duration.js';
@@ -22,6 +22,8 @@ export interface ScenarioStep {
   /** Retry budget for checks, in milliseconds; undefined = checked once. */
   withinMs?: number;
   label?: string;
+  /** Runtimes the step runs on (`only:`); elsewhere it is reported skipped. Undefined = all. */
+  only?: RuntimeName[];
   position: SourcePosition;
 }
 
@@ -77,6 +79,20 @@ export async function loadScenarioFile(file: string, opts: { kinds: KindCatalog 
   const timeoutMs = durationOf(source, ['timeout'], doc.timeout) ?? DEFAULT_TIMEOUT_MS;
   const defaultWithin = durationOf(source, ['default-within'], doc['default-within']);
 
+  /** `only: netns` or `only: [netns, containerlab]`: known runtime names, at least one. */
+  const runtimesOf = (src: YamlSource, path: DataPath, v: unknown): RuntimeName[] | undefined => {
+    const hint = `write e.g. only: [netns]; runtimes: ${RUNTIME_NAMES.join(', ')}`;
+    const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : undefined;
+    if (!list || list.length === 0) return void problem(src, path, 'bad-only', 'only: takes a runtime name or a non-empty list of them', hint);
+    let ok = true;
+    list.forEach((name, j) => {
+      if (typeof name === 'string' && (RUNTIME_NAMES as readonly string[]).includes(name)) return;
+      ok = false;
+      problem(src, Array.isArray(v) ? [...path, j] : path, 'bad-only', `unknown runtime "${String(name)}" in only:${typeof name === 'string' ? didYouMean(name, RUNTIME_NAMES) : ''}`, hint);
+    });
+    return ok ? [...new Set(list as RuntimeName[])] : undefined;
+  };
+
   const steps: ScenarioStep[] = [];
   const expand = async (src: YamlSource, items: readonly unknown[], base: DataPath, stack: string[]): Promise<void> => {
     for (let i = 0; i < items.length; i++) {
@@ -119,11 +135,13 @@ export async function loadScenarioFile(file: string, opts: { kinds: KindCatalog 
       if (modifiers.within !== undefined && kind.type !== 'check') problem(src, [...path, 'within'], 'within-on-action', `within: applies to checks; "${kindName}" is an action`, 'put within: on the expect step that follows');
       if (modifiers.name !== undefined && typeof modifiers.name !== 'string') problem(src, [...path, 'name'], 'bad-name', 'name: must be text');
       const withinMs = kind.type === 'check' ? within ?? defaultWithin : undefined;
+      const only = modifiers.only === undefined ? undefined : runtimesOf(src, [...path, 'only'], modifiers.only);
       steps.push({
         kind: kindName,
         args: parsed.data,
         ...(withinMs !== undefined ? { withinMs } : {}),
         ...(typeof modifiers.name === 'string' ? { label: modifiers.name } : {}),
+        ...(only ? { only } : {}),
         position: src.locate(path),
       });
     }

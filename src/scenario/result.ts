@@ -20,6 +20,8 @@ export interface StepResult {
   /** For failures and errors: one line saying what went wrong, and a hint. */
   message?: string;
   hint?: string;
+  /** Set on a step skipped because its `only:` list leaves this runtime out (not a failure). */
+  only?: RuntimeName[];
 }
 
 export interface ScenarioResult {

@@ -43,6 +43,12 @@ export async function runScenario(scenario: Scenario, runtime: Runtime, opts: Ru
         continue;
       }
       opts.onStep?.({ phase: 'start', step, index: i });
+      if (step.only && !step.only.includes(runtime.name)) {
+        const result: StepResult = { index: i, kind: step.kind, description: describe(kind, step), status: 'skipped', position: step.position, durationMs: 0, message: skippedHere(runtime.name, step.only), only: step.only };
+        results.push(result);
+        opts.onStep?.({ phase: 'end', step, index: i, result });
+        continue;
+      }
       const result = await runStep(i, step, kind, ctx, opts.pollIntervalMs ?? 500, wall);
       results.push(result);
       opts.onStep?.({ phase: 'end', step, index: i, result });
@@ -68,6 +74,11 @@ export async function runScenario(scenario: Scenario, runtime: Runtime, opts: Ru
     steps: results,
     ...(cleanupError ? { cleanupError } : {}),
   };
+}
+
+/** `skipped on sim (netns-only step)`. */
+export function skippedHere(runtime: string, only: readonly string[]): string {
+  return `skipped on ${runtime} (${only.join('/')}-only step)`;
 }
 
 function describe(kind: StepKind<any>, step: ScenarioStep): string {

@@ -1,12 +1,13 @@
 /**
  * The scenario file's envelope. Each step is a bare step name (`up`) or a map with exactly
- * one step key plus modifiers (`within`, `name`); the step's own arguments are validated by
+ * one step key plus modifiers (`within`, `name`, `only`); the step's own arguments are validated by
  * its registry entry (steps/), so errors point into the step that is wrong.
  */
 import { z } from 'zod';
 import { RUNTIME_NAMES } from '../runtime/runtime.js';
 
-export const STEP_MODIFIERS = ['within', 'name'] as const;
+/** `only: [netns]` runs the step on the runtimes listed and reports it skipped on the others. */
+export const STEP_MODIFIERS = ['within', 'name', 'only'] as const;
 
 const durationText = z.union([z.string().min(1), z.number().nonnegative()]);
 

@@ -1,7 +1,7 @@
 /**
  * JUnit XML as GitLab, GitHub (test-reporter actions) and Jenkins parse it: one <testsuite>
  * per scenario, one <testcase> per step; a failed check is a <failure>, a step that could not
- * run an <error>, steps after a failure are <skipped/>.
+ * run an <error>, steps after a failure and steps for other runtimes (`only:`) are <skipped/>.
  */
 import type { ScenarioResult } from '../result.js';
 
@@ -19,7 +19,7 @@ export function junitReport(results: readonly ScenarioResult[]): string {
       const open = `    <testcase name="${xml(name)}" classname="${xml(`${r.runtime}.${r.name}`)}" file="${xml(s.position.file)}" line="${s.position.line}" time="${seconds(s.durationMs)}"`;
       const detail = [s.message, s.hint ? `hint: ${s.hint}` : '', `at ${s.position.file}:${s.position.line}:${s.position.col}`].filter(Boolean).join('\n');
       if (s.status === 'passed') lines.push(`${open}/>`);
-      else if (s.status === 'skipped') lines.push(`${open}><skipped message="an earlier step failed"/></testcase>`);
+      else if (s.status === 'skipped') lines.push(`${open}><skipped message="${xml(s.only && s.message ? s.message : 'an earlier step failed')}"/></testcase>`);
       else lines.push(`${open}><${s.status === 'failed' ? 'failure' : 'error'} message="${xml(s.message ?? s.status)}">${xml(detail)}</${s.status === 'failed' ? 'failure' : 'error'}></testcase>`);
     }
     if (r.cleanupError) lines.push(`    <testcase name="cleanup" classname="${xml(`${r.runtime}.${r.name}`)}" time="0"><failure message="${xml(r.cleanupError)}"/></testcase>`);

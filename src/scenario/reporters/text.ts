@@ -21,7 +21,8 @@ export function summaryLine(results: readonly ScenarioResult[]): string {
 }
 
 export function stepLines(s: StepResult): string[] {
-  const lines = [`  ${MARK[s.status]} ${String(s.index + 1).padStart(2)}. ${s.description}${s.status === 'skipped' ? '' : ` (${formatDuration(s.durationMs)})`}`];
+  const after = s.status === 'skipped' ? (s.only && s.message ? `: ${s.message}` : '') : ` (${formatDuration(s.durationMs)})`;
+  const lines = [`  ${MARK[s.status]} ${String(s.index + 1).padStart(2)}. ${s.description}${after}`];
   if (s.status === 'failed' || s.status === 'error') {
     if (s.expected !== undefined) {
       lines.push(`         expected: ${s.expected}`, `         observed: ${s.observed ?? '(nothing)'}`);
