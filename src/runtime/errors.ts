@@ -3,7 +3,7 @@ import type { RuntimeCapability, RuntimeName } from './runtime.js';
 
 /** Which runtimes can do what; used to say which runtime a step needs. */
 export const RUNTIME_CAPABILITIES: Record<RuntimeName, readonly RuntimeCapability[]> = {
-  sim: ['bgp', 'dns', 'link-state', 'netem', 'node-control', 'overlay'],
+  sim: ['bgp', 'dns', 'ping', 'tcp', 'link-state', 'netem', 'node-control', 'overlay'],
   netns: ['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control', 'overlay', 'overlay-paths'],
   containerlab: ['bgp', 'dns', 'ping', 'tcp', 'exec', 'link-state', 'netem', 'node-control'],
 };

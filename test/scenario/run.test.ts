@@ -67,9 +67,9 @@ describe('runScenario', () => {
 
   it('fails a step the runtime cannot do, naming the runtimes that can', async () => {
     const s = await load('reroute.yml');
-    s.steps.splice(1, 0, { kind: 'ping', args: { from: 'h1', to: 'r3', reachable: true }, position: s.steps[0]!.position });
+    s.steps.splice(1, 0, { kind: 'exec', args: { node: 'h1', command: 'true', exit: 0 }, position: s.steps[0]!.position });
     const result = await runScenario(s, convergingRuntime());
-    expect(result.steps[1]).toMatchObject({ status: 'failed', message: 'step "ping h1 → r3" cannot run on the sim runtime', hint: 'run this scenario with --runtime netns or --runtime containerlab' });
+    expect(result.steps[1]).toMatchObject({ status: 'failed', message: 'step "exec on h1: true" cannot run on the sim runtime', hint: 'run this scenario with --runtime netns or --runtime containerlab' });
   });
 
   it('reports a runtime exception as an error and still cleans up', async () => {

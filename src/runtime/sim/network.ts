@@ -40,6 +40,8 @@ export class SimNetwork {
   private readonly linkUp: boolean[];
   private readonly netem: Array<Netem | undefined>;
   private readonly running = new Set<string>();
+  /** Prefixes a node takes in itself through a local device (TAYGA's TUN for the NAT64 prefix). */
+  private readonly deviceRoutes = new Map<string, IpPrefix[]>();
 
   constructor(private readonly lab: Lab, private readonly random: Random) {
     this.linkUp = lab.links.map(() => true);
@@ -82,6 +84,15 @@ export class SimNetwork {
 
   setLinkUp(index: number, up: boolean): void {
     this.linkUp[index] = up;
+    this.version++;
+  }
+
+  /**
+   * Route `prefix` into a device on `node` (`ip route add PREFIX dev nat64`): paths to its
+   * addresses end at the node, whose device takes the packets whether or not anything reads it.
+   */
+  addDeviceRoute(node: string, prefix: IpPrefix): void {
+    push(this.deviceRoutes, node, prefix);
     this.version++;
   }
 
@@ -176,7 +187,8 @@ export class SimNetwork {
 
   private owns(node: string, a: IpAddress): boolean {
     const k = key(a);
-    return this.loopbacks.get(k) === node || (this.byAddress.get(k)?.some((x) => x.node === node) ?? false);
+    if (this.loopbacks.get(k) === node || (this.byAddress.get(k)?.some((x) => x.node === node) ?? false)) return true;
+    return this.deviceRoutes.size > 0 && (this.deviceRoutes.get(node)?.some((p) => prefixContainsAddress(p, a)) ?? false);
   }
 
   /** The neighbour that holds `a` on one of `node`'s connected subnets. */

@@ -17,16 +17,20 @@ import type { Output } from '../../bgp/speaker/index.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
 import type {
-  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, OverlayNetworkObservation, ReachObservation, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
+  CallOptions, DnsObservation, DnsQuery, ExecResult, LabStatus, LinkRef, OverlayNetworkObservation, ReachObservation, ReachQuery, RouteObservation, Runtime, RuntimeCapability, SessionObservation,
 } from '../runtime.js';
 import { SimBgpNode } from './bgp-node.js';
 import { SimZtOverlay } from './zt-overlay.js';
 import { SimDns64Node, SimDnsNode, type SimDnsEngine } from './dns-node.js';
 import { effectiveConfig } from '../../kinds/placeholders.js';
+import { bytesBigint } from '../../net/siit/address-map.js';
 import { configWriters, type ConfigWriterRegistry } from '../../emit/config-writers.js';
 import { EventQueue, type ScheduledEvent } from './event-queue.js';
 import { SimNetwork } from './network.js';
+import { SimNat64Node } from './nat64-node.js';
+import { probeReach } from './packet-reach.js';
 import { seededRandom } from './random.js';
+import { tcpListeners, type TcpListener } from './tcp-services.js';
 
 interface End {
   node: string;
@@ -64,6 +68,10 @@ export class SimRuntime implements Runtime {
   private readonly bgp = new Map<string, SimBgpNode>();
   private overlay: SimZtOverlay | undefined;
   private readonly dns = new Map<string, SimDnsEngine>();
+  private readonly nat64 = new Map<string, SimNat64Node>();
+  private readonly listeners = new Map<string, readonly TcpListener[]>();
+  /** Source port / echo identifier of the next reach probe (Linux's ephemeral range starts at 32768). */
+  private probeId = 32768;
   private readonly writers: ConfigWriterRegistry;
   private readonly wakeups = new Map<string, ScheduledEvent>();
   private readonly connections = new Map<string, Connection>();
@@ -96,6 +104,8 @@ export class SimRuntime implements Runtime {
         const upstream = hostOf(String(config.upstream ?? ''));
         this.dns.set(node.name, new SimDns64Node(node, config, (bytes, now) => this.exchange(node.name, upstream, bytes, now)));
       }
+      if (kind.sim === 'nat64') this.startNat64(node.name, effectiveConfig(kind, node.config));
+      this.listeners.set(node.name, tcpListeners(node));
     }
   }
 
@@ -110,6 +120,8 @@ export class SimRuntime implements Runtime {
     this.halfOpen.clear();
     this.bgp.clear();
     this.dns.clear();
+    this.nat64.clear();
+    this.listeners.clear();
     this.overlay = undefined;
     this.lab = undefined;
     this.network = undefined;
@@ -170,6 +182,7 @@ export class SimRuntime implements Runtime {
     this.queue.cancel(ev);
     this.wakeups.delete(node);
     this.bgp.delete(node);
+    this.nat64.get(node)?.forgetBindings();
   }
 
   async startNode(node: string): Promise<void> {
@@ -250,8 +263,18 @@ export class SimRuntime implements Runtime {
     this.overlay.authorize(member, authorized);
   }
 
-  async reach(): Promise<ReachObservation> {
-    throw new RuntimeError('sim.reach', 'reachability needs real packets', { hint: 'use --runtime netns' });
+  /** A probe built as real packets and carried through the lab's forwarding and NAT64 nodes (packet-reach.ts). */
+  async reach(from: string, q: ReachQuery): Promise<ReachObservation> {
+    const lab = this.requireLab();
+    if (!lab.nodes.some((n) => n.name === from)) throw new RuntimeError('sim.unknown-node', `no node "${from}" in the lab`);
+    return probeReach({ lab, net: this.net(), nat64: this.nat64, listeners: (n) => this.listeners.get(n) ?? [], nextProbeId: () => this.probeId++ }, from, q);
+  }
+
+  /** A tayga node: its translator, and the route of its prefix into the TUN device (as the kind's setup installs). */
+  private startNat64(node: string, config: Record<string, unknown>): void {
+    const nat = new SimNat64Node(node, config);
+    this.nat64.set(node, nat);
+    this.net().addDeviceRoute(node, { family: 'ipv6', network: bytesBigint(nat.prefix.bytes), length: nat.prefix.length });
   }
 
   now(): number {
