@@ -14,7 +14,8 @@
  * deterministic: keys in a fixed order, nodes and links in lab order.
  */
 import { getKind } from '../kinds/index.js';
-import { effectiveConfig, expandArgv } from '../kinds/placeholders.js';
+import type { ContainerlabMapping } from '../kinds/kind.js';
+import { effectiveConfig, expandArgv, type PlaceholderValues } from '../kinds/placeholders.js';
 import type { Lab, LabLink, LabNode } from '../topology/lab.js';
 import type { ConfigFile } from './config-file.js';
 import { generatedHeader } from './header.js';
@@ -88,10 +89,12 @@ function clabNode(lab: Lab, node: LabNode, files: readonly ConfigFile[]): ClabNo
   const c = kind.containerlab;
   const out: ClabNode = { kind: c.kind, image: node.image ?? c.image! };
   const configDir = c.configDir;
-  if (c.cmd) {
-    const argv = expandArgv(c.cmd, { config: configDir ?? '/etc/flatlab', run: '/run/flatlab', lab: '/flatlab', node: node.name, nodeConfig: effectiveConfig(kind, node.config) });
-    out.cmd = shellJoin(argv);
-  }
+  const values: PlaceholderValues = { config: configDir ?? '/etc/flatlab', run: '/run/flatlab', lab: '/flatlab', node: node.name, nodeConfig: effectiveConfig(kind, node.config) };
+  const main = c.cmd ? expandArgv(c.cmd, values) : undefined;
+  const boot = bootLines(c, files, values);
+  // `a & b` runs a in the background; `a &; b` would be a syntax error.
+  if (boot.length) out.cmd = shellJoin(['sh', '-c', ['set -e', ...boot, `exec ${shellJoin(main ?? IDLE)}`].map((l, i, all) => (i === all.length - 1 ? l : l.endsWith('&') ? `${l} ` : `${l}; `)).join('')]);
+  else if (main) out.cmd = shellJoin(main);
   const binds: string[] = [];
   if (configDir) for (const f of files) binds.push(`configs/${node.name}/${f.path}:${configDir}/${f.path}:ro`);
   const zt = kind.name === 'zerotier' && configDir ? zerotierClabPatch(lab, node, configDir) : { exec: [], binds: [] };
@@ -108,6 +111,22 @@ function clabNode(lab: Lab, node: LabNode, files: readonly ConfigFile[]): ClabNo
   if (c.capAdd?.length) out['cap-add'] = [...c.capAdd];
   out.labels = labels;
   return out;
+}
+
+/** What a node with boot commands but no command of its own runs afterwards: flatlab's host image's default. */
+const IDLE = ['sleep', 'infinity'];
+
+/**
+ * The kind's boot commands that apply to this node, as shell lines (services end in `&`): a
+ * command naming a `{config}/…` path the writers did not produce (a file, or a directory
+ * holding generated files) is left out, as the netns runtime leaves it out.
+ */
+function bootLines(c: ContainerlabMapping, files: readonly ConfigFile[], values: PlaceholderValues): string[] {
+  if (!c.boot) return [];
+  const generated = files.map((f) => `${values.config}/${f.path}`);
+  const applies = (argv: readonly string[]) => argv.every((a) => !a.startsWith(`${values.config}/`) || generated.some((g) => g === a || g.startsWith(`${a}/`)));
+  const expand = (argvs: readonly string[][]) => argvs.map((argv) => expandArgv(argv, values)).filter(applies);
+  return [...expand(c.boot.setup).map(shellJoin), ...expand(c.boot.services).map((argv) => `${shellJoin(argv)} &`)];
 }
 
 /** Routers forward; a linux node forwards when it says so or is a router. */

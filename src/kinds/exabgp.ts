@@ -14,7 +14,7 @@ export const exabgpKind: Kind = {
   failureDetection: 'hold-timer',
   defaultRole: 'router',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21', configDir: '/etc/exabgp', cmd: ['exabgp', '/etc/exabgp/exabgp.conf'], env },
+  containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21-local', configDir: '/etc/exabgp', cmd: ['exabgp', '/etc/exabgp/exabgp.conf'], env },
   configWriters: ['exabgp'],
   netns: { setup: [], processes: [{ argv: ['exabgp', '{config}/exabgp.conf'], env }], postStart: [] },
   sim: 'bgp-speaker',

@@ -26,6 +26,13 @@ export interface ContainerlabMapping {
   /** Container command as argv (the daemon in the foreground); placeholders as in `NetnsLaunch`, with `{config}` = configDir. */
   cmd?: string[];
   env?: Record<string, string>;
+  /**
+   * Commands the container runs at start, before `cmd` (or, without `cmd`, before it idles as a
+   * host): `setup` to completion, then `services` in the background. As on netns, a command that
+   * names a `{config}/…` file the node's writers did not produce is left out, and a node with
+   * none left keeps the image's own command.
+   */
+  boot?: { setup: string[][]; services: string[][] };
   /** Extra container settings a kind needs (TUN device, capabilities). */
   devices?: string[];
   capAdd?: string[];

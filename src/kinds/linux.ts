@@ -30,7 +30,12 @@ export const linuxKind: Kind = {
   speaksBgp: false,
   defaultRole: 'host',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/host:0.1.0-local' },
+  containerlab: {
+    kind: 'linux',
+    image: 'flatlab/host:0.1.0-local',
+    configDir: '/etc/flatlab',
+    boot: { setup: [['nft', '-f', '{config}/nftables.nft']], services: [['busybox', 'httpd', '-f', '-p', '{cfg:http-port}', '-h', '{config}/www']] },
+  },
   configWriters: ['nftables', 'http'],
   // Each command names the file its writer produces; the runtime skips it on nodes without that file.
   netns: {

@@ -22,17 +22,26 @@ function validate(config: Record<string, unknown>): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * NAT44 (stateful NAT64 = TAYGA's stateless pool + masquerade): the pool leaves towards the IPv4
+ * side as the node's own address, so the IPv4 network needs no route back to the pool. Idempotent.
+ */
+const NAT44 = 'table ip flatlab-nat44; delete table ip flatlab-nat44; table ip flatlab-nat44 { chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr {cfg:pool} oifname != "{cfg:tun-device}" masquerade; }; }';
+
 export const taygaKind: Kind = {
   name: 'tayga',
   description: 'TAYGA stateless NAT64 gateway (tayga.conf; TUN device nat64)',
   speaksBgp: false,
   defaultRole: 'router',
   vm: false,
+  // The container runs the netns setup below as one shell line, then TAYGA in the foreground;
+  // it needs the TUN device and NET_ADMIN (Jool, the other Linux NAT64, is a kernel module and
+  // cannot run in a container on a kernel without it, as on flatlab's machines: docs/nat64.md).
   containerlab: {
     kind: 'linux',
-    image: 'flatlab/tayga:0.9.2',
+    image: 'flatlab/tayga:0.9.2-local',
     configDir: '/etc/tayga',
-    cmd: ['sh', '-c', 'tayga --config /etc/tayga/tayga.conf --mktun && ip link set {cfg:tun-device} up && ip route add {cfg:pool} dev {cfg:tun-device} && ip -6 route add {cfg:prefix} dev {cfg:tun-device} && exec tayga --config /etc/tayga/tayga.conf --nodetach'],
+    cmd: ['sh', '-c', `tayga --config /etc/tayga/tayga.conf --mktun && ip link set {cfg:tun-device} up && ip route replace {cfg:pool} dev {cfg:tun-device} && ip -6 route replace {cfg:prefix} dev {cfg:tun-device} && nft '${NAT44}' && exec tayga --config /etc/tayga/tayga.conf --nodetach`],
     devices: ['/dev/net/tun'],
     capAdd: ['NET_ADMIN'],
   },
@@ -45,9 +54,7 @@ export const taygaKind: Kind = {
       ['ip', 'link', 'set', '{cfg:tun-device}', 'up'],
       ['ip', 'route', 'replace', '{cfg:pool}', 'dev', '{cfg:tun-device}'],
       ['ip', '-6', 'route', 'replace', '{cfg:prefix}', 'dev', '{cfg:tun-device}'],
-      // NAT44 (stateful NAT64 = TAYGA's stateless pool + masquerade): the pool leaves towards the
-      // IPv4 side as the node's own address, so the IPv4 network needs no route back to the pool.
-      ['nft', 'table ip flatlab-nat44; delete table ip flatlab-nat44; table ip flatlab-nat44 { chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr {cfg:pool} oifname != "{cfg:tun-device}" masquerade; }; }'],
+      ['nft', NAT44],
     ],
     processes: [{ argv: ['tayga', '--config', '{config}/tayga.conf', '--nodetach'] }],
     postStart: [],

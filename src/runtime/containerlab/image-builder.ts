@@ -5,7 +5,7 @@
  * mtimes and numeric root ownership, so the same host packages give the same layer.
  */
 import { constants } from 'node:fs';
-import { access, chmod, copyFile, cp, lstat, mkdir, mkdtemp, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, cp, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -75,7 +75,13 @@ export async function stageRootfs(recipe: ImageRecipe, stage: string, opts: Pick
   }
   for (const t of recipe.trees) {
     await mkdir(dirname(join(stage, t.to)), { recursive: true });
-    await cp(t.from, join(stage, t.to), { recursive: true, dereference: false });
+    const excluded = (t.exclude ?? []).map((e) => join(t.from, e));
+    await cp(t.from, join(stage, t.to), { recursive: true, dereference: false, filter: (src) => !excluded.some((e) => src === e || src.startsWith(`${e}/`)) });
+    if (!t.libraries) continue;
+    const objects = await sharedObjectsIn(t.from, excluded);
+    const closure = new Set<string>();
+    for (const so of objects) for (const lib of await sharedLibraries(so, opts.signal)) closure.add(lib);
+    for (const lib of [...closure].sort()) await copyHostFile(lib, stage);
   }
   if (recipe.nodeModules) await copyProductionModules(recipe.nodeModules.project, join(stage, recipe.nodeModules.to), opts.signal);
   for (const f of recipe.files) {
@@ -83,6 +89,17 @@ export async function stageRootfs(recipe: ImageRecipe, stage: string, opts: Pick
     await writeFile(join(stage, f.path), f.content, { mode: f.mode });
     await chmod(join(stage, f.path), f.mode);
   }
+}
+
+/** Regular files named like shared objects (`x.so`, `x.so.1`, `_ssl.cpython-311-x86_64-linux-gnu.so`) under `dir`. */
+async function sharedObjectsIn(dir: string, excluded: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.so(\.\d+)*$/.test(entry.name)) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (!excluded.some((e) => path === e || path.startsWith(`${e}/`))) out.push(path);
+  }
+  return out.sort();
 }
 
 async function sharedLibraries(binary: string, signal: AbortSignal | undefined): Promise<string[]> {

@@ -14,6 +14,19 @@ export interface GeneratedFile {
   mode: number;
 }
 
+/** A host file or directory copied into the image. */
+export interface ImageTree {
+  from: string;
+  to: string;
+  /** Paths under `from` (relative, e.g. `config-3.11-x86_64-linux-gnu`) left out. */
+  exclude?: string[];
+  /**
+   * Also copy the `ldd` closure of every shared object (`*.so`, `*.so.N`) in the tree: an
+   * interpreter's extension modules (Python's lib-dynload) load libraries its binary does not link.
+   */
+  libraries?: boolean;
+}
+
 export interface ImageRecipe {
   /** Image name:tag, as the kinds name it. */
   tag: string;
@@ -23,7 +36,7 @@ export interface ImageRecipe {
   /** Host executables copied with every shared library `ldd` lists for them. */
   binaries: string[];
   /** Host files or directories (recursively) copied to a path inside the image. */
-  trees: Array<{ from: string; to: string }>;
+  trees: ImageTree[];
   /** Copy the production dependencies (`npm ls --omit=dev`) of this Node project to `<to>/node_modules`. */
   nodeModules?: { project: string; to: string };
   /** Empty directories the daemon expects (config, run, state). */
@@ -95,6 +108,32 @@ export function imageRecipes(projectRoot: string): readonly ImageRecipe[] {
       binaries: ['/usr/bin/gobgpd', '/usr/bin/gobgp'],
       dirs: ['/etc/gobgp'],
       cmd: ['gobgpd', '-f', '/etc/gobgp/gobgpd.toml'],
+    }),
+    recipe({
+      tag: 'flatlab/exabgp:4.2.21-local',
+      description: 'ExaBGP 4.2 from Debian exabgp on the host\'s Python 3.11',
+      packages: ['exabgp', 'python3-exabgp', 'python3-pkg-resources', 'python3.11'],
+      binaries: ['/usr/bin/python3.11'],
+      // Debian's site.py puts /usr/lib/python3/dist-packages on the path; the entry script finds
+      // ExaBGP through its egg-info (importlib.metadata). The stdlib goes without its static
+      // library and build config (config-3.11-*, 25 MiB) and its self-tests.
+      trees: [
+        { from: '/usr/bin/python3', to: '/usr/bin/python3' },
+        // /usr/sbin/exabgp is an alternatives link to Debian's python3-exabgp entry script.
+        { from: '/usr/sbin/python3-exabgp', to: '/usr/sbin/exabgp' },
+        { from: '/usr/lib/python3.11', to: '/usr/lib/python3.11', exclude: ['config-3.11-x86_64-linux-gnu', 'test', 'ensurepip'], libraries: true },
+        ...['exabgp', 'exabgp-4.2.21.egg-info', 'pkg_resources'].map((d) => ({ from: `/usr/lib/python3/dist-packages/${d}`, to: `/usr/lib/python3/dist-packages/${d}` })),
+      ],
+      dirs: ['/etc/exabgp', '/run/exabgp'],
+      cmd: ['exabgp', '/etc/exabgp/exabgp.conf'],
+    }),
+    recipe({
+      tag: 'flatlab/tayga:0.9.2-local',
+      description: 'TAYGA 0.9.2 NAT64 from Debian tayga, with nft for its NAT44 pool (needs /dev/net/tun and NET_ADMIN)',
+      packages: ['tayga', 'nftables'],
+      binaries: ['/usr/sbin/tayga', '/usr/sbin/nft'],
+      dirs: ['/etc/tayga'],
+      cmd: ['tayga', '--config', '/etc/tayga/tayga.conf', '--nodetach'],
     }),
     recipe({
       tag: 'flatlab/flatlab:0.1.0-local',
