@@ -123,12 +123,11 @@ export function decodeHeader(bytes: Uint8Array, offset: number, ctx: CodecContex
   }
   const length = ((bytes[offset + 16] as number) << 8) | (bytes[offset + 17] as number);
   const type = bytes[offset + 18] as number;
-  const lengthField = bytes.slice(offset + 16, offset + 18);
   const min = MIN_LENGTH[type];
   if (min === undefined) throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_TYPE, 'bgp.header.type', `message type ${type} is not OPEN(1), UPDATE(2), NOTIFICATION(3), KEEPALIVE(4) or ROUTE-REFRESH(5)`, offset + 18, Uint8Array.of(type));
   const max = maxMessageLength(ctx, type);
   if (length < min || length > max || (type === MESSAGE_TYPE.KEEPALIVE && length !== HEADER_LENGTH)) {
-    throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.length', `length ${length} is not valid for message type ${type} (${min}..${type === MESSAGE_TYPE.KEEPALIVE ? HEADER_LENGTH : max})`, offset + 16, lengthField);
+    throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.length', `length ${length} is not valid for message type ${type} (${min}..${type === MESSAGE_TYPE.KEEPALIVE ? HEADER_LENGTH : max})`, offset + 16, bytes.slice(offset + 16, offset + 18));
   }
   return { length, type };
 }

@@ -64,7 +64,8 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
   const errors: AttributeError[] = [];
   let treatAsWithdraw = false;
   let framingError = false;
-  const seen = new Uint8Array(256);
+  // Type codes seen so far, as a 256-bit set (a typed array here was an off-heap allocation per UPDATE).
+  const seen = [0, 0, 0, 0, 0, 0, 0, 0];
   const bytes = r.bytes;
   const layout: AttributeLayout = [];
 
@@ -97,9 +98,8 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
     }
     r.pos = valueStart + len;
     layout.push(headerLen === 4 ? typeCode | LAYOUT_EXTENDED : typeCode);
-    const attrBytes = (): Uint8Array => bytes.slice(start, valueStart + len);
 
-    if (seen[typeCode]) {
+    if ((seen[typeCode >>> 5]! >>> (typeCode & 31)) & 1) {
       // RFC 7606 §3(g): a repeated MP attribute is a Malformed Attribute List; other repeats
       // are discarded after the first.
       const dup = new BgpDecodeError({
@@ -113,7 +113,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
       record(typeCode, typeCode === ATTR.MP_REACH_NLRI || typeCode === ATTR.MP_UNREACH_NLRI ? 'session-reset' : 'attribute-discard', dup);
       continue;
     }
-    seen[typeCode] = 1;
+    seen[typeCode >>> 5]! |= 1 << (typeCode & 31);
 
     const spec = attributeSpec(typeCode);
     if (spec === undefined) {
@@ -123,7 +123,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
           message: `unrecognized well-known attribute ${typeCode}`,
           errorCode: 3,
           errorSubcode: UPDATE_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
-          data: attrBytes(),
+          data: bytes.slice(start, valueStart + len),
           offset: start,
           attributeType: typeCode,
         });
@@ -138,19 +138,19 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
     }
 
     if (!ctx.ibgp && IBGP_ONLY.has(typeCode)) {
-      record(typeCode, 'attribute-discard', attributeError(spec, start, attrBytes(), 'bgp.update.ebgp-attribute', UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, `${spec.name} from an external peer is discarded`));
+      record(typeCode, 'attribute-discard', attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.ebgp-attribute', UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, `${spec.name} from an external peer is discarded`));
       continue;
     }
     if (ctx.fourOctetAs && (typeCode === ATTR.AS4_PATH || typeCode === ATTR.AS4_AGGREGATOR)) {
       // RFC 6793 §3: a NEW speaker does not send AS4_* to a NEW speaker; one that does is ignored.
-      record(typeCode, 'attribute-discard', attributeError(spec, start, attrBytes(), 'bgp.update.as4-on-four-octet-session', UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `${spec.name} on a 4-octet-AS session is ignored`));
+      record(typeCode, 'attribute-discard', attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.as4-on-four-octet-session', UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `${spec.name} on a 4-octet-AS session is ignored`));
       continue;
     }
     if ((flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) !== spec.flags) {
       // RFC 7606 §3(c): conflicting Optional/Transitive bits make the attribute malformed →
       // treat-as-withdraw; MP attributes that cannot be trusted reset the session (§7.11).
       const disposition: ErrorDisposition = spec.onMalformed(ctx) === 'session-reset' ? 'session-reset' : 'treat-as-withdraw';
-      record(typeCode, disposition, attributeError(spec, start, attrBytes(), 'bgp.update.attribute-flags', UPDATE_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `${spec.name} has flags 0x${flags.toString(16)}, expected 0x${spec.flags.toString(16)}`));
+      record(typeCode, disposition, attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.attribute-flags', UPDATE_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `${spec.name} has flags 0x${flags.toString(16)}, expected 0x${spec.flags.toString(16)}`));
       continue;
     }
 
@@ -166,7 +166,7 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
         message: e.message.replace(/ \(at byte \d+\)$/, ''),
         errorCode: e.errorCode,
         errorSubcode: e.errorSubcode,
-        data: attrBytes(),
+        data: bytes.slice(start, valueStart + len),
         offset: e.offset,
         attributeType: typeCode,
       });
