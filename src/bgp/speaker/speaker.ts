@@ -700,13 +700,19 @@ export class Speaker {
   /** A best path that differs from before this input is an event and pending work for every peer. */
   private publish(out: Output): void {
     if (this.changed.size === 0) return;
+    // A peer whose export chain rejects everything and that has nothing advertised gets no
+    // pending work: flush would find nothing to send for any prefix (a receive-only session).
+    const targets: PeerState[] = [];
+    for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
     for (const [prefix, before] of this.changed) {
-      const now = this.rib.bestPath(prefix);
+      const best = this.rib.best(prefix);
+      const now = best?.path;
       if (sameRoute(before, now)) continue;
       const previous = before ? { previous: before.peer.id } : {};
-      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: this.rib.best(prefix)!.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
+      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: best!.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
+      if (targets.length === 0) continue;
       const family = familyOfPrefix(prefix);
-      for (const p of this.peers.values()) if (p.session && p.families.has(family)) p.pending.add(prefix);
+      for (const p of targets) if (p.families.has(family)) p.pending.add(prefix);
     }
     this.changed.clear();
   }
@@ -756,6 +762,15 @@ export class Speaker {
     if (announced && p.cfg.mrai > 0) p.mraiNextAt = this.now + p.cfg.mrai * 1000;
   }
 
+  /** The peer's export chain verdict when it is the same for every route (constantVerdict), read afresh after a reload. */
+  private exportVerdictOf(p: PeerState): 'accept' | 'reject' | undefined {
+    if (p.exportChain !== p.cfg.export) {
+      p.exportChain = p.cfg.export;
+      p.exportVerdict = constantVerdict(p.exportChain);
+    }
+    return p.exportVerdict;
+  }
+
   /** Our address for a family's NEXT_HOP on this session, if we have one. */
   private ownNextHop(p: PeerState, family: Family): string | undefined {
     if (family === 'ipv6-unicast') return p.cfg.localAddress6;
@@ -773,11 +788,7 @@ export class Speaker {
     if (!best || !p.ribPeer || exportRejection(best, p.ribPeer, this.rib.rules)) return undefined;
     const family = familyOfPrefix(prefix);
     const own = this.ownNextHop(p, family);
-    if (p.exportChain !== p.cfg.export) {
-      p.exportChain = p.cfg.export;
-      p.exportVerdict = constantVerdict(p.exportChain);
-    }
-    const verdict = p.exportVerdict;
+    const verdict = this.exportVerdictOf(p);
     let set = best.attrs;
     if (verdict === 'reject') return undefined;
     if (verdict === undefined) {
