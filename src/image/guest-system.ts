@@ -6,13 +6,14 @@
  *
  * Kernel command line read by the guest (the QEMU launch script writes it):
  *   fr.hostname=NAME  fr.if=MAC,NAME[,ADDR/LEN…] (repeated)  fr.route=PREFIX,VIA (repeated)
- *   fr.lo=ADDR/LEN (repeated)  fr.forward=1  fr.services=a,b (default: services shipped with a `default` file)
+ *   fr.lo=ADDR/LEN (repeated)  fr.forward=1  fr.services=a,b (the lab's services, run besides the image's own)
  *   fr.health_deadline=SECONDS (default 90): a trial boot not healthy by then reboots, which
  *   makes the next boot fall back to the previous slot.
  *
  * Services live in /etc/flatracoon/services.d/<name>/ with an executable `run` (exec'd, stays in
- * the foreground) and optionally `check` (exit 0 when healthy) and `default` (enabled without
- * fr.services). `health-http` is always enabled.
+ * the foreground) and optionally `check` (exit 0 when healthy) and `default` (always enabled: a
+ * service the image declares runs whatever the lab names, so a root whose own service fails its
+ * health is a bad update everywhere). `health-http` is always enabled.
  */
 import { shellText } from './shell-text.js';
 
@@ -100,9 +101,9 @@ for w in $(cat /proc/cmdline); do
     fr.services=*) WANT=$(echo "\${w#fr.services=}" | tr , ' ') ;;
   esac
 done
-if [ -z "$WANT" ]; then
-  for d in "$SVC"/*; do [ -e "$d/default" ] && WANT="$WANT \${d##*/}"; done
-fi
+for d in "$SVC"/*; do
+  case " $WANT " in *" \${d##*/} "*) ;; *) [ -e "$d/default" ] && WANT="$WANT \${d##*/}" ;; esac
+done
 case " $WANT " in *" health-http "*) ;; *) WANT="health-http $WANT" ;; esac
 
 var() { echo "$1" | tr -c 'A-Za-z0-9\n' _; }
