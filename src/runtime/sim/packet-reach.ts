@@ -27,13 +27,16 @@ const TTL = 64;
 /** More stages than any lab needs (a packet crosses at most a few translators). */
 const MAX_STAGES = 8;
 const PING_DATA = new TextEncoder().encode('flatlab sim ping');
+/** Linux's default ephemeral port range (net.ipv4.ip_local_port_range 32768–60999): probe ports stay in it. */
+const EPHEMERAL_FIRST = 32768;
+const EPHEMERAL_COUNT = 60999 - 32768 + 1;
 
 export interface ReachModel {
   lab: Lab;
   net: SimNetwork;
   nat64: ReadonlyMap<string, SimNat64Node>;
   listeners(node: string): readonly TcpListener[];
-  /** Source port / echo identifier for the next probe (deterministic). */
+  /** A counter for the next probe's source port / echo identifier (deterministic; any non-negative integer). */
   nextProbeId(): number;
 }
 
@@ -49,7 +52,7 @@ export function probeReach(m: ReachModel, from: string, q: ReachQuery): ReachObs
   if (!first) return fail(`no route from ${from} to ${q.to} (or a link on the way is down)`);
   const src = sourceAddress(m.lab, from, dst.family, first.links[0]);
   if (!src) return fail(`${from} has no ${dst.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
-  const id = m.nextProbeId();
+  const id = EPHEMERAL_FIRST + (m.nextProbeId() % EPHEMERAL_COUNT);
   const probe: Packet = {
     src: bytesOf(src),
     dst: bytesOf(dst),

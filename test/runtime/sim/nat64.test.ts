@@ -10,6 +10,9 @@ import { bigintBytes } from '../../../src/net/siit/address-map.js';
 import { checksumValid, pseudoSum4, pseudoSum6, readU16, sumWords } from '../../../src/net/siit/checksum.js';
 import { kindCatalog } from '../../../src/kinds/index.js';
 import { SimNat64Node, Nat64DropError } from '../../../src/runtime/sim/nat64-node.js';
+import { SimNetwork } from '../../../src/runtime/sim/network.js';
+import { probeReach } from '../../../src/runtime/sim/packet-reach.js';
+import { seededRandom } from '../../../src/runtime/sim/random.js';
 import { buildPacket, parsePacket, TCP_ACK, TCP_SYN, type Packet, type Transport } from '../../../src/runtime/sim/packets.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
 import { compileTopologyFile } from '../../../src/topology/pipeline.js';
@@ -170,6 +173,17 @@ describe('SimRuntime reach through NAT64 (ipv6-nat64 lab)', () => {
     await rt.setNetem({ index: edgeNat }, { delayMs: 600 });
     expect((await rt.reach('c1', { to: '64:ff9b::5db8:d803', protocol: 'icmp' })).reachable).toBe(false); // ping waits 1 s
     expect((await rt.reach('c1', { to: '64:ff9b::5db8:d803', protocol: 'tcp', port: 80 })).reachable).toBe(true); // the TCP check 3 s
+  });
+
+  it('keeps probe ports in the ephemeral range however many probes run', async () => {
+    const l = await lab('ipv6-nat64.yml');
+    const net = new SimNetwork(l, seededRandom(1));
+    const nat = await taygaOf('ipv6-nat64.yml');
+    net.addDeviceRoute('nat64', { family: 'ipv6', network: parseIpv6('64:ff9b::')!, length: 96 });
+    const ids = [0, 28231, 28232, 1_000_000];
+    let i = 0;
+    const model = { lab: l, net, nat64: new Map([['nat64', nat]]), listeners: (n: string) => (n === 'web' ? [{ address: 'any' as const, port: 80 }] : []), nextProbeId: () => ids[i++]! };
+    for (const _ of ids) expect(probeReach(model, 'c1', { to: '64:ff9b::5db8:d803', protocol: 'tcp', port: 80 }).reachable).toBe(true);
   });
 
   it('needs an address, not a name', async () => {
