@@ -34,7 +34,7 @@ try {
     let rootVerified = 0;
     const vm = await startVm({ imageDir: join(dir, 'image'), runDir, name: `bench${i}`, snapshot: true, kvm, guest: { hostname: 'bench' } }, (line) => {
       if (!firstLine && line.includes('flatracoon-init:')) firstLine = (Date.now() - start) / 1000;
-      if (!rootVerified && line.includes('sha256 verified')) rootVerified = (Date.now() - start) / 1000;
+      if (!rootVerified && /flatracoon-init: root .* verified/.test(line)) rootVerified = (Date.now() - start) / 1000;
     });
     try {
       await vm.console.waitForHealth((h) => h.healthy, 300_000);

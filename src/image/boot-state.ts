@@ -1,11 +1,12 @@
 /**
  * The boot-state record on the FlatRacoon OS boot partition: which root slot is active, how many
- * trial boots it has left, and per slot its version, whether it has been marked good, and the
- * sha256 and byte length of the squashfs written to it.
+ * trial boots it has left, and per slot its version, whether it has been marked good, the
+ * sha256 and byte length of the squashfs written to it, and the dm-verity root hash of that
+ * squashfs when the slot holds a verity hash area right after it (verity.ts).
  *
  * The record is ASCII text so the initramfs (busybox sh, see boot-state-shell.ts) reads and writes
  * exactly the same bytes as this module: one `key=value` per line in a fixed order, then
- * `sum=<sha256 of every line before it>`. It is kept twice, in the first two 512-byte sectors of
+ * `sum=<sha256 of every line before it>`. It is kept twice, in the first two 1 KiB blocks of
  * the boot partition; each write bumps `seq` and goes to sector `seq % 2`, so a write torn by a
  * power cut leaves the other copy intact, and a reader takes the valid copy with the highest seq.
  * NUL bytes are sector padding and are ignored (the shell reads through `tr -d '\000'`).
@@ -25,6 +26,12 @@ export interface SlotRecord {
   /** sha256 (hex) of the first `size` bytes of the slot's partition, or null when the slot is empty. */
   hash: string | null;
   size: number;
+  /**
+   * dm-verity root hash (hex) of the first `size` bytes, whose hash area (superblock, then the
+   * tree) starts at byte `size` of the slot; null when the slot has no hash area (the initramfs
+   * then checks `hash` instead).
+   */
+  verity: string | null;
 }
 
 export interface BootState {
@@ -35,8 +42,9 @@ export interface BootState {
   slots: Readonly<Record<Slot, SlotRecord>>;
 }
 
-export const BOOT_STATE_MAGIC = 'FLATRACOON-BOOTSTATE 1';
-export const BOOT_STATE_COPY_BYTES = 512;
+// Version 2 added the per-slot verity root hash (and, for room, 1 KiB copies).
+export const BOOT_STATE_MAGIC = 'FLATRACOON-BOOTSTATE 2';
+export const BOOT_STATE_COPY_BYTES = 1024;
 /** Both copies: the bytes at the start of the boot partition that hold the record. */
 export const BOOT_STATE_AREA_BYTES = 2 * BOOT_STATE_COPY_BYTES;
 
@@ -60,7 +68,7 @@ function bodyText(s: BootState): string {
   const lines = [BOOT_STATE_MAGIC, `seq=${s.seq}`, `active=${s.active}`, `tries=${s.tries}`];
   for (const slot of slots) {
     const r = s.slots[slot];
-    lines.push(`${slot}.version=${r.version}`, `${slot}.good=${r.good ? 1 : 0}`, `${slot}.hash=${r.hash ?? '-'}`, `${slot}.size=${r.size}`);
+    lines.push(`${slot}.version=${r.version}`, `${slot}.good=${r.good ? 1 : 0}`, `${slot}.hash=${r.hash ?? '-'}`, `${slot}.size=${r.size}`, `${slot}.verity=${r.verity ?? '-'}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -79,12 +87,13 @@ export function checkBootState(s: BootState): void {
     const r = s.slots[slot];
     if (!isValidVersion(r.version)) problems.push(`slot ${slot} version "${r.version}" is not 1-32 of A-Z a-z 0-9 . _ + -`);
     if (r.hash !== null && !hashPattern.test(r.hash)) problems.push(`slot ${slot} hash is not 64 lowercase hex digits`);
+    if (r.verity !== null && !hashPattern.test(r.verity)) problems.push(`slot ${slot} verity root hash is not 64 lowercase hex digits`);
     if (!Number.isSafeInteger(r.size) || r.size < 0 || !numberPattern.test(String(r.size))) problems.push(`slot ${slot} size ${r.size} is not a whole number`);
   }
   if (problems.length) throw new BootStateError('image.boot-state.invalid', `boot state cannot be written: ${problems.join('; ')}`, { hint: 'this is a bug in the caller building the state' });
 }
 
-/** One 512-byte copy of the record, NUL-padded. */
+/** One copy of the record, NUL-padded to BOOT_STATE_COPY_BYTES. */
 export function encodeBootStateCopy(s: BootState): Uint8Array {
   checkBootState(s);
   const body = bodyText(s);
@@ -112,9 +121,11 @@ export function decodeBootStateCopy(bytes: Uint8Array): BootState | { invalid: s
     const good = values.get(`${s}.good`);
     const hash = values.get(`${s}.hash`);
     const size = parseNumber(values.get(`${s}.size`));
+    const verity = values.get(`${s}.verity`);
     if (version === undefined || !isValidVersion(version) || (good !== '0' && good !== '1') || size === undefined) return undefined;
     if (hash === undefined || (hash !== '-' && !hashPattern.test(hash))) return undefined;
-    return { version, good: good === '1', hash: hash === '-' ? null : hash, size };
+    if (verity === undefined || (verity !== '-' && !hashPattern.test(verity))) return undefined;
+    return { version, good: good === '1', hash: hash === '-' ? null : hash, size, verity: verity === '-' ? null : verity };
   };
   const seq = parseNumber(values.get('seq'));
   const tries = parseNumber(values.get('tries'));
@@ -157,11 +168,11 @@ export function writeBootState(area: Uint8Array, state: BootState): { area: Uint
 }
 
 /** The record of a freshly built disk: slot A holds the built root and is good; B is empty. */
-export function initialBootState(version: string, hash: string, size: number): BootState {
+export function initialBootState(version: string, hash: string, size: number, verity: string | null = null): BootState {
   return {
     seq: 0,
     active: 'A',
     tries: 0,
-    slots: { A: { version, good: true, hash, size }, B: { version: 'none', good: false, hash: null, size: 0 } },
+    slots: { A: { version, good: true, hash, size, verity }, B: { version: 'none', good: false, hash: null, size: 0, verity: null } },
   };
 }

@@ -5,7 +5,8 @@
  *   vmlinuz               the kernel of linux-image-* (QEMU boots it directly: -kernel)
  *   initramfs.cpio.gz     busybox, the needed modules and the slot-choosing /init (-initrd)
  *   root.squashfs         the read-only root (what `flatlab image update --root` takes)
- *   disk.img              raw GPT disk: boot (boot-state record), root-A (this root), root-B, data (ext4, /var)
+ *   disk.img              raw GPT disk: boot (boot-state record), root-A (this root and its dm-verity
+ *                         hash area), root-B, data (ext4, /var)
  *   oci/                  OCI image layout of the same root
  *   build.json            what was built: version, kernel, packages, sizes, sha256s, partitions
  *
@@ -28,11 +29,14 @@ import { ociLayout } from './oci-layout.js';
 import { birdService, commandService, healthHttpService, initramfsTree, isValidServiceName, rootTree, type HostEntry, type ServiceDefinition } from './root-tree.js';
 import { parseLdd } from './shared-libraries.js';
 import { encodeTar } from './tar.js';
+import { rootVerity } from './verity.js';
 
 export class ImageBuildError extends FlatlabError {}
 
 /** Modules the guest needs that Debian's kernel builds as modules (checked against its config). */
-export const guestModules = ['virtio_pci', 'virtio_blk', 'virtio_net', 'squashfs', 'overlay', 'crc32c_generic', 'ext4', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'];
+export const guestModules = ['virtio_pci', 'virtio_blk', 'virtio_net', 'squashfs', 'overlay', 'crc32c_generic', 'ext4', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8', 'dm_mod', 'dm_verity'];
+/** Host programs copied into the initramfs with their shared libraries (dmsetup sets up dm-verity). */
+export const initramfsPrograms = ['/usr/sbin/dmsetup'];
 /** Files of a package that a VM does not need. */
 const skippedPackagePaths = /^\/(usr\/share\/(doc|man|info|lintian|bug)\/|lib\/systemd\/|usr\/lib\/systemd\/|etc\/init\.d\/)/;
 
@@ -54,7 +58,7 @@ export interface BuildResult {
   kernel: string;
   packages: string[];
   services: string[];
-  root: { sha256: string; size: number };
+  root: { sha256: string; size: number; verity: string; verityBytes: number };
   files: Record<string, { sha256: string; size: number }>;
   partitions: PlacedPartition[];
   oci: { manifest: string; layer: string };
@@ -117,12 +121,27 @@ export async function packageEntries(pkg: string): Promise<HostEntry[]> {
       for (const lib of parseLdd(String(ldd.stdout), path)) libs.add(lib);
     }
   }
+  entries.push(...(await libraryEntries(libs)));
+  return entries;
+}
+
+async function libraryEntries(libs: Iterable<string>): Promise<HostEntry[]> {
+  const entries: HostEntry[] = [];
   for (const lib of libs) {
     const st = await lstat(lib);
     // Keep the path ldd printed (the loader path is fixed in PT_INTERP); take the content behind symlinks.
     entries.push({ path: lib.replace(/^\/+/, ''), type: 'file', mode: st.mode & 0o7777 | 0o444, content: await readFile(lib) });
   }
   return entries;
+}
+
+/** A host program and its shared-library closure (for the initramfs, which has no packages). */
+export async function programEntries(path: string): Promise<HostEntry[]> {
+  const content = await readFile(path).catch(() => {
+    throw new ImageBuildError('image.build.program', `${path} not found; the initramfs needs it`, { hint: 'apt-get install dmsetup (dm-verity is set up with dmsetup at boot)' });
+  });
+  const ldd = await execa('ldd', [path], { reject: false });
+  return [{ path: path.replace(/^\/+/, ''), type: 'file', mode: 0o755, content }, ...(await libraryEntries(parseLdd(String(ldd.stdout), path)))];
 }
 
 async function busyboxInputs(): Promise<{ busybox: Buffer; applets: string[] }> {
@@ -186,7 +205,9 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     hostEntries.push(...(await packageEntries(pkg)));
   }
   const root = rootTree({ version: opts.version, busybox: bb.busybox, applets: bb.applets, hostEntries, services, packages: ['busybox-static', ...opts.packages] });
-  const initramfs = gzipSync(encodeCpio(initramfsTree({ busybox: bb.busybox, applets: bb.applets, modules })), { level: 6 });
+  const programs: HostEntry[] = [];
+  for (const p of initramfsPrograms) programs.push(...(await programEntries(p)));
+  const initramfs = gzipSync(encodeCpio(initramfsTree({ busybox: bb.busybox, applets: bb.applets, modules, programs })), { level: 6 });
 
   await mkdir(opts.out, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'flatlab-image-'));
@@ -198,9 +219,11 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     await run('mksquashfs', [stage, squashTmp, '-noappend', '-comp', 'zstd', '-all-root', '-mkfs-time', '0', '-all-time', '0', '-no-xattrs', '-quiet', '-no-progress'], 'building the root squashfs');
     const squashfs = await readFile(squashTmp);
     const slotBytes = opts.slotMiB * 1024 * 1024;
-    if (squashfs.length > slotBytes) throw new ImageBuildError('image.build.slot-size', `the root is ${squashfs.length} bytes; a slot holds ${slotBytes}`, { hint: `raise --slot-size to at least ${Math.ceil(squashfs.length / 1048576) + 1} MiB` });
+    const verity = rootVerity(squashfs);
+    const slotUsed = squashfs.length + verity.bytes.length;
+    if (slotUsed > slotBytes) throw new ImageBuildError('image.build.slot-size', `the root and its dm-verity hash area are ${slotUsed} bytes; a slot holds ${slotBytes}`, { hint: `raise --slot-size to at least ${Math.ceil(slotUsed / 1048576) + 1} MiB` });
     const rootHash = sha256(squashfs);
-    log(`root ${squashfs.length} bytes sha256 ${rootHash}`);
+    log(`root ${squashfs.length} bytes sha256 ${rootHash}, dm-verity root hash ${verity.rootHash}`);
 
     const disk = layoutGpt([
       { name: 'boot', sizeBytes: 1024 * 1024 },
@@ -216,9 +239,10 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       await fh.truncate(disk.totalBytes);
       await fh.write(disk.primary, 0, disk.primary.length, 0);
       await fh.write(disk.backup, 0, disk.backup.length, disk.backupOffset);
-      const record = writeBootState(new Uint8Array(BOOT_STATE_AREA_BYTES), { ...initialBootState(opts.version, rootHash, squashfs.length), seq: 0 }).area;
+      const record = writeBootState(new Uint8Array(BOOT_STATE_AREA_BYTES), { ...initialBootState(opts.version, rootHash, squashfs.length, verity.rootHash), seq: 0 }).area;
       await fh.write(record, 0, record.length, part('boot').offset);
       await fh.write(squashfs, 0, squashfs.length, part('root-A').offset);
+      await fh.write(verity.bytes, 0, verity.bytes.length, part('root-A').offset + squashfs.length);
     } finally {
       await fh.close();
     }
@@ -249,7 +273,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
       kernel: kernel.version,
       packages: ['busybox-static', ...opts.packages],
       services: services.map((s) => s.name),
-      root: { sha256: rootHash, size: squashfs.length },
+      root: { sha256: rootHash, size: squashfs.length, verity: verity.rootHash, verityBytes: verity.bytes.length },
       files,
       partitions: disk.partitions,
       oci: { manifest: oci.manifestDigest, layer: oci.layerDigest },

@@ -236,43 +236,58 @@ netstat -ltn | grep -q ':8080 '
 export const updater = shellText`#!/bin/sh
 # flatracoon-update SOURCE [VERSION]: write a new root squashfs (a file, e.g. under /var/updates,
 # or a block device such as a second virtio disk) into the slot that is not the good fallback,
-# and mark it to be tried once on the next boot.
+# and mark it to be tried once on the next boot. A dm-verity hash area right after the squashfs
+# in SOURCE (as flatlab's vm-update step writes it) is copied along, and its root hash (sha256 of
+# the salt and the tree's top block) goes into the record; without one the slot is checked by
+# its sha256 at boot.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 set -u
 . /lib/flatracoon/bootstate.sh
 . /run/flatracoon/boot.env
 BS_TMP=/run/flatracoon
 die() { echo "flatracoon-update: $*" >&2; exit 1; }
+le() { dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null | od -An -tu"$3" | tr -d ' \n'; }
 [ $# -ge 1 ] || die "usage: flatracoon-update SOURCE [VERSION]"
 SRC=$1
 VERSION=\${2:-}
 [ -r "$SRC" ] || die "cannot read $SRC"
 [ "$(head -c 4 "$SRC")" = hsqs ] || die "$SRC is not a squashfs image"
-if [ -b "$SRC" ]; then
-  # bytes_used (superblock offset 40, little-endian) padded to 4 KiB, as mksquashfs pads it.
-  used=$(dd if="$SRC" bs=1 skip=40 count=8 2>/dev/null | od -An -tu8 | tr -d ' ')
-  SIZE=$(( (used + 4095) / 4096 * 4096 ))
-  if [ -z "$VERSION" ]; then
-    mkdir -p /run/flatracoon/newroot
-    mount -t squashfs -o ro "$SRC" /run/flatracoon/newroot || die "cannot mount $SRC to read its version"
-    VERSION=$(cat /run/flatracoon/newroot/etc/flatracoon/version)
-    umount /run/flatracoon/newroot
-  fi
-else
-  SIZE=$(stat -c %s "$SRC")
+# bytes_used (superblock offset 40, little-endian) padded to 4 KiB, as mksquashfs pads it.
+SIZE=$(( ($(le "$SRC" 40 8) + 4095) / 4096 * 4096 ))
+if [ -b "$SRC" ] && [ -z "$VERSION" ]; then
+  mkdir -p /run/flatracoon/newroot
+  mount -t squashfs -o ro "$SRC" /run/flatracoon/newroot || die "cannot mount $SRC to read its version"
+  VERSION=$(cat /run/flatracoon/newroot/etc/flatracoon/version)
+  umount /run/flatracoon/newroot
 fi
 [ -n "$VERSION" ] || die "give the VERSION of $SRC"
+BLOCKS=$((SIZE / 4096))
+VERITY=- AREA=0
+SB=/run/flatracoon/update-verity-sb
+dd if="$SRC" of="$SB" bs=4096 skip="$BLOCKS" count=1 2>/dev/null
+if [ "$(head -c 6 "$SB")" = verity ]; then
+  [ "$(le "$SB" 72 8)" = "$BLOCKS" ] || die "the dm-verity superblock after the root counts $(le "$SB" 72 8) data blocks, the root has $BLOCKS"
+  n=$BLOCKS levels=0
+  while [ "$n" -gt 1 ]; do n=$(( (n + 127) / 128 )); levels=$((levels + n)); done
+  AREA=$(( (1 + levels) * 4096 ))
+  # The top of the tree is the first block after the superblock (the data block itself when there is one).
+  if [ "$levels" -gt 0 ]; then top=$((BLOCKS + 1)); else top=0; fi
+  VERITY=$({ dd if="$SB" bs=1 skip=88 count="$(le "$SB" 80 2)"; dd if="$SRC" bs=4096 skip="$top" count=1; } 2>/dev/null | sha256sum | cut -d' ' -f1)
+fi
+rm -f "$SB"
+TOTAL=$((SIZE + AREA))
 HASH=$(head -c "$SIZE" "$SRC" | sha256sum | cut -d' ' -f1)
+ALL=$(head -c "$TOTAL" "$SRC" | sha256sum | cut -d' ' -f1)
 bs_read "$FR_BOOT_DEV" || die "no valid boot-state record on $FR_BOOT_DEV"
-bs_update "$VERSION" "$HASH" "$SIZE" "$FR_SLOT" || exit 1
+bs_update "$VERSION" "$HASH" "$SIZE" "$VERITY" "$FR_SLOT" || exit 1
 eval "DEV=\$FR_ROOT_$BS_TARGET"
 CAP=$(blockdev --getsize64 "$DEV")
-[ "$SIZE" -le "$CAP" ] || die "$SRC is $SIZE bytes; slot $BS_TARGET ($DEV) holds $CAP"
-# The record goes first: a copy cut short fails its hash on the trial boot and falls back.
+[ "$TOTAL" -le "$CAP" ] || die "$SRC is $TOTAL bytes with its hash area; slot $BS_TARGET ($DEV) holds $CAP"
+# The record goes first: a copy cut short fails its check on the trial boot and falls back.
 bs_write "$FR_BOOT_DEV" || die "cannot write the boot-state record"
-head -c "$SIZE" "$SRC" | dd of="$DEV" bs=65536 conv=fsync 2>/dev/null || die "writing $DEV failed"
+head -c "$TOTAL" "$SRC" | dd of="$DEV" bs=65536 conv=fsync 2>/dev/null || die "writing $DEV failed"
 sync
-GOT=$(head -c "$SIZE" "$DEV" | sha256sum | cut -d' ' -f1)
-[ "$GOT" = "$HASH" ] || die "slot $BS_TARGET reads back as $GOT, expected $HASH"
-echo "FLATRACOON-UPDATE slot=$BS_TARGET version=$VERSION size=$SIZE; reboot to try it" | tee /dev/console
+GOT=$(head -c "$TOTAL" "$DEV" | sha256sum | cut -d' ' -f1)
+[ "$GOT" = "$ALL" ] || die "slot $BS_TARGET reads back as $GOT, expected $ALL"
+echo "FLATRACOON-UPDATE slot=$BS_TARGET version=$VERSION size=$SIZE verity=$VERITY; reboot to try it" | tee /dev/console
 `;

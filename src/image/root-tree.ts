@@ -111,12 +111,19 @@ export interface InitramfsInputs {
   applets: readonly string[];
   /** Module files in load order, paths relative to /lib/modules/<version>. */
   modules: readonly { path: string; content: Uint8Array }[];
+  /** Host programs with their libraries (dmsetup). */
+  programs?: readonly HostEntry[];
 }
 
 export function initramfsTree(inp: InitramfsInputs): FileTree {
   const t = new FileTree();
   for (const d of ['proc', 'sys', 'dev', 'tmp', 'newroot', 'sbin']) t.dir(d);
   t.chardev('dev/console', 5, 1, 0o600);
+  for (const e of inp.programs ?? []) {
+    if (e.type === 'dir') t.dir(e.path, e.mode);
+    else if (e.type === 'file') t.file(e.path, e.content, e.mode);
+    else t.symlink(e.path, e.target);
+  }
   addBusybox(t, inp.busybox, inp.applets, 'bin');
   t.file('init', initramfsInit, 0o755);
   t.file('lib/flatracoon/bootstate.sh', bootStateShell);

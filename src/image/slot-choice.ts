@@ -39,6 +39,8 @@ export interface NewRoot {
   version: string;
   hash: string;
   size: number;
+  /** dm-verity root hash when the slot also gets the root's hash area; absent: sha256 only. */
+  verity?: string | null;
 }
 
 /** The slot an update writes. */
@@ -58,7 +60,7 @@ export function planUpdate(s: BootState, root: NewRoot, opts: { tries?: number; 
     });
   }
   const tries = opts.tries ?? 1;
-  const slotsNext = { ...s.slots, [slot]: { version: root.version, good: false, hash: root.hash, size: root.size } } as Record<Slot, SlotRecord>;
+  const slotsNext = { ...s.slots, [slot]: { version: root.version, good: false, hash: root.hash, size: root.size, verity: root.verity ?? null } } as Record<Slot, SlotRecord>;
   return { slot, state: { ...s, active: slot, tries, slots: slotsNext } };
 }
 

@@ -1,8 +1,9 @@
 /**
  * `flatlab image update --disk DISK --root NEW.squashfs`: the host-side A/B update of a stopped
  * VM's disk. Same rules and the same write order as the in-guest updater (guest-system.ts):
- * the boot-state record first (the new slot active with one trial boot), then the root; a copy
- * cut short fails its hash on the trial boot and the machine falls back.
+ * the boot-state record first (the new slot active with one trial boot), then the root and its
+ * dm-verity hash area right after it (verity.ts); a copy cut short fails verity (or its hash)
+ * on the trial boot and the machine falls back.
  */
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { FlatlabError } from '../config/diagnostics.js';
 import { BOOT_STATE_AREA_BYTES, isValidVersion, readBootState, writeBootState, type BootState, type Slot } from './boot-state.js';
 import { SECTOR } from './gpt.js';
 import { planUpdate } from './slot-choice.js';
+import { rootVerity } from './verity.js';
 
 export class ImageUpdateError extends FlatlabError {}
 
@@ -81,13 +83,16 @@ export async function updateDisk(opts: { disk: string; root: string; version?: s
     await fh.read(area, 0, area.length, boot.offset);
     const current = readBootState(area);
     const sha256 = createHash('sha256').update(root).digest('hex');
-    const plan = planUpdate(current, { version, hash: sha256, size: root.length }, opts.tries ? { tries: opts.tries } : {});
+    const verity = rootVerity(root);
+    const plan = planUpdate(current, { version, hash: sha256, size: root.length, verity: verity.rootHash }, opts.tries ? { tries: opts.tries } : {});
     const target = find(`root-${plan.slot}`);
-    if (root.length > target.size) throw new ImageUpdateError('image.update.too-big', `${opts.root} is ${root.length} bytes; slot ${plan.slot} holds ${target.size}`, { hint: 'rebuild the disk with a larger --slot-size' });
+    const needed = root.length + verity.bytes.length;
+    if (needed > target.size) throw new ImageUpdateError('image.update.too-big', `${opts.root} and its dm-verity hash area are ${needed} bytes; slot ${plan.slot} holds ${target.size}`, { hint: 'rebuild the disk with a larger --slot-size' });
     const written = writeBootState(area, plan.state);
     await fh.write(written.area, 0, written.area.length, boot.offset);
     await fh.sync();
     await fh.write(root, 0, root.length, target.offset);
+    await fh.write(verity.bytes, 0, verity.bytes.length, target.offset + root.length);
     await fh.sync();
     return { slot: plan.slot, version, sha256, size: root.length, state: written.state };
   } finally {

@@ -148,3 +148,16 @@ export function verityTable(device: string, dataBlocks: number, rootHash: string
   const sectors = dataBlocks * (VERITY_BLOCK_SIZE / 512);
   return `0 ${sectors} verity 1 ${device} ${device} ${VERITY_BLOCK_SIZE} ${VERITY_BLOCK_SIZE} ${dataBlocks} ${dataBlocks + 1} sha256 ${rootHash} ${salt || '-'}`;
 }
+
+/**
+ * The hash area of a FlatRacoon OS root: the salt is the root's own sha256 and the UUID is made
+ * from it, so the same root always gets the same bytes (reproducible builds and updates).
+ */
+export function rootVerity(root: Uint8Array): VerityHashArea {
+  const salt = createHash('sha256').update(root).digest();
+  const u = Buffer.from(createHash('sha256').update('flatracoon-verity-uuid').update(salt).digest().subarray(0, 16));
+  u[6] = (u[6]! & 0x0f) | 0x40;
+  u[8] = (u[8]! & 0x3f) | 0x80;
+  const h = u.toString('hex');
+  return verityHashArea(root, { salt, uuid: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` });
+}

@@ -12,6 +12,7 @@ export const slotRecordArb: fc.Arbitrary<SlotRecord> = fc.record({
   good: fc.boolean(),
   hash: fc.option(hashArb, { nil: null }),
   size: sizeArb,
+  verity: fc.option(hashArb, { nil: null }),
 });
 
 export const bootStateArb: fc.Arbitrary<BootState> = fc.record({
@@ -27,11 +28,11 @@ export const healthyBootStateArb = bootStateArb.filter((s) => s.slots.A.good || 
 export type BootOp =
   | { op: 'boot' }
   | { op: 'good'; slot: Slot }
-  | { op: 'update'; version: string; hash: string; size: number; booted?: Slot; tries?: number };
+  | { op: 'update'; version: string; hash: string; size: number; verity: string | null; booted?: Slot; tries?: number };
 
 export const bootOpArb: fc.Arbitrary<BootOp> = fc.oneof(
   fc.constant<BootOp>({ op: 'boot' }),
   slotArb.map((slot): BootOp => ({ op: 'good', slot })),
-  fc.record({ version: versionArb, hash: hashArb, size: sizeArb, booted: fc.option(slotArb, { nil: undefined }), tries: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }, { requiredKeys: ['version', 'hash', 'size'] })
+  fc.record({ version: versionArb, hash: hashArb, size: sizeArb, verity: fc.option(hashArb, { nil: null }), booted: fc.option(slotArb, { nil: undefined }), tries: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }, { requiredKeys: ['version', 'hash', 'size', 'verity'] })
     .map((u): BootOp => ({ op: 'update', ...u })),
 );

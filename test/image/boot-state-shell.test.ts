@@ -31,7 +31,7 @@ function shellOp(op: BootOp, disk: string): string {
     case 'good':
       return `bs_mark_good ${op.slot}; bs_write ${disk}; echo good`;
     case 'update':
-      return `if bs_update ${op.version} ${op.hash} ${op.size} '${op.booted ?? ''}' ${op.tries ?? ''} 2>/dev/null; then bs_write ${disk}; echo "update $BS_TARGET"; else echo refused; fi`;
+      return `if bs_update ${op.version} ${op.hash} ${op.size} ${op.verity ?? '-'} '${op.booted ?? ''}' ${op.tries ?? ''} 2>/dev/null; then bs_write ${disk}; echo "update $BS_TARGET"; else echo refused; fi`;
   }
 }
 
@@ -68,7 +68,7 @@ describe.skipIf(reason)('boot state: busybox sh and TypeScript agree', () => {
         let area = writeBootState(new Uint8Array(BOOT_STATE_AREA_BYTES), older).area;
         let w = writeBootState(area, { ...newer, seq: Math.max(newer.seq, older.seq + 1) });
         area = w.area;
-        writeFileSync(disk, Buffer.concat([area, Buffer.alloc(512)]));
+        writeFileSync(disk, Buffer.concat([area, Buffer.alloc(BOOT_STATE_COPY_BYTES)]));
         let s = w.state;
         const outs: string[] = [];
         for (const op of ops) {
@@ -99,10 +99,10 @@ describe.skipIf(reason)('boot state: busybox sh and TypeScript agree', () => {
         const disk = join(dir, `copy${n++}`);
         writeFileSync(disk, Buffer.concat([copy, Buffer.alloc(BOOT_STATE_COPY_BYTES)]));
         const decoded = decodeBootStateCopy(copy);
-        const out = sh(`if bs_read ${disk}; then echo "$BS_SEQ $BS_ACTIVE $BS_TRIES $BS_A_VERSION $BS_A_GOOD $BS_A_HASH $BS_A_SIZE $BS_B_VERSION $BS_B_GOOD $BS_B_HASH $BS_B_SIZE"; else echo invalid; fi`).trim();
+        const out = sh(`if bs_read ${disk}; then echo "$BS_SEQ $BS_ACTIVE $BS_TRIES $BS_A_VERSION $BS_A_GOOD $BS_A_HASH $BS_A_SIZE $BS_A_VERITY $BS_B_VERSION $BS_B_GOOD $BS_B_HASH $BS_B_SIZE $BS_B_VERITY"; else echo invalid; fi`).trim();
         const expected = 'invalid' in decoded
           ? 'invalid'
-          : [decoded.seq, decoded.active, decoded.tries, ...(['A', 'B'] as const).flatMap((k) => [decoded.slots[k].version, decoded.slots[k].good ? 1 : 0, decoded.slots[k].hash ?? '-', decoded.slots[k].size])].join(' ');
+          : [decoded.seq, decoded.active, decoded.tries, ...(['A', 'B'] as const).flatMap((k) => [decoded.slots[k].version, decoded.slots[k].good ? 1 : 0, decoded.slots[k].hash ?? '-', decoded.slots[k].size, decoded.slots[k].verity ?? '-'])].join(' ');
         expect(out).toBe(expected);
         rmSync(disk);
       }),
@@ -113,10 +113,10 @@ describe.skipIf(reason)('boot state: busybox sh and TypeScript agree', () => {
   it('TS reads what sh wrote from scratch', () => {
     const disk = join(dir, 'fresh');
     writeFileSync(disk, Buffer.alloc(BOOT_STATE_AREA_BYTES));
-    sh(`BS_SEQ=6 BS_ACTIVE=B BS_TRIES=2 BS_A_VERSION=1.0 BS_A_GOOD=1 BS_A_HASH=${'0f'.repeat(32)} BS_A_SIZE=77 BS_B_VERSION=2.0-rc1 BS_B_GOOD=0 BS_B_HASH=- BS_B_SIZE=0; bs_write ${disk}`);
+    sh(`BS_SEQ=6 BS_ACTIVE=B BS_TRIES=2 BS_A_VERSION=1.0 BS_A_GOOD=1 BS_A_HASH=${'0f'.repeat(32)} BS_A_SIZE=77 BS_A_VERITY=${'1e'.repeat(32)} BS_B_VERSION=2.0-rc1 BS_B_GOOD=0 BS_B_HASH=- BS_B_SIZE=0 BS_B_VERITY=-; bs_write ${disk}`);
     expect(readBootState(readFileSync(disk))).toEqual({
       seq: 7, active: 'B', tries: 2,
-      slots: { A: { version: '1.0', good: true, hash: '0f'.repeat(32), size: 77 }, B: { version: '2.0-rc1', good: false, hash: null, size: 0 } },
+      slots: { A: { version: '1.0', good: true, hash: '0f'.repeat(32), size: 77, verity: '1e'.repeat(32) }, B: { version: '2.0-rc1', good: false, hash: null, size: 0, verity: null } },
     });
   });
 });

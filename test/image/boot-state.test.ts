@@ -10,15 +10,16 @@ const hash = 'ab'.repeat(32);
 
 describe('boot-state record', () => {
   it('has the documented text layout', () => {
-    const text = Buffer.from(encodeBootStateCopy(initialBootState('1.0.0', hash, 4096))).toString('latin1').replace(/\0+$/, '');
+    const verity = 'cd'.repeat(32);
+    const text = Buffer.from(encodeBootStateCopy(initialBootState('1.0.0', hash, 4096, verity))).toString('latin1').replace(/\0+$/, '');
     const lines = text.split('\n');
-    expect(lines.slice(0, 12)).toEqual([
-      'FLATRACOON-BOOTSTATE 1', 'seq=0', 'active=A', 'tries=0',
-      'A.version=1.0.0', 'A.good=1', `A.hash=${hash}`, 'A.size=4096',
-      'B.version=none', 'B.good=0', 'B.hash=-', 'B.size=0',
+    expect(lines.slice(0, 14)).toEqual([
+      'FLATRACOON-BOOTSTATE 2', 'seq=0', 'active=A', 'tries=0',
+      'A.version=1.0.0', 'A.good=1', `A.hash=${hash}`, 'A.size=4096', `A.verity=${verity}`,
+      'B.version=none', 'B.good=0', 'B.hash=-', 'B.size=0', 'B.verity=-',
     ]);
-    expect(lines[12]).toMatch(/^sum=[0-9a-f]{64}$/);
-    expect(lines[13]).toBe('');
+    expect(lines[14]).toMatch(/^sum=[0-9a-f]{64}$/);
+    expect(lines[15]).toBe('');
   });
 
   test.prop([bootStateArb])('one copy decodes to what was encoded', (s) => {
@@ -53,7 +54,7 @@ describe('boot-state record', () => {
   it('reports an area with no valid copy as a typed error naming both copies', () => {
     expect(() => readBootState(new Uint8Array(BOOT_STATE_AREA_BYTES))).toThrow(BootStateError);
     expect(() => readBootState(new Uint8Array(BOOT_STATE_AREA_BYTES))).toThrow(/copy 0: no boot-state magic; copy 1: no boot-state magic/);
-    expect(() => readBootState(new Uint8Array(10))).toThrow(/10 bytes, expected 1024/);
+    expect(() => readBootState(new Uint8Array(10))).toThrow(/10 bytes, expected 2048/);
   });
 
   it('refuses to encode values the shell could not read back', () => {
@@ -61,5 +62,6 @@ describe('boot-state record', () => {
     expect(() => encodeBootStateCopy({ ...s, slots: { ...s.slots, A: { ...s.slots.A, version: 'has space' } } })).toThrow(/version "has space"/);
     expect(() => encodeBootStateCopy({ ...s, tries: -1 })).toThrow(/tries -1/);
     expect(() => encodeBootStateCopy({ ...s, slots: { ...s.slots, B: { ...s.slots.B, hash: 'XYZ' } } })).toThrow(/slot B hash/);
+    expect(() => encodeBootStateCopy({ ...s, slots: { ...s.slots, A: { ...s.slots.A, verity: 'ab' } } })).toThrow(/slot A verity root hash/);
   });
 });

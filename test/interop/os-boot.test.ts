@@ -1,17 +1,19 @@
 /**
- * FlatRacoon OS under QEMU (TCG): build the image, boot to healthy, check the read-only root and
- * service restarts, apply a good update from the host (new version after reboot, slot marked
- * good), then a bad update from inside the guest (a service that never stays up) and watch the
- * automatic rollback to the previous version. CI runs it as root.
+ * FlatRacoon OS under QEMU (TCG): build the image, boot to healthy through dm-verity, check the
+ * read-only root and service restarts, apply a good update from the host (new version after
+ * reboot, slot marked good), corrupt one block of that slot (its boot fails dm-verity and the
+ * machine takes the other slot), then a bad update from inside the guest (a service that never
+ * stays up) and watch the automatic rollback to the previous version. CI runs it as root.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../src/image/build.js';
 import { startVm, type RunningVm } from '../../src/image/qemu-vm.js';
-import { readDiskBootState, updateDisk } from '../../src/image/update.js';
+import { readDiskBootState, readGptPartitions, updateDisk } from '../../src/image/update.js';
+import { rootVerity } from '../../src/image/verity.js';
 import { needTools } from '../support/need-tools.js';
 
 const reason = needTools(['qemu-system-x86_64', 'mksquashfs', 'unsquashfs', 'mke2fs', 'dpkg', 'ldd', 'busybox']);
@@ -57,7 +59,7 @@ describe.skipIf(reason)('FlatRacoon OS boots, heals, updates and rolls back unde
     return startVm({
       imageDir: join(dir, 'v1'), disk, runDir, name: 'fr-test', memoryMiB: 256,
       extraDisks,
-      guest: { hostname: 'fr-test', nics: [{ mac: '52:54:00:12:34:56', name: 'eth0', addresses: ['10.0.2.15/24'] }], healthDeadlineSeconds: 120 },
+      guest: { hostname: 'fr-test', nics: [{ mac: '52:54:00:12:34:56', name: 'eth0', addresses: ['10.0.2.15/24'] }], healthDeadlineSeconds: 90 },
       netdevs: [{ netdev: `user,hostfwd=tcp:127.0.0.1:${port}-:8080`, mac: '52:54:00:12:34:56' }],
     }, (l) => log.push(l));
   }
@@ -73,6 +75,9 @@ describe.skipIf(reason)('FlatRacoon OS boots, heals, updates and rolls back unde
     if (load < 4) expect(seconds).toBeLessThan(BOOT_LIMIT_S);
     else console.warn(`boot-time limit of ${BOOT_LIMIT_S} s not checked: load average ${load.toFixed(1)} on this machine`);
     expect(h).toMatchObject({ version: '1.0.0', slot: 'A', boot: 'good', slotGood: true });
+    expect(log.some((l) => /flatracoon-init: root \/dev\/vda2 verified by dm-verity/.test(l))).toBe(true);
+    expect((await vm.console.exec('cat /run/flatracoon/boot.env')).stdout).toMatch(/FR_ROOT_CHECK=dm-verity/);
+    expect((await vm.console.exec('grep " / " /proc/mounts')).stdout).toMatch(/^\/dev\/dm-0 \/ squashfs ro/m);
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     expect(res.headers.get('content-type')).toBe('application/json');
     const body = (await res.json()) as { version: string; services: { name: string }[] };
@@ -106,24 +111,60 @@ describe.skipIf(reason)('FlatRacoon OS boots, heals, updates and rolls back unde
     vm = await boot();
     const h = await vm.console.waitForHealth((x) => x.healthy && x.slotGood, BOOT_WAIT_MS, 'healthy and slot marked good');
     expect(h).toMatchObject({ version: '2.0.0', slot: 'B', boot: 'trial' });
+    expect((await vm.console.exec('cat /run/flatracoon/boot.env')).stdout).toMatch(/FR_ROOT_CHECK=dm-verity/);
     expect((await vm.console.exec('cat /var/lib/flatracoon/mark')).stdout).toBe('kept');
   }, 240_000);
 
+  it('a corrupted block of the good slot fails dm-verity at boot and the machine takes the other slot', async () => {
+    await vm!.stop();
+    vm = undefined;
+    // One byte in the middle of slot B's squashfs (the 2.0.0 root the last test marked good).
+    const fh = await open(disk, 'r+');
+    try {
+      const head = Buffer.alloc(34 * 512);
+      await fh.read(head, 0, head.length, 0);
+      const b = readGptPartitions(head, disk).find((p) => p.name === 'root-B')!;
+      const at = b.offset + Math.floor((await readDiskBootState(disk)).slots.B.size / 2);
+      const byte = Buffer.alloc(1);
+      await fh.read(byte, 0, 1, at);
+      byte[0] = byte[0]! ^ 0xff;
+      await fh.write(byte, 0, 1, at);
+    } finally {
+      await fh.close();
+    }
+    const from = log.length;
+    vm = await boot();
+    const h = await vm.console.waitForHealth((x) => x.healthy, BOOT_WAIT_MS * 2, 'healthy on the other slot');
+    expect(h).toMatchObject({ version: '1.0.0', slot: 'A', boot: 'good' });
+    const lines = log.slice(from);
+    expect(lines.some((l) => /dm-verity: a block of \/dev\/vda3 does not match root hash/.test(l))).toBe(true);
+    expect(lines.some((l) => /good slot B: .*switching to slot A/.test(l))).toBe(true);
+    expect(await readDiskBootState(disk)).toMatchObject({ active: 'A', slots: { A: { good: true }, B: { version: '2.0.0' } } });
+  }, 2 * BOOT_WAIT_MS + 60_000);
+
   it('a bad update from inside the guest rolls back to the previous version by itself', async () => {
     await vm!.stop();
-    // The new root arrives on a second virtio disk; the in-guest updater writes it to slot A.
-    vm = await boot([join(dir, 'v3', 'root.squashfs')]);
+    // The new root and its dm-verity hash area arrive on a second virtio disk; the in-guest
+    // updater writes both to slot B and derives the root hash from the tree.
+    const root = await readFile(join(dir, 'v3', 'root.squashfs'));
+    const verity = rootVerity(root);
+    const source = join(dir, 'v3-with-verity.img');
+    await writeFile(source, Buffer.concat([root, verity.bytes, Buffer.alloc(1 << 20)]));
+    vm = await boot([source]);
     await vm.console.waitForHealth((x) => x.healthy, BOOT_WAIT_MS);
     const up = await vm.console.exec('flatracoon-update /dev/vdb', 60_000);
-    expect(up.stdout).toMatch(/FLATRACOON-UPDATE slot=A version=3.0.0-bad/);
+    expect(up.stdout).toMatch(/FLATRACOON-UPDATE slot=B version=3.0.0-bad/);
+    expect(up.stdout).toContain(`verity=${verity.rootHash}`);
     expect(up.exitCode).toBe(0);
-    const rollback = vm.console.waitForLine((l) => l.includes('FLATRACOON-ROLLBACK slot=A version=3.0.0-bad'), 300_000, 'rollback');
+    const from = log.length;
+    const rollback = vm.console.waitForLine((l) => l.includes('FLATRACOON-ROLLBACK slot=B version=3.0.0-bad'), 300_000, 'rollback');
     await vm.console.exec('reboot');
     await rollback;
+    expect(log.slice(from).some((l) => /root \/dev\/vda3 verified by dm-verity/.test(l))).toBe(true);
     const h = await vm.console.waitForHealth((x) => x.healthy, BOOT_WAIT_MS, 'healthy after rollback');
-    expect(h).toMatchObject({ version: '2.0.0', slot: 'B', boot: 'fallback' });
+    expect(h).toMatchObject({ version: '1.0.0', slot: 'A', boot: 'fallback' });
     await vm.stop();
     vm = undefined;
-    expect(await readDiskBootState(disk)).toMatchObject({ active: 'B', slots: { A: { version: '3.0.0-bad', good: false }, B: { version: '2.0.0', good: true } } });
+    expect(await readDiskBootState(disk)).toMatchObject({ active: 'A', slots: { A: { version: '1.0.0', good: true }, B: { version: '3.0.0-bad', good: false, verity: verity.rootHash } } });
   }, 600_000);
 });

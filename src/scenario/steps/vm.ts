@@ -9,9 +9,10 @@
  *   - vm-reboot: node
  *       reboots the guest (its A/B logic runs at the next boot); follow with vm-health
  */
-import { copyFile, stat, truncate } from 'node:fs/promises';
+import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { rootVerity } from '../../image/verity.js';
 import { getKind } from '../../kinds/index.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { checkNode } from '../lab-refs.js';
@@ -102,9 +103,12 @@ export const vmUpdate = defineStep({
     const base = /\.ya?ml$/.test(ctx.baseDir) ? dirname(ctx.baseDir) : ctx.baseDir;
     const root = isAbsolute(a.root) ? a.root : join(base, a.root);
     // The disk keeps its size (the guest saw it at boot); the updater reads the squashfs length from its superblock.
+    // The root's dm-verity hash area follows it, so the updater records a root hash for the slot.
     const before = (await stat(path)).size;
-    if ((await stat(root)).size > before) throw new Error(`${root} is larger than ${a.node}'s updates disk (${before} bytes)`);
-    await copyFile(root, path);
+    const squashfs = await readFile(root);
+    const content = Buffer.concat([squashfs, rootVerity(squashfs).bytes]);
+    if (content.length > before) throw new Error(`${root} with its dm-verity hash area is larger than ${a.node}'s updates disk (${before} bytes)`);
+    await writeFile(path, content);
     await truncate(path, before);
     // Drop the guest's cached blocks of the updates disk, find it by its squashfs magic, update.
     const script = 'sync; echo 3 > /proc/sys/vm/drop_caches; for d in /dev/vd[b-z]; do blockdev --flushbufs $d 2>/dev/null; '

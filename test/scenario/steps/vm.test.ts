@@ -6,6 +6,7 @@ import { vmHealth, vmReboot, vmUpdate } from '../../../src/scenario/steps/vm.js'
 import type { StepRunContext } from '../../../src/scenario/step.js';
 import { sampleLab } from '../../fixtures/emit/sample-lab.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
+import { rootVerity } from '../../../src/image/verity.js';
 
 const lab = sampleLab();
 
@@ -41,22 +42,29 @@ describe('vm steps', () => {
     await expect(vmUpdate.run({ node: 'vm1', root: '/x.squashfs' }, ctx(new FakeRuntime('sim', ['exec'])))).rejects.toThrow(/--runtime netns/);
   });
 
-  it('vm-update writes the root into the updates disk, keeps its size, and runs the in-guest updater', async () => {
+  it('vm-update writes the root and its dm-verity hash area into the updates disk, keeps its size, and runs the in-guest updater', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'flatlab-vmstep-'));
     try {
       const disk = join(dir, 'updates.img');
-      await writeFile(disk, Buffer.alloc(8192));
-      await writeFile(join(dir, 'root.squashfs'), Buffer.from('hsqs and the rest'));
+      await writeFile(disk, Buffer.alloc(16384));
+      // One 4 KiB block, as mksquashfs pads a root.
+      const root = Buffer.concat([Buffer.from('hsqs and the rest'), Buffer.alloc(4096 - 17)]);
+      await writeFile(join(dir, 'root.squashfs'), root);
       const rt = Object.assign(new FakeRuntime('netns', ['exec']), { vmUpdatesDisk: () => disk });
       rt.execResult = { exitCode: 0, stdout: 'FLATRACOON-UPDATE slot=B version=2.0.0 size=4096; reboot to try it', stderr: '' };
       // The runner passes the scenario file as baseDir; roots are relative to its directory.
       const out = await vmUpdate.run({ node: 'vm1', root: 'root.squashfs', version: '2.0.0' }, { ...ctx(rt), baseDir: join(dir, 'scenario.yml') });
       expect(out).toMatch(/FLATRACOON-UPDATE slot=B/);
-      expect((await readFile(disk)).subarray(0, 17).toString()).toBe('hsqs and the rest');
-      expect((await stat(disk)).size).toBe(8192);
+      const written = await readFile(disk);
+      expect(written.subarray(0, 17).toString()).toBe('hsqs and the rest');
+      expect(written.subarray(4096, 8192)).toEqual(rootVerity(root).bytes);
+      expect(written.subarray(4096, 4102).toString()).toBe('verity');
+      expect((await stat(disk)).size).toBe(16384);
       expect(rt.calls[0]).toMatch(/^exec vm1 sh -c .*flatracoon-update \$d 2\.0\.0/);
       rt.execResult = { exitCode: 1, stdout: 'flatracoon-update: slot B is on trial', stderr: '' };
       await expect(vmUpdate.run({ node: 'vm1', root: 'root.squashfs' }, { ...ctx(rt), baseDir: dir })).rejects.toThrow(/in-guest update on vm1 failed \(exit 1\): flatracoon-update: slot B is on trial/);
+      await writeFile(join(dir, 'short.squashfs'), Buffer.from('hsqs not padded'));
+      await expect(vmUpdate.run({ node: 'vm1', root: 'short.squashfs' }, { ...ctx(rt), baseDir: dir })).rejects.toThrow(/not a positive multiple of 4096/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
