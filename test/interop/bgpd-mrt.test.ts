@@ -50,7 +50,7 @@ describe.skipIf(reason)('MRT output read by GoBGP and bgpdump', () => {
   beforeAll(async () => {
     await lab.start({
       dutPeers: ({ p1, p2 }) => [{ to: p1, extra: 'families: [ipv4, ipv6]\nimport: all\nexport: all' }, { to: p2 }],
-      dutMore: 'mrt:\n  updates: { file: "updates.mrt.gz", sent: true }',
+      dutMore: 'mrt:\n  updates: { file: "updates.mrt.gz", sent: true }\n  extended-timestamp: true',
     });
     lab.p1.writeConfig(readFileSync(lab.p1.file, 'utf8').replace('    import: all', '    families: [ipv4, ipv6]\n    import: all'));
     expect((await lab.p1.post('/reload')).status).toBe(200);
@@ -166,12 +166,17 @@ describe.skipIf(reason)('MRT output read by GoBGP and bgpdump', () => {
     }
   }, 60_000);
 
-  test('bgpdump reads the update log: the announcements and the state changes', async () => {
+  test('bgpdump reads the update log (BGP4MP_ET): the announcements and the state changes', async () => {
     await lab.dut.stop(); // closes the log (the gzip stream is finished); the directory stays until afterAll
     const lines = await bgpdump(join(lab.dir, 'updates.mrt.gz'));
-    // BGP4MP|time|A|peer|peer AS|prefix|AS path|origin|next hop|… for each announced prefix.
-    const announced = lines.map((l) => l.split('|')).filter((f) => f[0] === 'BGP4MP' && f[2] === 'A' && (f[3] === '127.0.0.2' || f[3] === '127.0.0.3') && f[4] !== '65001');
+    // BGP4MP_ET|time.µs|A|peer|peer AS|prefix|AS path|origin|next hop|… for each prefix received;
+    // BGP4MP_ET_LOCAL lines for what dut sent (sent: true).
+    const fields = lines.map((l) => l.split('|'));
+    const announced = fields.filter((f) => f[0] === 'BGP4MP_ET' && f[2] === 'A');
     expect(keys(announced.map((f) => ({ prefix: f[5]!, asPath: f[6]!, nextHop: f[8]! })))).toEqual(keys(expected));
-    expect(lines.filter((l) => /^BGP4MP\|\d+\|STATE\|127\.0\.0\.2\|65002\|/.test(l)).length).toBeGreaterThanOrEqual(2);
+    expect(fields.every((f) => /^\d+\.\d{6}$/.test(f[1]!))).toBe(true);
+    // dut passes p1's 203.0.113.0/24 on to p2 (export: all): a sent UPDATE, shown from dut to p2.
+    expect(fields.some((f) => f[0] === 'BGP4MP_ET_LOCAL' && f[2] === 'A' && f[3] === '127.0.0.3' && f[5] === '203.0.113.0/24')).toBe(true);
+    expect(fields.filter((f) => f[0] === 'BGP4MP_ET' && f[2] === 'STATE' && f[3] === '127.0.0.2' && f[4] === '65002').map((f) => `${f[5]}>${f[6]}`)).toContain('5>6');
   }, 60_000);
 });
