@@ -7,13 +7,14 @@
  * containers named `clab-<lab>-<node>` with the `containerlab=<lab>` label, the
  * node's image, cmd (split like a shell would), env, binds relative to the topology file,
  * sysctls and labels; a veth pair per link created straight inside both containers' network
- * namespaces; `exec:` lines run after every link exists. Differences, on purpose: no
+ * namespaces; `exec:` lines run after every link exists (containers are created, and each node's
+ * exec lines run, side by side across nodes, as containerlab does). Differences, on purpose: no
  * management network (containers run with network mode none, so a lab has only its own
  * links), network capabilities instead of --privileged (see NODE_CAPS), and a failed exec
  * line fails the deploy instead of being logged.
  * `inspect --format json` prints containerlab's current JSON shape: an object keyed by lab name.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -28,6 +29,19 @@ function run(cmd, args, { allowFail = false } = {}) {
   if (r.error) fail(`${cmd}: ${r.error.message}`);
   if (r.status !== 0 && !allowFail) fail(`${cmd} ${args.slice(0, 4).join(' ')} …: ${(r.stderr || r.stdout).trim()}`);
   return r;
+}
+
+/** `run` without blocking, so nodes are created and configured side by side (as containerlab does). */
+function runAsync(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', (err) => resolve({ status: 127, stdout, stderr: `${cmd}: ${err.message}` }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** containerlab splits cmd and exec lines shell-style (quotes and backslashes, no expansion). */
@@ -108,7 +122,7 @@ function labContainers(lab) {
   return JSON.parse(run('docker', ['inspect', ...ids]).stdout);
 }
 
-function deploy(opts) {
+async function deploy(opts) {
   const { path, dir, doc } = loadTopology(opts.topo);
   const lab = doc.name;
   const nodes = Object.entries(doc.topology?.nodes ?? {});
@@ -125,6 +139,7 @@ function deploy(opts) {
   }
   mkdirSync(join(dir, `clab-${lab}`), { recursive: true });
   const pids = new Map();
+  const runArgs = [];
   for (const [name, n] of nodes) {
     if (bridges.has(name)) continue;
     const args = ['run', '-d', '--name', containerName(lab, name), '--hostname', name, '--network', 'none', ...NODE_CAPS,
@@ -151,8 +166,22 @@ function deploy(opts) {
       args.push('--volume', [isAbsolute(src) ? src : join(dir, src), ...rest].join(':'));
     }
     args.push(n.image ?? fail(`node ${name} has no image`), ...(n.cmd ? shellSplit(n.cmd) : []));
-    run('docker', args);
+    runArgs.push({ name, args, after: /^container:(.+)$/.exec(mode ?? '')?.[1] });
   }
+  // Side by side, except that a node sharing another's namespace waits for that one.
+  const started = new Map();
+  const create = (r) => {
+    if (!started.has(r.name)) {
+      started.set(r.name, (async () => {
+        const first = r.after && runArgs.find((x) => x.name === r.after);
+        if (first) await create(first);
+        const res = await runAsync('docker', r.args);
+        if (res.status !== 0) fail(`docker run ${r.name}: ${(res.stderr || res.stdout).trim()}`);
+      })());
+    }
+    return started.get(r.name);
+  };
+  await Promise.all(runArgs.map(create));
   for (const [name] of nodes) {
     if (bridges.has(name)) continue;
     const [c] = JSON.parse(run('docker', ['inspect', containerName(lab, name)]).stdout);
@@ -170,12 +199,13 @@ function deploy(opts) {
       else run('nsenter', ['-t', String(pids.get(node)), '-n', 'ip', 'link', 'set', ifname, 'up']);
     }
   }
-  for (const [name, n] of nodes) {
+  // Each node's lines in order; nodes side by side.
+  await Promise.all(nodes.map(async ([name, n]) => {
     for (const line of n.exec ?? []) {
-      const r = run('docker', ['exec', containerName(lab, name), ...shellSplit(line)], { allowFail: true });
+      const r = await runAsync('docker', ['exec', containerName(lab, name), ...shellSplit(line)]);
       if (r.status !== 0) fail(`node ${name}: exec "${line}" failed: ${(r.stderr || r.stdout).trim()}`);
     }
-  }
+  }));
   if (opts.format === 'json') inspect(opts);
   else process.stdout.write(`deployed lab ${lab}: ${nodes.length} nodes, ${(doc.topology?.links ?? []).length} links\n`);
 }
@@ -220,7 +250,7 @@ function inspect(opts) {
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.command === 'version') process.stdout.write('containerlab stand-in (flatlab tests): deploy, destroy, inspect for linux nodes\n');
-else if (opts.command === 'deploy') deploy(opts);
+else if (opts.command === 'deploy') await deploy(opts);
 else if (opts.command === 'destroy') destroy(opts);
 else if (opts.command === 'inspect') inspect(opts);
 else fail('usage: containerlab {deploy|destroy|inspect} -t FILE [--format json] [--cleanup]', 2);
