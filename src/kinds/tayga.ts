@@ -59,7 +59,7 @@ export const taygaKind: Kind = {
     processes: [{ argv: ['tayga', '--config', '{config}/tayga.conf', '--nodetach'] }],
     postStart: [],
   },
-  // The sim runs the node as a router (DNS paths cross it); packets are translated only on netns and containerlab.
+  // The sim takes packets for the prefix and translates them (RFC 7915 library + NAT44 model: src/runtime/sim/nat64-node.ts).
   sim: 'nat64',
   configDefaults: { prefix: '64:ff9b::/96', 'tun-device': 'nat64' },
   validateConfig: validate,

@@ -13,8 +13,8 @@ export const RUNTIME_NAMES: readonly RuntimeName[] = ['sim', 'netns', 'container
 export type RuntimeCapability =
   | 'bgp'          // observe BGP sessions and routes
   | 'dns'          // send DNS queries from a node
-  | 'ping'         // real ICMP echo between nodes
-  | 'tcp'          // real TCP connections between nodes
+  | 'ping'         // ICMP echo between nodes (sim: modelled packets)
+  | 'tcp'          // TCP connections between nodes (sim: modelled SYN / SYN-ACK)
   | 'exec'         // run a command on a node
   | 'link-state'   // take links down and up
   | 'netem'        // delay / loss / rate on links
