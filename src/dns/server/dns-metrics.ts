@@ -35,9 +35,20 @@ export class DnsMetrics {
 
   query(transport: Transport, s: AnswerSummary, seconds: number, key = DnsMetrics.keyOf(transport, s)): void {
     if (s.rcode === undefined) return;
+    this.countQuery(s, key);
+    this.latency.observe(seconds);
+  }
+
+  /** Count one answered query under `key` (from `keyOf`); silence (no rcode) is not counted. */
+  countQuery(s: AnswerSummary, key: string): void {
+    if (s.rcode === undefined) return;
     this.queries.set(key, (this.queries.get(key) ?? 0) + 1);
     if (s.truncated) this.truncated += 1;
-    this.latency.observe(seconds);
+  }
+
+  /** `times` queries that each took `seconds` (a batch answered together). */
+  observeLatency(seconds: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.latency.observe(seconds);
   }
 
   tcpOpened(): void {

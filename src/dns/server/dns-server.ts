@@ -4,7 +4,7 @@
  * a cap on open connections and on queries per connection. Anything thrown while answering
  * one query is logged and that query dropped; the server keeps running.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
 import { FlatlabError } from '../../config/diagnostics.js';
 import type { TsigKey } from '../wire/tsig.js';
@@ -12,7 +12,9 @@ import type { TransferAcl } from './access.js';
 import { DnsMetrics } from './dns-metrics.js';
 import type { Endpoint } from './endpoint.js';
 import { respond, type AnswerContext, type AnswerSummary, type Transport } from './respond.js';
-import { withId } from './response-cache.js';
+import type { CachedResponse } from './response-cache.js';
+import { openBatchSocket, udpBatchAvailability } from './udp-batch.js';
+import { udpAnswer, writeAnswer, type UdpAnswerDeps } from './udp-answer.js';
 import { DnsTcpFramer, frameMessage } from './tcp-framer.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -41,8 +43,13 @@ export interface DnsServerOptions {
   onReloadRequest?: (zone: string) => void;
   /** Called when answering a query threw (a bug): the query is dropped. */
   onError?: (err: unknown) => void;
-  /** Share sockets between cluster workers (UDP handle shared by the primary). */
+  /**
+   * false in cluster workers: TCP listeners are shared through the primary; UDP sockets are
+   * each worker's own with SO_REUSEPORT (batched), or one handle shared by the primary (dgram).
+   */
   exclusive?: boolean;
+  /** `auto` (default): batched (native/udp-batch) when built, else Node's dgram. */
+  udpIo?: 'auto' | 'dgram' | 'batch';
 }
 
 export interface DnsServer {
@@ -72,7 +79,7 @@ export const DEFAULT_MAX_TCP_CONNECTIONS = 512;
 export const DEFAULT_MAX_QUERIES_PER_CONNECTION = 10_000;
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
-  const udpSockets: UdpSocket[] = [];
+  const udpSockets: UdpListener[] = [];
   const tcpServers: Server[] = [];
   const connections = new Set<Socket>();
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
@@ -85,7 +92,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
       udpSockets.push(await listenUdp({ host: ep.host, port }, opts, nowSeconds));
     }
   } catch (err) {
-    for (const s of udpSockets) s.close();
+    await Promise.all(udpSockets.map((s) => s.close()));
     for (const s of tcpServers) s.close();
     throw err;
   }
@@ -95,7 +102,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     async close(): Promise<void> {
       for (const c of connections) c.destroy();
       await Promise.all([
-        ...udpSockets.map((s) => new Promise<void>((r) => s.close(() => r()))),
+        ...udpSockets.map((s) => s.close()),
         ...tcpServers.map((s) => new Promise<void>((r) => s.close(() => r()))),
       ]);
     },
@@ -114,34 +121,76 @@ function context(opts: DnsServerOptions, transport: Transport, client: string, n
   };
 }
 
-function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => number): Promise<UdpSocket> {
+/** Either socket kind, as the server needs it. */
+interface UdpListener {
+  address(): AddressInfo;
+  close(): Promise<void>;
+}
+
+function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => number): Promise<UdpListener> {
+  const deps: UdpAnswerDeps = { store: opts.store, context: (client) => context(opts, 'udp', client, nowSeconds) };
+  const io = opts.udpIo ?? 'auto';
+  if (io === 'batch' || (io === 'auto' && udpBatchAvailability() === true)) return listenUdpBatch(ep, opts, deps);
+  return listenUdpDgram(ep, opts, deps);
+}
+
+/** The reload hook, counting and the query log for one answered datagram (latency is the caller's). */
+function afterAnswer(opts: DnsServerOptions, entry: CachedResponse, client: { readonly address: string }, micros: number): void {
+  const summary = entry.summary;
+  if (summary.reloadRequested) opts.onReloadRequest?.(summary.reloadRequested);
+  if (summary.rcode !== undefined) opts.metrics.countQuery(summary, entry.metricsKey ?? DnsMetrics.keyOf('udp', summary));
+  opts.logQuery?.({ transport: 'udp', client: client.address, summary, micros });
+}
+
+/**
+ * Batched socket (native/udp-batch). In cluster workers every worker binds its own socket
+ * with SO_REUSEPORT; the kernel spreads client flows over them. Latency is observed per
+ * batch: from the moment the first datagram of the batch is handled until the batch is
+ * handed to the kernel, for every query in it.
+ */
+function listenUdpBatch(ep: Endpoint, opts: DnsServerOptions, deps: UdpAnswerDeps): Promise<UdpListener> {
+  let batchStart = 0;
+  let answered = 0;
+  try {
+    const sock = openBatchSocket({
+      host: ep.host,
+      port: ep.port,
+      reusePort: opts.exclusive === false,
+      handler: (query, peer, out) => {
+        if (batchStart === 0) batchStart = performance.now();
+        const entry = udpAnswer(query, peer, deps);
+        if (entry.summary.rcode !== undefined) answered += 1;
+        afterAnswer(opts, entry, peer, opts.logQuery ? Math.round((performance.now() - batchStart) * 1000) : 0);
+        return entry.bytes.length === 0 ? 0 : writeAnswer(entry, query, out);
+      },
+      onBatchSent: () => {
+        if (answered > 0) opts.metrics.observeLatency((performance.now() - batchStart) / 1000, answered);
+        batchStart = 0;
+        answered = 0;
+      },
+      onError: (err) => opts.onError?.(err),
+    });
+    return Promise.resolve(sock);
+  } catch (err) {
+    return Promise.reject(listenError('udp', ep.host, ep.port, err));
+  }
+}
+
+function listenUdpDgram(ep: Endpoint, opts: DnsServerOptions, deps: UdpAnswerDeps): Promise<UdpListener> {
   const sock = createSocket({ type: isIP(ep.host) === 6 ? 'udp6' : 'udp4', ...(isIP(ep.host) === 6 ? { ipv6Only: true } : {}) });
   sock.on('message', (msg, rinfo) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     try {
-      const store = opts.store;
-      const cache = store.cache;
-      const key = cache.keyFor(msg);
-      let bytes: Buffer | undefined;
-      let summary: AnswerSummary;
-      let metricsKey: string | undefined;
-      const hit = key === undefined ? undefined : cache.get(key);
-      if (hit) {
-        bytes = withId(hit, msg.readUInt16BE(0));
-        summary = hit.summary;
-        metricsKey = hit.metricsKey;
-      } else {
-        const res = respond(msg, context(opts, 'udp', rinfo.address, nowSeconds));
-        bytes = res.messages[0];
-        summary = res.summary;
-        metricsKey = DnsMetrics.keyOf('udp', summary);
-        if (key !== undefined && bytes) cache.set(key, { bytes, summary, metricsKey });
+      const entry = udpAnswer(msg, rinfo, deps);
+      // The socket may still hold an earlier copy: each send gets its own.
+      if (entry.bytes.length > 0) {
+        const bytes = Buffer.allocUnsafe(entry.bytes.length);
+        writeAnswer(entry, msg, bytes);
+        sock.send(bytes, rinfo.port, rinfo.address);
       }
-      if (bytes) sock.send(bytes, rinfo.port, rinfo.address);
-      if (summary.reloadRequested) opts.onReloadRequest?.(summary.reloadRequested);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      opts.metrics.query('udp', summary, seconds, metricsKey);
-      opts.logQuery?.({ transport: 'udp', client: rinfo.address, summary, micros: Math.round(seconds * 1e6) });
+      const ms = performance.now() - started;
+      if (entry.summary.rcode !== undefined) opts.metrics.observeLatency(ms / 1000);
+      afterAnswer(opts, entry, rinfo, Math.round(ms * 1000));
     } catch (err) {
       opts.onError?.(err);
     }
@@ -151,7 +200,7 @@ function listenUdp(ep: Endpoint, opts: DnsServerOptions, nowSeconds: () => numbe
     sock.bind({ address: ep.host, port: ep.port, exclusive: opts.exclusive ?? true }, () => {
       sock.removeAllListeners('error');
       sock.on('error', (err) => opts.onError?.(err));
-      resolve(sock);
+      resolve({ address: () => sock.address(), close: () => new Promise<void>((r) => sock.close(() => r())) });
     });
   });
 }

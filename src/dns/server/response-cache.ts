@@ -38,7 +38,7 @@ export class ResponseCache {
     return query.toString('latin1', 2);
   }
 
-  /** The cached entry; its bytes are shared, so send `withId(entry, id)`, never the bytes themselves. */
+  /** The cached entry; its bytes are shared: send a copy with the query's ID (`withId`, `writeAnswer`), never the bytes themselves. */
   get(key: string): CachedResponse | undefined {
     return this.entries.get(key);
   }
