@@ -14,7 +14,7 @@
 //    "unknown route family". bgpd.yml `mp-reach: full` writes the form it reads; the test
 //    checks IPv6 through that dump, and through the RFC form when GoBGP is 3.17 or newer.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -115,7 +115,13 @@ describe.skipIf(reason)('MRT output read by GoBGP and bgpdump', () => {
     child.stdout.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
-    const writer = await Promise.race([open(fifo, 'w'), exited.then((code) => { throw new Error(`gobgp mrt inject exited (${code}) before opening the FIFO: ${stderr}`); })]);
+    const opening = open(fifo, 'w');
+    const writer = await Promise.race([opening, exited.then((code) => {
+      // Release our pending open (it waits for a reader) before failing.
+      closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+      void opening.then((h) => h.close());
+      throw new Error(`gobgp mrt inject exited (${code}) before opening the FIFO: ${stderr}`);
+    })]);
     let paths: PathKey[] = [];
     try {
       await writer.write(readFileSync(file));

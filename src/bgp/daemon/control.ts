@@ -178,7 +178,7 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
         try {
           return { body: await daemon.mrt.tableDump(file) };
         } catch (err) {
-          if (err instanceof MrtOutputError) throw new ControlRequestError(err.code, err.message, err.hint ?? '', err.code === 'mrt.no-table-dump' ? 409 : 500);
+          if (err instanceof MrtOutputError) throw new ControlRequestError(err.code.replace(/^mrt\./, 'mrt-'), err.message, err.hint ?? '', err.code === 'mrt.no-table-dump' ? 409 : 500);
           throw err;
         }
       },

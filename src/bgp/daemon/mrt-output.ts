@@ -14,6 +14,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
+import { FlatlabError } from '../../config/diagnostics.js';
 import { BgpFramer } from '../wire/framer.js';
 import { codecContext } from '../wire/index.js';
 import { bgp4mpMessageRecord, bgp4mpStateChangeRecord, type Bgp4mpSession } from '../mrt/bgp4mp-writer.js';
@@ -71,11 +72,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A BGP header is 19 bytes; the framer checks lengths against the largest message (RFC 8654). */
 const FRAMER_CTX = codecContext({ extendedMessage: true });
 
-export class MrtOutputError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
-  }
-}
+export class MrtOutputError extends FlatlabError {}
 
 /** Counts bytes passing through (the size of what was written, compressed or not). */
 async function* counted(source: Iterable<Uint8Array>, total: { bytes: number }): AsyncGenerator<Uint8Array> {
@@ -172,7 +169,7 @@ export class MrtOutput {
    */
   async tableDump(file?: string): Promise<TableDumpResult> {
     const td = this.config?.['table-dump'];
-    if (file === undefined && !td) throw new MrtOutputError('mrt.no-table-dump', 'no file given and bgpd.yml has no mrt.table-dump', 'give a file (flatlab bgp mrt-dump --file rib.mrt), or configure mrt.table-dump.file');
+    if (file === undefined && !td) throw new MrtOutputError('mrt.no-table-dump', 'no file given and bgpd.yml has no mrt.table-dump', { hint: 'give a file (flatlab bgp mrt-dump --file rib.mrt), or configure mrt.table-dump.file' });
     const now = this.env.wallMs();
     const target = file === undefined ? this.path(td!.file, now) : isAbsolute(file) ? file : resolve(this.env.baseDir, file);
     const dump = ribSnapshot(this.source(), td?.routes ?? 'all', Math.floor(now / 1000), '');
@@ -190,7 +187,7 @@ export class MrtOutput {
       this.counters.tableDumps.failed += 1;
       const message = (err as Error).message;
       this.env.log({ msg: 'mrt table dump failed', file: target, error: message });
-      throw new MrtOutputError('mrt.write-failed', `writing ${target} failed: ${message}`, 'check that the directory exists or can be made, and is writable');
+      throw new MrtOutputError('mrt.write-failed', `writing ${target} failed: ${message}`, { hint: 'check that the directory exists or can be made, and is writable', cause: err });
     }
     this.counters.tableDumps.ok += 1;
     const result = { file: target, prefixes: dump.routes.length, entries, bytes: total.bytes };

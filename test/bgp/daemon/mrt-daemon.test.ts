@@ -66,6 +66,19 @@ describe('flatlab bgpd MRT output', () => {
     expect(io.text().stdout).toMatch(new RegExp(`^${join(lab.dir, 'dumps')}/rib\\.\\d{8}\\.\\d{4}\\.mrt: 3 prefixes, 4 entries, \\d+ bytes\\n$`));
   });
 
+  test('a daemon without mrt.table-dump needs --file: 409 from the API, exit 2 with the hint from the CLI', async () => {
+    const r = await lab.p1.post<{ code: string; hint: string }>('/mrt-dump');
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('bgpd.control.mrt-no-table-dump');
+    const io = memoryIO(lab.dir);
+    expect(await main(['bgp', 'mrt-dump', '--control', lab.p1.socket], io)).toBe(2);
+    expect(io.text().stderr).toMatch(/no file given and bgpd\.yml has no mrt\.table-dump[\s\S]*flatlab bgp mrt-dump --file/);
+    const ok = memoryIO(lab.dir);
+    expect(await main(['bgp', 'mrt-dump', '--control', lab.p1.socket, '--file', 'p1.mrt.gz'], ok)).toBe(0);
+    const { gunzipSync } = await import('node:zlib');
+    expect(readDump(gunzipSync(readFileSync(join(lab.dir, 'p1.mrt.gz')))).routes.map((x) => x.prefix)).toContain('198.51.100.0/24');
+  });
+
   test('the update log: state changes, and every message received and sent, in BGP4MP_ET records', async () => {
     await lab.dut.stop(); // the lab's directory stays until afterAll
     const file = join(lab.dir, `updates.${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.mrt.gz`);
