@@ -1,4 +1,6 @@
 /** The interner's hash and equality against the reference definition of "same set": equal attributeKey. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { attributeHash, sameAttributes } from '../../../src/bgp/rib/attribute-equality.js';
@@ -117,5 +119,22 @@ describe('AttributeInterner', () => {
     expect(interner.intern(set(pair![0]))).toBe(x);
     expect(interner.intern(set(pair![1]))).toBe(y);
     expect(interner.size).toBe(2);
+  });
+});
+
+describe('AttributeInterner memory', () => {
+  test('sets no route holds any more leave the table once collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const interner = new AttributeInterner();
+    const kept = interner.intern({ origin: 0, med: -1 });
+    for (let i = 0; i < 5000; i++) interner.intern({ origin: 0, med: i });
+    expect(interner.size).toBe(5001);
+    // WeakRef targets stay alive until the job that made them ends.
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+    expect(interner.size).toBe(1);
+    expect(interner.intern({ origin: 0, med: -1 })).toBe(kept);
+    expect(interner.intern({ origin: 0, med: 7 })).not.toBe(kept);
   });
 });
