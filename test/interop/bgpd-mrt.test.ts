@@ -63,7 +63,7 @@ describe.skipIf(reason)('MRT output read by GoBGP and bgpdump', () => {
     await announce(lab.p2, '198.51.100.0/24', { asPath: [64500, 64501], nextHop: '192.0.2.3' });
     await announce(lab.p2, '192.0.2.128/25', { asPath: [], nextHop: '192.0.2.3' });
     const speaker = lab.dut.daemon.speaker;
-    await until('dut has every path', () => (speaker.locRibSize() === 5 && speaker.adjRibIn('p1').size === 4 && speaker.adjRibIn('p2').size === 2 ? true : undefined));
+    await until('dut has every path', () => (speaker.locRibSize() === 5 && speaker.adjRibIn('p1').size === 4 && speaker.adjRibIn('p2').size === 2 ? true : undefined), 45_000);
     // What every tool must show: each accepted path with its AS path and next hop, from dut's Adj-RIBs-In.
     expected = (['p1', 'p2'] as const).flatMap((peer) => [...speaker.adjRibIn(peer)].map(([prefix, a]) => ({ prefix, asPath: (a.asPath ?? []).flatMap((s) => s.asns).join(' '), nextHop: a.nextHop! })));
     expect(expected).toHaveLength(6);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await announce(lab.p1, '203.0.113.0/24', { asPath: [4200000001], nextHop: '192.0.2.2', largeCommunities: ['4200000001:1:2'] });
   await announce(lab.p1, '2001:db8:1::/48', { asPath: [64500], nextHop: '2001:db8::2' });
   await announce(lab.p2, '198.51.100.0/24', { asPath: [64500, 64501], nextHop: '192.0.2.3' });
-  await until('dut has 3 prefixes and both paths of 198.51.100.0/24', () => (lab.dut.daemon.speaker.locRibSize() === 3 && lab.dut.daemon.speaker.adjRibIn('p2').size === 1 ? true : undefined));
+  await until('dut has 3 prefixes and both paths of 198.51.100.0/24', () => (lab.dut.daemon.speaker.locRibSize() === 3 && lab.dut.daemon.speaker.adjRibIn('p2').size === 1 ? true : undefined), 45_000);
 }, 60_000);
 afterAll(() => lab.stop());
 
