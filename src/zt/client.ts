@@ -24,3 +24,8 @@ export async function listMembers(controllerSocket: string, nwid: string): Promi
 export async function setAuthorized(controllerSocket: string, nwid: string, member: string, authorized: boolean): Promise<MemberView> {
   return (await callLocalApi(controllerSocket, 'POST', `/controller/network/${nwid}/member/${member}`, { authorized })) as MemberView;
 }
+
+/** An agent's `/status` (every role answers it once its local API is up). */
+export async function agentStatus(socket: string, timeoutMs?: number): Promise<{ address: string; online: boolean; role: string }> {
+  return (await callLocalApi(socket, 'GET', '/status', undefined, timeoutMs)) as { address: string; online: boolean; role: string };
+}

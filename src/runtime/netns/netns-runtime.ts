@@ -22,6 +22,7 @@ import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
+import { waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
 import { bgpObservers } from './observers/index.js';
 import type { BgpObserver, ObserveContext } from './observers/observer.js';
 import { getKind } from '../../kinds/index.js';
@@ -35,6 +36,8 @@ export interface NetnsRuntimeOptions {
   runRoot?: string;
   commands?: CommandRunner;
   log?: (line: string) => void;
+  /** How long `up` waits for a ZeroTier lab's overlay agents (default ZT_READY_TIMEOUT_MS). */
+  ztReadyTimeoutMs?: number;
 }
 
 export const DEFAULT_RUN_ROOT = '/run/flatlab';
@@ -53,6 +56,7 @@ export class NetnsRuntime implements Runtime {
   private readonly commands: CommandRunner;
   private readonly runRoot: string;
   private readonly log: (line: string) => void;
+  private readonly ztReadyTimeoutMs: number;
   private lab: Lab | undefined;
   private plan: NetnsPlan | undefined;
   private state: NetnsState | undefined;
@@ -64,6 +68,7 @@ export class NetnsRuntime implements Runtime {
     this.commands = opts.commands ?? hostCommands;
     this.runRoot = opts.runRoot ?? DEFAULT_RUN_ROOT;
     this.log = opts.log ?? (() => {});
+    this.ztReadyTimeoutMs = opts.ztReadyTimeoutMs ?? ZT_READY_TIMEOUT_MS;
   }
 
   runDirOf(lab: string): string {
@@ -328,6 +333,21 @@ export class NetnsRuntime implements Runtime {
         await sleep(200, opts.signal);
       }
     }
+    // Every overlay agent has joined, holds its peers' keys and has its addresses on its device.
+    if (lab.nodes.some((n) => n.kind === 'zerotier')) await waitZtAgents(lab, this.ztReadyDeps(opts), this.ztReadyTimeoutMs);
+  }
+
+  private ztReadyDeps(opts: CallOptions): ZtReadyDeps {
+    return {
+      runDirOf: (node) => this.plan!.dirs.runOf(node),
+      exec: (node, argv) => this.exec(node, argv, opts),
+      exitedAgentLog: async (node) => {
+        for (const p of this.state?.processes.filter((x) => x.node === node) ?? []) if (!(await isRunning(p))) return p.log;
+        return undefined;
+      },
+      now: () => Date.now(),
+      sleep: (ms) => sleep(ms, opts.signal),
+    };
   }
 
   async bgpSessions(node: string, opts: CallOptions = {}): Promise<SessionObservation[]> {
