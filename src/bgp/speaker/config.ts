@@ -66,6 +66,13 @@ export interface SpeakerConfig {
    * to halve its memory, as BIRD does without `import table`.
    */
   keepPrePolicy?: boolean;
+  /**
+   * A driver that carries messages in-process (the sim runtime) sets this: UPDATEs to a peer
+   * whose session uses 4-octet ASNs and no ADD-PATH go out as records in `Output.messages`,
+   * unencoded, for the far speaker's `receiveUpdate` (the entry the byte path uses after
+   * decoding). Default false: everything is bytes in `Output.send`.
+   */
+  inProcessUpdates?: boolean;
   /** Route flap damping (RFC 2439) of eBGP-learned routes, FRR's penalties (seconds for the times). Off when absent. */
   damping?: DampingConfig;
   peers: PeerConfig[];
@@ -98,6 +105,7 @@ export interface NormalisedConfig {
   clusterId: string;
   decision: DecisionOptions;
   keepPrePolicy: boolean;
+  inProcessUpdates: boolean;
   damping: DampingConfig | undefined;
   peers: NormalisedPeer[];
 }
@@ -163,5 +171,5 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
   };
   const dampingProblem = config.damping ? dampingConfigProblems(config.damping)[0] : undefined;
   if (dampingProblem) throw new SpeakerConfigError(`damping: ${dampingProblem.message}`, dampingProblem.hint);
-  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, damping: config.damping, peers };
+  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, inProcessUpdates: config.inProcessUpdates ?? false, damping: config.damping, peers };
 }

@@ -1,5 +1,5 @@
 /** What the speaker hands back for every input: bytes to send, transport requests, and events. */
-import type { PathAttributes } from '../wire/types.js';
+import type { PathAttributes, UpdateMessage } from '../wire/types.js';
 import type { FsmStateName } from '../fsm/index.js';
 
 /** The RFC 4271 §8 state of a peer's session (the shared FSM's). */
@@ -15,8 +15,17 @@ export type SpeakerEvent =
   | { type: 'route-refresh-received'; peer: string; family: string }
   | { type: 'update-error'; peer: string; code: string; message: string; disposition: string };
 
+/** One message for a peer: bytes, or (in-process transport only) an UPDATE as a record. */
+export type OutgoingMessage = { peer: string; bytes: Uint8Array } | { peer: string; update: UpdateMessage };
+
 export interface Output {
   send: Array<{ peer: string; bytes: Uint8Array }>;
+  /**
+   * With SpeakerConfig.inProcessUpdates: everything to send, in order, UPDATEs as shared
+   * immutable records (the receiver calls receiveUpdate) and other messages as bytes; `send`
+   * then stays empty. Absent otherwise.
+   */
+  messages?: OutgoingMessage[];
   /** Open a transport to these peers, then report it with connectionUp. */
   connect: string[];
   /** Close the transport to these peers (after sending anything queued for them in `send`). */

@@ -239,6 +239,30 @@ export class Speaker {
     return out;
   }
 
+  /**
+   * An UPDATE from a speaker in the same process (SpeakerConfig.inProcessUpdates on both), as
+   * decoded: the same entry as a decoded frame of `receive`. The record is shared and frozen
+   * by its sender; nothing here changes it. `flush: false` leaves the resulting changes
+   * pending until `flushPending` (or any other input), so a driver can coalesce what several UPDATEs
+   * of one instant change into one round of UPDATEs per peer, as an Adj-RIB-Out flush does.
+   */
+  receiveUpdate(peerId: string, update: UpdateMessage, opts: { flush?: boolean } = {}): Output {
+    const out = emptyOutput();
+    const p = this.peer(peerId);
+    if (!p.connected) throw new SpeakerInputError('no-connection', `an UPDATE for peer "${peerId}" without a connection`, 'call connectionUp first');
+    this.handle(p, { message: update, errors: [], treatAsWithdraw: false, length: 0 }, out);
+    this.publish(out);
+    if (opts.flush ?? true) this.flushAll(out);
+    return out;
+  }
+
+  /** Send every peer what is pending (after inputs taken with `flush: false`). */
+  flushPending(): Output {
+    const out = emptyOutput();
+    this.flushAll(out);
+    return out;
+  }
+
   tick(now: number): Output {
     const out = emptyOutput();
     if (now > this.now) this.now = now;
@@ -379,6 +403,7 @@ export class Speaker {
 
   private mergeOutput(into: Output, more: Output): void {
     into.send.push(...more.send);
+    if (more.messages) (into.messages ??= []).push(...more.messages);
     into.connect.push(...more.connect);
     into.close.push(...more.close);
     into.events.push(...more.events);
@@ -561,7 +586,10 @@ export class Speaker {
   }
 
   private send(p: PeerState, m: BgpMessage, out: Output): void {
-    out.send.push({ peer: p.cfg.id, bytes: encodeMessage(m, p.ctx) });
+    if (!this.config.inProcessUpdates) out.send.push({ peer: p.cfg.id, bytes: encodeMessage(m, p.ctx) });
+    // A record decodes to itself only where the codec context changes nothing (no AS4_PATH split, no path ids).
+    else if (m.type === 'UPDATE' && p.ctx.fourOctetAs && p.ctx.addPathSend.size === 0) (out.messages ??= []).push({ peer: p.cfg.id, update: m });
+    else (out.messages ??= []).push({ peer: p.cfg.id, bytes: encodeMessage(m, p.ctx) });
     if (m.type === 'NOTIFICATION') {
       const text = m.code === 6 ? shutdownCommunicationOf(m.data) : undefined;
       out.events.push(text === undefined ? { type: 'notification-sent', peer: p.cfg.id, code: m.code, subcode: m.subcode } : { type: 'notification-sent', peer: p.cfg.id, code: m.code, subcode: m.subcode, text });

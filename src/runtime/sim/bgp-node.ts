@@ -55,10 +55,14 @@ function kindOf(name: string): Kind | undefined {
 export class SimBgpNode {
   readonly speaker: Speaker;
   readonly peers: SimPeer[];
+  /** Virtual time of the speaker's last tick (the runtime ticks once per instant). */
+  tickedAt: number | undefined;
+  /** An end-of-instant flush is queued (see SimRuntime.flushAtEndOfInstant). */
+  flushScheduled = false;
   /** The transport asks for a peer on every segment. */
   private readonly byId: Map<string, SimPeer>;
 
-  constructor(readonly lab: Lab, readonly node: LabNode, now: number) {
+  constructor(readonly lab: Lab, readonly node: LabNode, now: number, opts: { inProcessUpdates?: boolean } = {}) {
     if (!node.bgp) throw new Error(`node ${node.name} has no BGP intent`);
     this.peers = simPeers(lab, node.name);
     this.byId = new Map(this.peers.map((p) => [p.id, p]));
@@ -86,7 +90,7 @@ export class SimBgpNode {
     this.speaker = new Speaker(
       // No pre-policy Adj-RIB-In, as BIRD without `import table` and FRR without soft-reconfiguration
       // inbound: a 1,000-router sim holds tens of millions of routes, and nothing in sim reads them.
-      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, peers: peerConfigs },
+      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, inProcessUpdates: opts.inProcessUpdates ?? false, peers: peerConfigs },
       { now },
     );
   }

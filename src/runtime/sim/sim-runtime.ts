@@ -14,6 +14,7 @@
  */
 import { getKind } from '../../kinds/index.js';
 import type { Output } from '../../bgp/speaker/index.js';
+import type { UpdateMessage } from '../../bgp/wire/types.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
 import type {
@@ -32,6 +33,9 @@ import { probeReach } from './packet-reach.js';
 import { seededRandom } from './random.js';
 import { tcpListeners, type TcpListener } from './tcp-services.js';
 
+/** What one send carries: bytes, or an UPDATE record between two in-process speakers. */
+type Segment = Uint8Array | UpdateMessage;
+
 interface End {
   node: string;
   peerId: string;
@@ -47,7 +51,7 @@ interface Connection {
   /** Delivery time of the last segment per direction (index of the sending end): TCP keeps order. */
   lastDelivery: [number, number];
   /** Segments waiting for a path, per direction. */
-  stalled: [Uint8Array[], Uint8Array[]];
+  stalled: [Segment[], Segment[]];
 }
 
 export interface SimRuntimeOptions {
@@ -55,6 +59,12 @@ export interface SimRuntimeOptions {
   log?: (line: string) => void;
   /** Config writers (tests substitute their own); DNS nodes serve what their writer generates. */
   writers?: ConfigWriterRegistry;
+  /**
+   * How speakers exchange UPDATEs: `records` (default) hands the sender's immutable UPDATE to
+   * the receiver's decoded-message entry, skipping encode and decode; `bytes` sends every
+   * message through the codec, as a daemon does. Both give the same routes (a test compares).
+   */
+  updates?: 'records' | 'bytes';
 }
 
 export class SimRuntime implements Runtime {
@@ -73,6 +83,7 @@ export class SimRuntime implements Runtime {
   /** Source port / echo identifier of the next reach probe (Linux's ephemeral range starts at 32768). */
   private probeId = 32768;
   private readonly writers: ConfigWriterRegistry;
+  private readonly updates: 'records' | 'bytes';
   private readonly wakeups = new Map<string, ScheduledEvent>();
   private readonly connections = new Map<string, Connection>();
   /** Per session: ends still holding a connection the other end already dropped (half-open). */
@@ -83,6 +94,7 @@ export class SimRuntime implements Runtime {
     this.seed = opts.seed ?? 1;
     this.log = opts.log ?? (() => {});
     this.writers = opts.writers ?? configWriters;
+    this.updates = opts.updates ?? 'records';
   }
 
   async up(lab: Lab): Promise<void> {
@@ -295,7 +307,7 @@ export class SimRuntime implements Runtime {
 
   private startBgp(node: string): void {
     const labNode = this.requireLab().nodes.find((n) => n.name === node)!;
-    const b = new SimBgpNode(this.requireLab(), labNode, this.queue.now());
+    const b = new SimBgpNode(this.requireLab(), labNode, this.queue.now(), { inProcessUpdates: this.updates === 'records' });
     this.bgp.set(node, b);
     for (const out of b.start()) this.handle(node, out);
     this.rewake(node);
@@ -310,9 +322,32 @@ export class SimRuntime implements Runtime {
   private feed(node: string, input: (n: SimBgpNode) => Output): void {
     const b = this.bgp.get(node);
     if (!b) return;
-    this.handle(node, b.speaker.tick(this.queue.now()));
+    // Timers due now have run once this instant already (a second tick would only flush what an UPDATE left pending).
+    const now = this.queue.now();
+    if (b.tickedAt !== now) {
+      b.tickedAt = now;
+      this.handle(node, b.speaker.tick(now));
+    }
     this.handle(node, input(b));
     this.rewake(node);
+  }
+
+  /**
+   * UPDATE records are taken without flushing; one flush at the end of the instant (an event at
+   * the same time runs after every delivery already queued for it) sends each peer the net
+   * change of all of them in one round, so a best path that changes twice in an instant goes
+   * out once, and each flush's fixed costs are paid once per instant rather than per UPDATE.
+   */
+  private flushAtEndOfInstant(node: string): void {
+    const b = this.bgp.get(node);
+    if (!b || b.flushScheduled) return;
+    b.flushScheduled = true;
+    this.queue.schedule(0, () => {
+      b.flushScheduled = false;
+      if (this.bgp.get(node) !== b) return;
+      this.handle(node, b.speaker.flushPending());
+      this.rewake(node);
+    });
   }
 
   private rewake(node: string): void {
@@ -332,6 +367,7 @@ export class SimRuntime implements Runtime {
   private handle(node: string, out: Output): void {
     for (const e of out.events) if (e.type === 'session') this.log(`${this.queue.now().toFixed(1)}ms ${node} → ${e.peer}: ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`);
     for (const s of out.send) this.send(node, s.peer, s.bytes);
+    if (out.messages) for (const m of out.messages) this.send(node, m.peer, 'update' in m ? m.update : m.bytes);
     for (const peerId of out.connect) this.connect(node, peerId);
     for (const peerId of out.close) this.close(node, peerId);
   }
@@ -366,7 +402,7 @@ export class SimRuntime implements Runtime {
     });
   }
 
-  private send(node: string, peerId: string, bytes: Uint8Array): void {
+  private send(node: string, peerId: string, bytes: Segment): void {
     const e = this.endsFor(node, peerId);
     const conn = e?.conn;
     if (!conn || conn.state !== 'open') return;
@@ -376,7 +412,7 @@ export class SimRuntime implements Runtime {
   }
 
   /** Schedule one segment along the current path, after the previous one (TCP order), or stall it. */
-  private transmit(conn: Connection, dir: 0 | 1, bytes: Uint8Array): void {
+  private transmit(conn: Connection, dir: 0 | 1, bytes: Segment): void {
     const from = conn.ends[dir];
     const to = conn.ends[1 - dir]!;
     const path = this.net().path(from.node, to.address);
@@ -389,7 +425,9 @@ export class SimRuntime implements Runtime {
     const gen = conn.gen;
     this.queue.schedule(at - this.queue.now(), () => {
       if (this.connections.get(conn.sessionId)?.gen !== gen) return;
-      this.feed(to.node, (n) => n.speaker.receive(to.peerId, bytes));
+      if (bytes instanceof Uint8Array) return this.feed(to.node, (n) => n.speaker.receive(to.peerId, bytes));
+      this.feed(to.node, (n) => n.speaker.receiveUpdate(to.peerId, bytes, { flush: false }));
+      this.flushAtEndOfInstant(to.node);
     });
   }
 
