@@ -5,9 +5,9 @@ const kinds: KindInfo[] = [
   { name: 'linux', speaksBgp: false, defaultRole: 'host', vm: false },
   { name: 'bridge', speaksBgp: false, defaultRole: 'switch', vm: false },
   { name: 'bird', speaksBgp: true, defaultRole: 'router', vm: false },
-  { name: 'frr', speaksBgp: true, defaultRole: 'router', vm: false },
+  { name: 'frr', speaksBgp: true, defaultRole: 'router', vm: false, routeDamping: true },
   { name: 'gobgp', speaksBgp: true, defaultRole: 'router', vm: false },
-  { name: 'flatlab-bgpd', speaksBgp: true, defaultRole: 'router', vm: false },
+  { name: 'flatlab-bgpd', speaksBgp: true, defaultRole: 'router', vm: false, routeDamping: true },
   {
     name: 'tayga',
     speaksBgp: false,

@@ -161,6 +161,16 @@ export class FlapDamping {
     return out;
   }
 
+  /** Drop one record (FRR frees a path's damping info with the path). */
+  forget(peer: string, prefix: string): void {
+    const m = this.records.get(peer);
+    const r = m?.get(prefix);
+    if (!m || !r) return;
+    this.suppressed.delete(r);
+    m.delete(prefix);
+    if (m.size === 0) this.records.delete(peer);
+  }
+
   /** Drop every record of a peer (FRR `clear bgp dampening`; also when a peer is deconfigured). */
   clearPeer(peer: string): void {
     const m = this.records.get(peer);

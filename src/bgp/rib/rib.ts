@@ -189,10 +189,13 @@ export class Rib {
         const kept = d.paths.filter((p) => p.peer !== t.peer);
         const keptSuppressed = d.suppressed?.filter((p) => p.peer !== t.peer);
         if (kept.length === d.paths.length && keptSuppressed?.length === d.suppressed?.length) continue;
-        // Session down withdraws every route (FRR counts it as a flap of each).
+        // Session down, as FRR 8.4 does it (bgp_clear_route_node → bgp_rib_remove): a suppressed
+        // route counts a withdrawal and keeps its record (FRR's history entry, still suppressed when
+        // the session returns); any other route's record goes with the path, so session resets
+        // alone never build up a penalty (observed on FRR 8.4 in netns: no Dampinfo after them).
         if (damped) {
           const now = this.clock();
-          for (const p of d.paths) if (p.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, p.pathId), now);
+          for (const p of d.paths) if (p.peer === t.peer) this.damping!.forget(t.peer.id, dampingKey(prefix, p.pathId));
           for (const p of d.suppressed ?? []) if (p.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, p.pathId), now);
         }
         d.paths = kept;
