@@ -5,6 +5,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBgp4mp } from '../../../src/bgp/mrt/bgp4mp.js';
 import { readMrtRecords } from '../../../src/bgp/mrt/record.js';
+import { openMrtFile } from '../../../src/bgp/mrt/input.js';
+import { streamMrtRecords } from '../../../src/bgp/mrt/stream.js';
 import { mrtConfigSchema, type MrtConfig } from '../../../src/bgp/daemon/mrt-config.js';
 import { MrtOutput, type MrtTimers } from '../../../src/bgp/daemon/mrt-output.js';
 import type { RibSource } from '../../../src/bgp/daemon/rib-snapshot.js';
@@ -211,6 +213,19 @@ describe('MRT output: update logs', () => {
     await out.stop();
     const records = [...readMrtRecords(gunzipSync(readFileSync(join(dir, 'u.mrt.gz'))))];
     expect(records.map((r) => [r.type, r.subtype, r.timestamp, r.microseconds])).toEqual([[17, 7, T0 / 1000, 123456], [17, 7, T0 / 1000, 123456], [17, 4, T0 / 1000, 123456]]);
+  });
+
+  it('a restart within the period appends to the file: a second gzip member, which our reader reads on', async () => {
+    for (let i = 0; i < 2; i++) {
+      const out = output({ updates: { file: 'u.%H.mrt.gz', rotate: '1h' } });
+      out.start();
+      out.received('p1', keepalive);
+      await out.stop();
+    }
+    const file = join(dir, 'u.00.mrt.gz');
+    const records = [];
+    for await (const r of streamMrtRecords(await openMrtFile(file, 'u.00.mrt.gz'))) records.push(r);
+    expect(records.map((r) => r.subtype)).toEqual([4, 4]);
   });
 
   it('an unwritable log is logged and counted, records are dropped, the daemon goes on; the next period tries again', async () => {
