@@ -4,16 +4,12 @@
  * logs that start a new file at every multiple of `updates.rotate`. Names come from strftime
  * templates (UTC); a `.gz` name is gzip-compressed.
  *
- * A RIB dump is written to a temporary file beside its target and renamed over it, so a reader
- * never sees half a dump. A failed write is logged and counted (/metrics), never thrown into
- * the daemon. Wall clock and timers come in through `MrtEnvironment`, so tests drive them.
+ * This module decides what is written when (timers, framing, records); mrt-files.ts writes
+ * (RIB dumps atomically, logs appended). A failed write is logged and counted (/metrics),
+ * never thrown into the daemon. Wall clock and timers come in through `MrtEnvironment`, so
+ * tests drive them.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip, type Gzip } from 'node:zlib';
+import { isAbsolute, resolve } from 'node:path';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { BgpFramer } from '../wire/framer.js';
 import { codecContext } from '../wire/index.js';
@@ -22,6 +18,7 @@ import { expandTemplate, periodStart } from '../mrt/filename-template.js';
 import { ribDumpRecords } from '../mrt/rib-dump-writer.js';
 import type { MrtConfig } from './mrt-config.js';
 import { ribSnapshot, type RibSource } from './rib-snapshot.js';
+import { RotatingLog, writeFileAtomically } from './mrt-files.js';
 
 export interface MrtTimers {
   set(fn: () => void, ms: number): unknown;
@@ -74,40 +71,32 @@ const FRAMER_CTX = codecContext({ extendedMessage: true });
 
 export class MrtOutputError extends FlatlabError {}
 
-/** Counts bytes passing through (the size of what was written, compressed or not). */
-async function* counted(source: Iterable<Uint8Array>, total: { bytes: number }): AsyncGenerator<Uint8Array> {
-  for (const chunk of source) {
-    total.bytes += chunk.length;
-    yield chunk;
-  }
-}
-
-/** One open update log file. */
-interface LogFile {
-  path: string;
-  period: number;
-  stream: WriteStream;
-  gzip: Gzip | undefined;
-  failed: boolean;
-  closed: Promise<void>;
-}
-
 export class MrtOutput {
   readonly counters: MrtCounters = { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };
   private dumpTimer: unknown;
   private rotateTimer: unknown;
-  private log: LogFile | undefined;
-  private readonly closing = new Set<Promise<void>>();
+  private readonly log: RotatingLog | undefined;
+  /** Periodic dumps under way (stop waits for them). */
+  private readonly dumping = new Set<Promise<void>>();
   private readonly framers = new Map<string, BgpFramer>();
   private stopped = false;
-  private tmpSeq = 0;
 
   constructor(
     private readonly config: MrtConfig | undefined,
     private readonly source: () => RibSource,
     private readonly sessionEnds: SessionEnds,
     private readonly env: MrtEnvironment,
-  ) {}
+  ) {
+    const up = config?.updates;
+    if (up) {
+      this.log = new RotatingLog((period) => this.path(up.file, period), {
+        failed: (file, error) => {
+          this.counters.updateWriteErrors += 1;
+          env.log({ msg: 'mrt update log write failed', file, error: error.message });
+        },
+      });
+    }
+  }
 
   /** Arms the dump and rotation timers. */
   start(): void {
@@ -121,13 +110,14 @@ export class MrtOutput {
     if (this.dumpTimer !== undefined) this.env.timers.clear(this.dumpTimer);
     if (this.rotateTimer !== undefined) this.env.timers.clear(this.rotateTimer);
     this.dumpTimer = this.rotateTimer = undefined;
-    this.closeLog();
-    await Promise.all([...this.closing]);
+    this.log?.close();
+    await this.idle();
   }
 
   /** Resolves when the periodic dumps and log closes under way have finished. */
   async idle(): Promise<void> {
-    for (let i = 0; i < 100 && this.closing.size > 0; i++) await Promise.all([...this.closing]);
+    for (let i = 0; i < 100 && this.dumping.size > 0; i++) await Promise.all([...this.dumping]);
+    await this.log?.flushed();
   }
 
   /** Whether the timers are armed (for tests: none after stop). */
@@ -157,8 +147,8 @@ export class MrtOutput {
     if (this.env.wallMs() < due) return this.scheduleDump(); // a long wait re-armed in steps, or an early timer
     // The file is named after the period boundary, even when the timer fired late.
     const done = this.tableDump(this.path(td.file, due)).then(() => undefined, () => undefined);
-    this.closing.add(done);
-    void done.then(() => this.closing.delete(done));
+    this.dumping.add(done);
+    void done.then(() => this.dumping.delete(done));
     this.scheduleDump();
   }
 
@@ -174,23 +164,17 @@ export class MrtOutput {
     const target = file === undefined ? this.path(td!.file, now) : isAbsolute(file) ? file : resolve(this.env.baseDir, file);
     const dump = ribSnapshot(this.source(), td?.routes ?? 'all', Math.floor(now / 1000), '');
     const entries = dump.routes.reduce((n, r) => n + r.entries.length, 0);
-    const tmp = `${target}.tmp-${process.pid}-${++this.tmpSeq}`;
-    const total = { bytes: 0 };
+    let bytes: number;
     try {
-      await mkdir(dirname(target), { recursive: true });
-      const records = Readable.from(counted(ribDumpRecords({ ...dump, mpReach: td?.['mp-reach'] ?? 'rfc6396' }), total));
-      if (target.endsWith('.gz')) await pipeline(records, createGzip(), createWriteStream(tmp));
-      else await pipeline(records, createWriteStream(tmp));
-      await rename(tmp, target);
+      ({ bytes } = await writeFileAtomically(target, ribDumpRecords({ ...dump, mpReach: td?.['mp-reach'] ?? 'rfc6396' })));
     } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
       this.counters.tableDumps.failed += 1;
       const message = (err as Error).message;
       this.env.log({ msg: 'mrt table dump failed', file: target, error: message });
       throw new MrtOutputError('mrt.write-failed', `writing ${target} failed: ${message}`, { hint: 'check that the directory exists or can be made, and is writable', cause: err });
     }
     this.counters.tableDumps.ok += 1;
-    const result = { file: target, prefixes: dump.routes.length, entries, bytes: total.bytes };
+    const result = { file: target, prefixes: dump.routes.length, entries, bytes };
     this.env.log({ msg: 'mrt table dump', ...result });
     return result;
   }
@@ -205,7 +189,7 @@ export class MrtOutput {
     this.rotateTimer = this.env.timers.set(() => {
       this.rotateTimer = undefined;
       // Close the finished period's file even when nothing arrives after the boundary.
-      if (this.log && this.log.period < periodStart(this.env.wallMs(), up.rotate * 1000)) this.closeLog();
+      this.log?.closeBefore(periodStart(this.env.wallMs(), up.rotate * 1000));
       this.scheduleRotation();
     }, Math.min(MAX_TIMER_MS, Math.max(0, due - now)));
   }
@@ -259,55 +243,8 @@ export class MrtOutput {
   }
 
   private append(record: Uint8Array): void {
-    const up = this.config!.updates!;
-    const now = this.env.wallMs();
-    const period = periodStart(now, up.rotate * 1000);
-    if (this.log && this.log.period !== period) this.closeLog();
-    if (!this.log) {
-      const path = this.path(up.file, period);
-      try {
-        mkdirSync(dirname(path), { recursive: true });
-      } catch {
-        // Opening the file below fails too, and reports it.
-      }
-      // Appends: a restart within the same period continues the file (a .gz gets another gzip member; gunzip reads on).
-      this.log = this.openLog(path, period);
-    }
-    if (this.log.failed) {
-      this.counters.updateRecords.dropped += 1;
-      return;
-    }
-    (this.log.gzip ?? this.log.stream).write(record);
-    this.counters.updateRecords.written += 1;
-  }
-
-  private openLog(path: string, period: number): LogFile {
-    const stream = createWriteStream(path, { flags: 'a' });
-    const file: LogFile = { path, period, stream, gzip: undefined, failed: false, closed: new Promise((r) => stream.once('close', () => r())) };
-    const fail = (err: Error): void => {
-      if (file.failed) return;
-      file.failed = true;
-      this.counters.updateWriteErrors += 1;
-      this.env.log({ msg: 'mrt update log write failed', file: path, error: err.message });
-    };
-    file.stream.on('error', fail);
-    if (path.endsWith('.gz')) {
-      file.gzip = createGzip();
-      file.gzip.on('error', fail);
-      file.gzip.pipe(file.stream);
-    }
-    return file;
-  }
-
-  private closeLog(): void {
-    const file = this.log;
-    if (!file) return;
-    this.log = undefined;
-    if (file.failed) file.stream.destroy();
-    else if (file.gzip) file.gzip.end();
-    else file.stream.end();
-    const done = file.closed;
-    this.closing.add(done);
-    void done.then(() => this.closing.delete(done));
+    const period = periodStart(this.env.wallMs(), this.config!.updates!.rotate * 1000);
+    if (this.log!.write(period, record)) this.counters.updateRecords.written += 1;
+    else this.counters.updateRecords.dropped += 1;
   }
 }
