@@ -2,7 +2,9 @@
  * `flatlab image build`: the FlatRacoon OS image from this machine's Debian packages.
  *
  * Output directory:
- *   vmlinuz               the kernel of linux-image-* (QEMU boots it directly: -kernel)
+ *   vmlinuz               the kernel of linux-image-* (bzImage)
+ *   vmlinux               the same kernel uncompressed, when it has a PVH entry: QEMU boots it
+ *                         directly (-kernel) without the in-guest decompression
  *   initramfs.cpio.gz     busybox, the needed modules and the slot-choosing /init (-initrd)
  *   root.squashfs         the read-only root (what `flatlab image update --root` takes)
  *   disk.img              raw GPT disk: boot (boot-state record), root-A (this root and its dm-verity
@@ -17,13 +19,14 @@ import { createHash } from 'node:crypto';
 import { lstat, stat, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { FlatlabError } from '../config/diagnostics.js';
 import { BOOT_STATE_AREA_BYTES, initialBootState, isValidVersion, writeBootState } from './boot-state.js';
 import { encodeCpio } from './cpio.js';
 import type { FileTree } from './file-tree.js';
 import { layoutGpt, type PlacedPartition } from './gpt.js';
+import { bzImagePayload, hasPvhEntry } from './kernel-image.js';
 import { moduleLoadOrder, parseModulesDep } from './kernel-modules.js';
 import { ociLayout } from './oci-layout.js';
 import { birdService, commandService, healthHttpService, initramfsTree, isValidServiceName, rootTree, type HostEntry, type ServiceDefinition } from './root-tree.js';
@@ -166,6 +169,27 @@ async function stageTree(tree: FileTree, dir: string): Promise<void> {
   }
 }
 
+/** The uncompressed PVH-bootable kernel inside a bzImage, or why there is none (the bzImage is booted then). */
+async function pvhKernel(vmlinuz: Buffer): Promise<Buffer | string> {
+  let payload;
+  try {
+    payload = bzImagePayload(vmlinuz);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  let elf: Buffer;
+  if (payload.format === 'none') elf = Buffer.from(payload.bytes);
+  else if (payload.format === 'gzip') elf = gunzipSync(payload.bytes);
+  else if (payload.format === 'xz' || payload.format === 'zstd') {
+    // The kernel build appends the uncompressed size after the stream: read one stream only.
+    const [tool, args] = payload.format === 'xz' ? ['xz', ['-dc', '--single-stream']] : ['zstd', ['-dcq']];
+    const r = await execa(tool, args, { input: Buffer.from(payload.bytes), encoding: 'buffer', reject: false });
+    if (r.exitCode !== 0 && !(payload.format === 'zstd' && r.stdout.length > 0)) return `${tool} could not decompress the kernel (exit ${r.exitCode}); install ${tool === 'xz' ? 'xz-utils' : 'zstd'}`;
+    elf = Buffer.from(r.stdout);
+  } else return `the kernel payload is ${payload.format}, which flatlab does not decompress`;
+  return hasPvhEntry(elf) ? elf : 'the uncompressed kernel has no PVH entry note';
+}
+
 function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
@@ -252,6 +276,11 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
 
     const vmlinuz = await readFile(kernel.vmlinuz);
     await writeAtomically(join(opts.out, 'vmlinuz'), vmlinuz);
+    const vmlinux = await pvhKernel(vmlinuz);
+    if (typeof vmlinux === 'string') {
+      log(`no PVH kernel (${vmlinux}); VMs boot the bzImage`);
+      await rm(join(opts.out, 'vmlinux'), { force: true });
+    } else await writeAtomically(join(opts.out, 'vmlinux'), vmlinux);
     await writeAtomically(join(opts.out, 'initramfs.cpio.gz'), initramfs);
     await writeAtomically(join(opts.out, 'root.squashfs'), squashfs);
 
@@ -265,6 +294,7 @@ export async function buildImage(opts: BuildOptions): Promise<BuildResult> {
     }
     const files: BuildResult['files'] = {
       'vmlinuz': { sha256: sha256(vmlinuz), size: vmlinuz.length },
+      ...(typeof vmlinux === 'string' ? {} : { 'vmlinux': { sha256: sha256(vmlinux), size: vmlinux.length } }),
       'initramfs.cpio.gz': { sha256: sha256(initramfs), size: initramfs.length },
       'root.squashfs': { sha256: rootHash, size: squashfs.length },
     };

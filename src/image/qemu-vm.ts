@@ -58,6 +58,11 @@ export interface VmOptions {
   /** Extra -netdev/-device pairs, e.g. user networking with a host forward for tests. */
   netdevs?: readonly { netdev: string; mac: string }[];
   kvm?: boolean;
+  /**
+   * Kernel file in imageDir: `vmlinux` (uncompressed, PVH entry; no in-guest decompression) when
+   * the build wrote one, else `vmlinuz`. startVm picks it; default vmlinuz.
+   */
+  kernelFile?: 'vmlinux' | 'vmlinuz';
   /** More raw virtio disks, read-only (e.g. a root.squashfs for the in-guest updater). */
   extraDisks?: readonly string[];
 }
@@ -69,7 +74,7 @@ export function qemuArgs(o: VmOptions): string[] {
     '-machine', 'q35', ...accel,
     '-m', String(o.memoryMiB ?? 256), '-smp', String(o.cpus ?? 1),
     '-nographic', '-nodefaults',
-    '-kernel', join(o.imageDir, 'vmlinuz'), '-initrd', join(o.imageDir, 'initramfs.cpio.gz'),
+    '-kernel', join(o.imageDir, o.kernelFile ?? 'vmlinuz'), '-initrd', join(o.imageDir, 'initramfs.cpio.gz'),
     '-append', guestCommandLine(o.guest),
     '-serial', `unix:${join(o.runDir, 'console.sock')},server=on,wait=off`,
     '-monitor', `unix:${join(o.runDir, 'monitor.sock')},server=on,wait=off`,
@@ -93,8 +98,9 @@ export async function startVm(o: VmOptions, onLine?: (line: string) => void): Pr
   for (const f of ['vmlinuz', 'initramfs.cpio.gz']) {
     if (!existsSync(join(o.imageDir, f))) throw new FlatlabError('image.vm.missing', `${join(o.imageDir, f)} not found`, { hint: 'build the image first: flatlab image build --out DIR' });
   }
+  const kernelFile = o.kernelFile ?? (existsSync(join(o.imageDir, 'vmlinux')) ? 'vmlinux' : 'vmlinuz');
   const log = await open(join(o.runDir, 'qemu.log'), 'a');
-  const child = spawn('qemu-system-x86_64', qemuArgs(o), { stdio: ['ignore', log.fd, log.fd] });
+  const child = spawn('qemu-system-x86_64', qemuArgs({ ...o, kernelFile }), { stdio: ['ignore', log.fd, log.fd] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { void log.close(); resolve(code); }));
   child.once('error', () => undefined);
   const console = new SerialConsole(join(o.runDir, 'console.sock'), onLine ? { onLine } : {});

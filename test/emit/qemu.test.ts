@@ -25,7 +25,8 @@ describe('QEMU emitter', () => {
     expect(script).toContain('MEMORY=768');
     expect(script).toContain('CPUS=2');
     expect(script).toContain('if=virtio,format=raw,snapshot=on');
-    expect(script).toContain('-kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND"');
+    expect(script).toContain('-kernel "$KERNEL" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND"');
+    expect(script).toContain('KERNEL="$IMAGE/vmlinux"\n[ -r "$KERNEL" ] || KERNEL="$IMAGE/vmlinuz"');
     expect(script).toContain('-serial "unix:$RUN/console.sock,server=on,wait=off"');
     expect(script).toContain('-nographic');
   });
@@ -51,6 +52,17 @@ describe('QEMU emitter', () => {
 
     const run = (env: Record<string, string>) =>
       execFileSync('sh', [join(dir, 'vm1.sh')], { env: { PATH: `${dir}:/usr/bin:/bin`, FLATLAB_RUN: join(dir, 'run'), FLATLAB_NET: 'socket', ...env }, encoding: 'utf8' }).trim().split('\n');
+
+    it('boots the uncompressed PVH kernel when the image has one', async () => {
+      const pvhDir = await mkdtemp(join(tmpdir(), 'flatlab-qemu-pvh-'));
+      try {
+        for (const f of ['disk.img', 'vmlinuz', 'vmlinux', 'initramfs.cpio.gz']) await writeFile(join(pvhDir, f), '');
+        const argv = run({ FLATLAB_IMAGE_DIR: pvhDir });
+        expect(argv[argv.indexOf('-kernel') + 1]).toBe(join(pvhDir, 'vmlinux'));
+      } finally {
+        await rm(pvhDir, { recursive: true, force: true });
+      }
+    });
 
     it('passes a coherent argument list to QEMU', () => {
       const argv = run({ FLATLAB_IMAGE_DIR: dir });

@@ -22,5 +22,7 @@ describe('QEMU arguments', () => {
     expect(a).toContain('file=/img/disk.img,if=virtio,format=raw,snapshot=on');
     expect(a).toContain('unix:/run/x/console.sock,server=on,wait=off');
     expect(a).toContain('virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01,romfile=');
+    const pvh = qemuArgs({ imageDir: '/img', runDir: '/run/x', name: 'x', guest: {}, kernelFile: 'vmlinux' });
+    expect(pvh[pvh.indexOf('-kernel') + 1]).toBe('/img/vmlinux');
   });
 });

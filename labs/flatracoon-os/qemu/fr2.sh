@@ -14,7 +14,10 @@ SOCKET_BASE="${FLATLAB_SOCKET_BASE:-40000}"
 MEMORY=384
 CPUS=1
 
-for f in "$DISK" "$IMAGE/vmlinuz" "$IMAGE/initramfs.cpio.gz"; do
+# The uncompressed PVH kernel when the image has one (no in-guest decompression), else the bzImage.
+KERNEL="$IMAGE/vmlinux"
+[ -r "$KERNEL" ] || KERNEL="$IMAGE/vmlinuz"
+for f in "$DISK" "$KERNEL" "$IMAGE/initramfs.cpio.gz"; do
   if [ ! -r "$f" ]; then
     echo "$0: $f not found; build the image with flatlab image build --out DIR and set FLATLAB_IMAGE_DIR=DIR" >&2
     exit 2
@@ -46,7 +49,7 @@ set -- \
   -machine q35 -accel "$ACCEL" -cpu "$CPU_MODEL" \
   -m "$MEMORY" -smp "$CPUS" \
   -nographic -nodefaults \
-  -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND" \
+  -kernel "$KERNEL" -initrd "$IMAGE/initramfs.cpio.gz" -append "$APPEND" \
   -serial "unix:$RUN/console.sock,server=on,wait=off" \
   -monitor "unix:$RUN/monitor.sock,server=on,wait=off" \
   -pidfile "$RUN/qemu.pid" \
