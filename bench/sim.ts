@@ -4,7 +4,11 @@
  * every router has a best path for every prefix. Prints wall time, virtual time, events and
  * heap; writes bench/results/sim.json. Target (issue 7): 1,000 routers converge in under 10 s.
  *
- *   npm run bench -- sim [ROUTERS] [EXTRA_LINKS_PER_ROUTER]
+ *   npm run bench -- sim [ROUTERS] [EXTRA_LINKS_PER_ROUTER] [--label NAME] [--updates records|bytes]
+ *
+ * Each run replaces the entry of the same label and router count in bench/results/sim.json and
+ * keeps the others, so runs of several sizes and versions (e.g. `--label before` from an older
+ * checkout) sit side by side in one table.
  *
  * The work grows with sessions × prefixes: every router hears every prefix from each neighbour,
  * so 1,000 routers with ~2,000 links mean ~4M UPDATEs and ~40M received routes, and tens of
@@ -13,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { kindCatalog } from '../src/kinds/index.js';
@@ -27,8 +31,18 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(r.status ?? 1);
 }
 
-const routers = Number(process.argv[2] ?? 1000);
-const extra = Number(process.argv[3] ?? 1);
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const [value] = args.splice(i, 2).slice(1);
+  return value;
+};
+const label = option('--label') ?? 'current';
+const updates = option('--updates') ?? 'records';
+if (updates !== 'records' && updates !== 'bytes') throw new Error(`--updates ${updates}: records or bytes`);
+const routers = Number(args[0] ?? 1000);
+const extra = Number(args[1] ?? 1);
 const PREFIXES = 10;
 const rand = seededRandom(42);
 const pick = (n: number) => Math.floor(rand.next() * n);
@@ -58,7 +72,8 @@ const t0 = performance.now();
 const compiled = compileTopology(parseYamlSource(text, 'bench.yml'), { kinds: kindCatalog });
 if (!compiled.lab) throw new Error(compiled.diagnostics.slice(0, 5).map((d) => d.message).join('\n'));
 const tCompile = performance.now() - t0;
-const rt = new SimRuntime({ seed: 1 });
+// `updates` is an option of newer versions only; an older checkout (--label before) ignores it.
+const rt = new SimRuntime({ seed: 1, updates } as ConstructorParameters<typeof SimRuntime>[0]);
 await rt.up(compiled.lab);
 const want = routers * PREFIXES;
 let virtual = 0;
@@ -78,6 +93,8 @@ const cpu = process.cpuUsage(cpu0);
 globalThis.gc?.();
 const mem = process.memoryUsage();
 const result = {
+  label,
+  updates,
   routers,
   links: links.length,
   sessions: compiled.lab.sessions.length,
@@ -95,7 +112,11 @@ const result = {
   node: process.version,
 };
 console.table([result]);
-const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'sim.json');
+const out = process.env.SIM_BENCH_OUT ?? join(dirname(new URL(import.meta.url).pathname), 'results', 'sim.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+type Run = typeof result;
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { runs?: Run[] }) : {};
+const runs = [...(previous.runs ?? []).filter((r) => r.label !== label || r.routers !== routers), result].sort((a, b) => a.routers - b.routers || a.label.localeCompare(b.label));
+writeFileSync(out, `${JSON.stringify({ bench: 'sim', targetSeconds: 10, runs }, null, 2)}\n`);
+console.table(runs.map((r) => ({ label: r.label, routers: r.routers, converged: r.converged, wallSeconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, heapMiB: r.heapMiB, events: r.events })));
 console.log(`${converged ? 'converged' : 'did NOT converge'} in ${result.virtualSeconds} s of virtual time, ${result.wallSeconds} s wall (target ${result.targetSeconds} s); wrote ${out}`);
