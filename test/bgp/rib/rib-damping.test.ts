@@ -8,6 +8,7 @@ import { DEFAULT_DAMPING, Rib } from '../../../src/bgp/rib/index.js';
 import type { DampingConfig } from '../../../src/bgp/rib/index.js';
 import { resolvePolicyChain } from '../../../src/bgp/policy/evaluate.js';
 import { LOCAL_AS, seq } from './fixtures.js';
+import type { PathAttributes } from '../../../src/bgp/wire/types.js';
 import { Lab } from '../speaker/harness.js';
 
 const LAB: DampingConfig = { halfLife: 60, reuse: 1500, suppress: 2000, maxSuppress: 240 };
@@ -15,8 +16,8 @@ const P = '203.0.113.0/24';
 const E1 = { id: 'e1', address: '192.0.2.1', asn: 65001, routerId: '1.1.1.1' };
 const E2 = { id: 'e2', address: '192.0.2.2', asn: 65002, routerId: '2.2.2.2' };
 const I1 = { id: 'i1', address: '10.0.0.1', asn: LOCAL_AS, routerId: '4.4.4.4' };
-const viaE1 = { origin: 0, asPath: seq(65001), nextHop: '192.0.2.1' };
-const viaE2 = { origin: 0, asPath: seq(65002, 65100), nextHop: '192.0.2.2' };
+const viaE1: PathAttributes = { origin: 0, asPath: seq(65001), nextHop: '192.0.2.1' };
+const viaE2: PathAttributes = { origin: 0, asPath: seq(65002, 65100), nextHop: '192.0.2.2' };
 
 function dampedRib(clock: { now: number }): Rib {
   return new Rib({ localAs: LOCAL_AS, routerId: '10.255.0.1', rfc8212: false, damping: LAB, clock: () => clock.now });
