@@ -1,8 +1,9 @@
 /**
- * Several processes serving the same addresses: Node 20's dgram has no `reusePort`, but
- * node:cluster shares one UDP socket handle among its workers (each worker's recv competes
- * on it, so the kernel spreads datagrams) and distributes TCP connections. The primary keeps
- * the HTTP listener; it gathers metrics from the workers and forwards reloads to them.
+ * Several processes serving the same addresses. node:cluster distributes TCP connections;
+ * for UDP each worker binds its own SO_REUSEPORT socket through native/udp-batch (the kernel
+ * spreads client flows over them), or, when that addon is not built, node:cluster shares one
+ * UDP handle among the workers (Node 20's dgram has no `reusePort`). The primary keeps the
+ * HTTP listener; it gathers metrics from the workers and forwards reloads to them.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { FlatlabError } from '../../config/diagnostics.js';
