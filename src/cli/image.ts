@@ -48,7 +48,7 @@ export async function runImageBuild(opts: BuildCliOptions, io: CliIO): Promise<n
     if (opts.json) io.stdout(`${JSON.stringify({ out, ...result }, null, 2)}\n`);
     else {
       io.stdout(`${out}: FlatRacoon OS ${result.version} (kernel ${result.kernel}; ${result.packages.join(', ')}; services ${result.services.join(', ')})\n`);
-      io.stdout(`  root.squashfs ${result.root.size} bytes sha256 ${result.root.sha256}\n  disk.img, vmlinuz, initramfs.cpio.gz, oci/ in ${result.seconds.toFixed(1)} s\n`);
+      io.stdout(`  root.squashfs ${result.root.size} bytes sha256 ${result.root.sha256}\n  dm-verity root hash ${result.root.verity}\n  disk.img, ${result.files['vmlinux'] ? 'vmlinux (PVH), ' : ''}vmlinuz, initramfs.cpio.gz, oci/ in ${result.seconds.toFixed(1)} s\n`);
     }
     return EXIT_OK;
   } catch (err) {
@@ -75,7 +75,7 @@ export async function runImageStatus(opts: { disk: string; json: boolean }, io: 
     if (opts.json) io.stdout(`${JSON.stringify(s, null, 2)}\n`);
     else {
       io.stdout(`active slot ${s.active}, trial boots left ${s.tries} (record ${s.seq})\n`);
-      for (const k of ['A', 'B'] as const) io.stdout(`  ${k}: ${s.slots[k].version}${s.slots[k].good ? ' good' : ''}${s.slots[k].hash ? ` ${s.slots[k].size} bytes` : ' empty'}\n`);
+      for (const k of ['A', 'B'] as const) io.stdout(`  ${k}: ${s.slots[k].version}${s.slots[k].good ? ' good' : ''}${s.slots[k].hash ? ` ${s.slots[k].size} bytes` : ' empty'}${s.slots[k].verity ? ` dm-verity ${s.slots[k].verity}` : ''}\n`);
     }
     return EXIT_OK;
   } catch (err) {
