@@ -55,17 +55,14 @@ describe('flatlab bgp replay', () => {
     }));
     await receiver.start();
     try {
-      // The routes leave the receiver's Loc-RIB when replay exits and closes the session: record them while they are there.
-      let seen: unknown;
-      let size = 0;
-      const watch = setInterval(() => {
-        size = Math.max(size, receiver.speaker.locRibSize());
-        seen ??= receiver.speaker.bestRoute('10.1.0.0/24')?.attributes;
-      }, 5);
+      // The routes leave the receiver's Loc-RIB when replay exits and closes the session: read
+      // what arrived from the receiver's best-path events (sampling the Loc-RIB on a timer
+      // missed the routes altogether on a loaded machine).
       const code = await runBgpReplay(FIXTURE, { peer: `127.0.0.22:${port}`, localAs: '65100', peerAs: '65000', localAddress: '127.0.0.21', limit: '2', nextHopSelf: '127.0.0.21', exitAfterEor: true, timeout: '30' }, memoryIO());
-      clearInterval(watch);
+      const installed = receiver.events.flatMap((e) => (e.type === 'best-path' && e.best ? [e] : []));
+      const seen = installed.find((e) => e.prefix === '10.1.0.0/24')?.best?.attributes;
       expect(code).toBe(0);
-      expect(size).toBe(2);
+      expect(new Set(installed.map((e) => e.prefix)).size).toBe(2);
       // eBGP: our AS prepended, next hop replaced.
       expect(seen).toMatchObject({ asPath: [{ type: 2, asns: [65100, 65001, 65002] }], nextHop: '127.0.0.21' });
     } finally {
