@@ -125,11 +125,13 @@ export function openBatchSocket(opts: BatchSocketOptions): BatchSocket {
       inMeta.copy(outMeta, m, m, m + META);
       outMeta.writeUInt32LE(length, m);
     }
+    // A handler (a reload hook, say) may have closed the socket: nothing more to send then.
+    if (closed) return;
     const sent = a.send(handle, count);
     opts.onBatchSent?.(count, sent);
   };
-  a.start(handle, inData, inMeta, outData, outMeta, SLOT_SIZE, onBatch);
   let closed = false;
+  a.start(handle, inData, inMeta, outData, outMeta, SLOT_SIZE, onBatch);
   return {
     address: () => ({ address: opts.host, family: v6 ? 'IPv6' : 'IPv4', port }),
     close(): Promise<void> {

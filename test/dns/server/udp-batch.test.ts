@@ -105,6 +105,22 @@ describe.skipIf(available !== true)('native/udp-batch', () => {
     expect(() => serve('127.0.0.1', only.address().port, echo, { reusePort: true })).toThrow(expect.objectContaining({ code: 'EADDRINUSE' }));
   });
 
+  it('survives a handler that closes its own socket mid-batch', async () => {
+    let sock: BatchSocket | undefined;
+    let calls = 0;
+    sock = serve('127.0.0.1', 0, () => {
+      calls += 1;
+      void sock?.close();
+      return 0;
+    });
+    const port = sock.address().port;
+    const c = await client('udp4', '127.0.0.1');
+    for (let i = 0; i < 5; i++) c.send(Buffer.from([i]), port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(serve('127.0.0.1', port, echo).address().port).toBe(port);
+  });
+
   it('frees the port on close', async () => {
     const s = serve('127.0.0.1', 0, echo);
     const port = s.address().port;
