@@ -686,29 +686,18 @@ export class Speaker {
       out.events.push({ type: 'end-of-rib-received', peer: p.cfg.id, family: family ?? `afi ${eor.afi} safi ${eor.safi}` });
       return;
     }
-    const { mpReach, mpUnreach } = u.attributes;
-    let common = u.attributes;
-    if (mpReach || mpUnreach) {
-      const { mpReach: _r, mpUnreach: _u, ...rest } = u.attributes;
-      common = rest;
-    }
-    const ipv4 = p.families.has('ipv4-unicast');
-    const withdrawn: Prefix[] = ipv4 && !mpUnreach && !d.otherWithdrawn ? u.withdrawn : [];
-    if (withdrawn !== u.withdrawn) {
-      if (ipv4) withdrawn.push(...u.withdrawn);
-      if (mpUnreach && this.negotiated(p, familyOf(mpUnreach.afi, mpUnreach.safi))) withdrawn.push(...mpUnreach.withdrawn);
-      if (d.otherWithdrawn && this.negotiated(p, familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi))) withdrawn.push(...d.otherWithdrawn.withdrawn);
-    }
-    const nlri = u.nlri.length > 0 && ipv4 ? u.nlri : [];
+    const { mpReach, mpUnreach, ...common } = u.attributes;
+    const withdrawn: Prefix[] = [];
+    const negotiated = (family: Family | undefined): boolean => family !== undefined && p.families.has(family);
+    if (negotiated('ipv4-unicast')) withdrawn.push(...u.withdrawn);
+    if (mpUnreach && negotiated(familyOf(mpUnreach.afi, mpUnreach.safi))) withdrawn.push(...mpUnreach.withdrawn);
+    if (d.otherWithdrawn && negotiated(familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi))) withdrawn.push(...d.otherWithdrawn.withdrawn);
+    const nlri = u.nlri.length > 0 && negotiated('ipv4-unicast') ? u.nlri : [];
     if (withdrawn.length > 0 || nlri.length > 0) this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn, nlri, attributes: common }));
-    if (mpReach && mpReach.nlri.length > 0 && this.negotiated(p, familyOf(mpReach.afi, mpReach.safi))) {
+    if (mpReach && mpReach.nlri.length > 0 && negotiated(familyOf(mpReach.afi, mpReach.safi))) {
       // The policy engine and the RIB keep every family's next hop in `nextHop` (see policy/evaluate.ts).
       this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn: [], nlri: mpReach.nlri, attributes: { ...common, nextHop: mpReach.nextHop } }));
     }
-  }
-
-  private negotiated(p: PeerState, family: Family | undefined): boolean {
-    return family !== undefined && p.families.has(family);
   }
 
   /**
@@ -733,11 +722,7 @@ export class Speaker {
   /** Note best-path changes; `publish` reports the net change per prefix once per input. */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
     if (changes === undefined) return;
-    if ('prefix' in changes) {
-      if (!this.changed.has(changes.prefix)) this.changed.set(changes.prefix, changes.old);
-      return;
-    }
-    for (const c of changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
+    for (const c of 'prefix' in changes ? [changes] : changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
   }
 
   /** A best path that differs from before this input is an event and pending work for every peer. */
