@@ -87,15 +87,26 @@ export function packUpdates(family: Family, changes: readonly OutgoingChange[], 
     }
   }
 
-  const groups = new Map<string, { attributes: PathAttributes; prefixes: string[] }>();
+  // Frozen sets (the speaker's are interned: equal sets are one object) group by identity, which
+  // spares a canonical key per set; a caller's unfrozen sets group by content.
+  type Group = { attributes: PathAttributes; prefixes: string[] };
+  const groups: Group[] = [];
+  const byObject = new Map<PathAttributes, Group>();
+  const byKey = new Map<string, Group>();
   for (const c of changes) {
-    if (c.attributes === undefined) continue;
-    const key = attributesKey(c.attributes);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { attributes: c.attributes, prefixes: [] }));
+    const a = c.attributes;
+    if (a === undefined) continue;
+    const frozen = Object.isFrozen(a);
+    const key = frozen ? '' : attributesKey(a);
+    let g = frozen ? byObject.get(a) : byKey.get(key);
+    if (!g) {
+      groups.push((g = { attributes: a, prefixes: [] }));
+      if (frozen) byObject.set(a, g);
+      else byKey.set(key, g);
+    }
     g.prefixes.push(c.prefix);
   }
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const build = (run: string[]): UpdateMessage =>
       v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(g.attributes, toPrefixes(run)), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes: g.attributes, nlri: toPrefixes(run) };
     for (const run of chunks(g.prefixes, messageEncodedLength(build([]), ctx) + slack, max, addPath)) out.push(build(run));
