@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../src/image/build.js';
 import { startVm, type RunningVm } from '../../src/image/qemu-vm.js';
+import { BOOT_STATE_AREA_BYTES, writeBootState } from '../../src/image/boot-state.js';
 import { readDiskBootState, readGptPartitions, updateDisk } from '../../src/image/update.js';
 import { rootVerity } from '../../src/image/verity.js';
 import { needTools } from '../support/need-tools.js';
@@ -169,4 +170,32 @@ describe.skipIf(reason)('FlatRacoon OS boots, heals, updates and rolls back unde
     vm = undefined;
     expect(await readDiskBootState(disk)).toMatchObject({ active: 'A', slots: { A: { version: '1.0.0', good: true }, B: { version: '3.0.0-bad', good: false, verity: verity.rootHash } } });
   }, 600_000);
+  it('a slot recorded without a dm-verity root hash boots on its sha256, and says so on the console', async () => {
+    await vm?.stop();
+    vm = undefined;
+    // Clear the active slot's root hash in the record, as an update without a hash area leaves it.
+    const state = await readDiskBootState(disk);
+    const fh = await open(disk, 'r+');
+    try {
+      const head = Buffer.alloc(34 * 512);
+      await fh.read(head, 0, head.length, 0);
+      const boot = readGptPartitions(head, disk).find((p) => p.name === 'boot')!;
+      const area = Buffer.alloc(BOOT_STATE_AREA_BYTES);
+      await fh.read(area, 0, area.length, boot.offset);
+      const next = writeBootState(area, { ...state, slots: { ...state.slots, [state.active]: { ...state.slots[state.active], verity: null } } });
+      await fh.write(next.area, 0, next.area.length, boot.offset);
+    } finally {
+      await fh.close();
+    }
+    const from = log.length;
+    vm = await boot();
+    const h = await vm.console.waitForHealth((x) => x.healthy, BOOT_WAIT_MS, 'healthy on the sha256 check');
+    expect(h).toMatchObject({ slot: state.active, boot: 'good' });
+    const lines = log.slice(from);
+    expect(lines.some((l) => l.includes(`dm-verity cannot be set up: the record has no dm-verity root hash for slot ${state.active}; checking the slot's sha256 instead`))).toBe(true);
+    expect(lines.some((l) => /flatracoon-init: root \/dev\/vda\d sha256 verified/.test(l))).toBe(true);
+    expect((await vm.console.exec('cat /run/flatracoon/boot.env')).stdout).toMatch(/FR_ROOT_CHECK=sha256/);
+    await vm.stop();
+    vm = undefined;
+  }, BOOT_WAIT_MS + 60_000);
 });
