@@ -6,12 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { reportError } from './report-error.js';
-import { verbs } from './verbs.js';
+import { loadVerbs } from './verbs.js';
+import type { Verb } from './verb.js';
 import { VERSION } from './version.js';
 
 export { VERSION } from './version.js';
 
-export function buildProgram(io: CliIO, done: (code: number) => void): Command {
+export function buildProgram(io: CliIO, done: (code: number) => void, verbs: readonly Verb[]): Command {
   const program = new Command('flatlab')
     .description('Declarative network labs: validate topologies, generate containerlab labs, run scenarios on sim, netns or containerlab.')
     .version(VERSION, '-V, --version')
@@ -27,9 +28,13 @@ export function buildProgram(io: CliIO, done: (code: number) => void): Command {
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code; never calls process.exit. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number | undefined;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    await loadVerbs(argv),
+  );
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program.parseAsync([...argv], { from: 'user' });
