@@ -17,7 +17,8 @@
  * on 30%, 0–4 communities, a large community on 10%.
  *
  * No target is tuned: BIRD without a kernel protocol, FRR bgpd with `-n` (no FIB install,
- * like the others), GoBGP and flatlab with defaults. flatlab runs from the sources via tsx.
+ * like the others), GoBGP and flatlab with defaults. flatlab runs from its build (dist/, as
+ * users run it; the bench builds it first).
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -149,10 +150,10 @@ asn: ${TARGET_AS}
 listen: { address: ["${self}"], port: 179 }
 peers:
   - { name: sender, address: "${sender}", remote-as: ${SENDER_AS}, local-address: "${self}", passive: true, import: all, export: none, hold-time: 240 }
-`);
+`, { fromDist: true });
       return {
         pid: d.daemon.pid,
-        version: `flatlab bgpd (node ${process.version}, from the sources via tsx)`,
+        version: `flatlab bgpd (node ${process.version}, dist/ built from the sources)`,
         count: async () => (await d.get<NeighborJson[]>('/neighbors')).find((n) => n.name === 'sender')?.prefixes.accepted ?? 0,
         stop: () => d.daemon.stop(30_000),
       };
@@ -321,6 +322,8 @@ async function runBench(): Promise<void> {
 if (arg('--sender') !== undefined) await runSender();
 else {
   try {
+    // flatlab runs from dist/: build it from these sources first, so the bench never measures a stale build.
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: join(here, '..'), stdio: 'inherit' });
     await runBench();
   } catch (err) {
     console.error(`bench/bgpd-ingest: ${(err as Error).message}`);

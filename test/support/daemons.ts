@@ -419,11 +419,13 @@ export function httpOverSocket<T>(socketPath: string, method: 'GET' | 'POST', pa
  * flatlab bgpd from the sources (through tsx, so tests check the code as it is, built or not),
  * control API on a unix socket in `dir`, JSON log in `dir/bgpd.log`.
  */
-export async function startFlatlabBgpd(ns: string, dir: string, yaml: string, opts: { logLevel?: string } = {}): Promise<FlatlabBgpd> {
+export async function startFlatlabBgpd(ns: string, dir: string, yaml: string, opts: { logLevel?: string; fromDist?: boolean } = {}): Promise<FlatlabBgpd> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'bgpd.yml'), yaml);
   const sock = join(dir, 'bgpd.sock');
-  const argv = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'bgpd', '--config', join(dir, 'bgpd.yml'), '--control-socket', sock, '--log-level', opts.logLevel ?? 'info'];
+  // Tests run the sources (through tsx); benchmarks run the build, as users do.
+  const entry = opts.fromDist ? [join(REPO, 'dist/cli/main.js')] : ['--import', 'tsx', join(REPO, 'src/cli/main.ts')];
+  const argv = [process.execPath, ...entry, 'bgpd', '--config', join(dir, 'bgpd.yml'), '--control-socket', sock, '--log-level', opts.logLevel ?? 'info'];
   const daemon = await startDaemon(ns, 'bgpd', argv, dir, { env: { NODE_PATH: join(REPO, 'node_modules') } });
   const get = <T>(path: string) => httpOverSocket<T>(sock, 'GET', path);
   await waitFor('flatlab bgpd control socket', async () => {
