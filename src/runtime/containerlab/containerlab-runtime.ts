@@ -29,7 +29,7 @@ import type {
 import { BgpdRelay } from './bgpd-relay.js';
 import { DockerEngine } from './docker.js';
 import { CONTAINERLAB_ENV, ContainerlabMissingError, ImageMissingError } from './errors.js';
-import { buildImage } from './image-builder.js';
+import { buildImage, imageStamp, recipeStamp } from './image-builder.js';
 import { recipeFor } from './image-recipes.js';
 import { containerPrefix, parseInspect, type ClabContainer } from './inspect.js';
 import { interfaceAddressCommands, relinkPlan, routeCommands } from './relink.js';
@@ -340,17 +340,29 @@ export class ContainerlabRuntime implements Runtime {
     return parseInspect(r.stdout, lab.name);
   }
 
-  /** Every node image present; flatlab's own -local images are built from the host when missing. */
+  /**
+   * Every node image present; flatlab's own -local images are built from the host when missing,
+   * and rebuilt when the host files they come from changed since (a new flatlab build, an
+   * upgraded package: the image's stamp label differs).
+   */
   private async ensureImages(lab: Lab, opts: CallOptions): Promise<void> {
     const topo = containerlabTopology(lab, nodeConfigFiles(lab));
     const images = [...new Set(Object.values(topo.topology.nodes).map((n) => n.image).filter((i): i is string => !!i))].sort();
-    const missing = [];
-    for (const image of images) if (!(await this.docker.hasImage(image))) missing.push(image);
     const root = projectRoot();
+    const missing = [];
+    const stale = [];
+    for (const image of images) {
+      if (!(await this.docker.hasImage(image))) missing.push(image);
+      else if (this.buildImages) {
+        const recipe = recipeFor(image, root);
+        if (recipe && (await imageStamp(image)) !== (await recipeStamp(recipe))) stale.push(image);
+      }
+    }
     const unbuildable = missing.filter((i) => !this.buildImages || !recipeFor(i, root));
     if (unbuildable.length) throw new ImageMissingError(unbuildable);
-    for (const image of missing) {
-      this.log(`image ${image} is missing: building it from this host's packages`);
+    for (const image of [...missing, ...stale]) {
+      const why = missing.includes(image) ? 'is missing' : 'was built from other host files (an older flatlab build or package)';
+      this.log(`image ${image} ${why}: building it from this host's packages`);
       await buildImage(recipeFor(image, root)!, { log: this.log, ...(opts.signal ? { signal: opts.signal } : {}) });
     }
   }

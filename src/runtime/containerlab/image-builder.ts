@@ -4,8 +4,9 @@
  * `tar | docker import` it under the recipe's tag. The tar is written with sorted names, zero
  * mtimes and numeric root ownership, so the same host packages give the same layer.
  */
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, copyFile, cp, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -26,11 +27,12 @@ export async function buildImage(recipe: ImageRecipe, opts: BuildOptions = {}): 
   const log = opts.log ?? (() => {});
   const stage = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'flatlab-image-'));
   try {
+    const stamp = await recipeStamp(recipe);
     log(`building ${recipe.tag}: staging a root filesystem in ${stage}`);
     await stageRootfs(recipe, stage, opts);
     log(`building ${recipe.tag}: docker import`);
     const previous = await imageId(recipe.tag);
-    await importRootfs(stage, recipe, opts);
+    await importRootfs(stage, recipe, stamp, opts);
     // A rebuild leaves the old image untagged: remove it (docker refuses while a container uses it).
     if (previous && previous !== (await imageId(recipe.tag))) await execa('docker', ['rmi', previous], { reject: false });
   } finally {
@@ -143,9 +145,9 @@ async function copyProductionModules(project: string, to: string, signal: AbortS
   }
 }
 
-async function importRootfs(stage: string, recipe: ImageRecipe, opts: BuildOptions): Promise<void> {
+async function importRootfs(stage: string, recipe: ImageRecipe, stamp: string, opts: BuildOptions): Promise<void> {
   const cancel = opts.signal ? { cancelSignal: opts.signal } : {};
-  const changes = [`ENV PATH=${IMAGE_PATH}`, `CMD ${JSON.stringify(recipe.cmd)}`, `LABEL flatlab.image=${JSON.stringify(recipe.description)}`];
+  const changes = [`ENV PATH=${IMAGE_PATH}`, `CMD ${JSON.stringify(recipe.cmd)}`, `LABEL flatlab.image=${JSON.stringify(recipe.description)}`, `LABEL ${STAMP_LABEL}=${stamp}`];
   const tar = execa('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', stage, '-cf', '-', '.'], { reject: false, ...cancel, buffer: false });
   const imported = tar.pipe('docker', ['import', ...changes.flatMap((c) => ['--change', c]), '-', recipe.tag], { reject: false, ...cancel });
   const r = await imported;
@@ -154,6 +156,46 @@ async function importRootfs(stage: string, recipe: ImageRecipe, opts: BuildOptio
     const why = r.exitCode === undefined ? r.shortMessage : (r.stderr || t.stderr || `exit ${r.exitCode ?? t.exitCode}`).toString().trim();
     throw new ImageBuildError('containerlab.image-import', `docker import of ${recipe.tag} failed: ${why}`, { hint: 'is dockerd running? (apt-get install docker.io, then start dockerd)' });
   }
+}
+
+/** The image label holding the stamp of the host files it was built from. */
+export const STAMP_LABEL = 'flatlab.source';
+
+/**
+ * A fingerprint of what an image is built from: the recipe itself, the size and mtime of every
+ * host binary it copies and of the lockfile behind node_modules, and the contents of its trees
+ * (flatlab's dist/).
+ * An image whose label differs was built from other files (an older flatlab build, an upgraded
+ * package) and is rebuilt, so a lab never runs yesterday's flatlab in today's image.
+ */
+export async function recipeStamp(recipe: ImageRecipe): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ ...recipe, trees: recipe.trees.map((t) => ({ ...t })) }));
+  const note = async (path: string) => {
+    const st = await stat(path).catch(() => undefined);
+    hash.update(`\n${path} ${st ? `${st.size} ${Math.trunc(st.mtimeMs)}` : 'absent'}`);
+  };
+  for (const bin of [BUSYBOX, ...recipe.binaries]) await note(bin);
+  for (const t of recipe.trees) {
+    const st = await stat(t.from).catch(() => undefined);
+    if (!st?.isDirectory()) {
+      await note(t.from);
+      continue;
+    }
+    const entries = await readdir(t.from, { recursive: true, withFileTypes: true });
+    const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+    // Contents, not times: a rebuild of dist/ that changes nothing keeps the image.
+    for (const f of files) hash.update(`\n${f} `).update(await readFile(f));
+  }
+  if (recipe.nodeModules) await note(join(recipe.nodeModules.project, 'package-lock.json'));
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** The stamp label of a local image, or undefined when the image or the label is absent. */
+export async function imageStamp(tag: string): Promise<string | undefined> {
+  const r = await execa('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${STAMP_LABEL}"}}`, tag], { reject: false });
+  const v = r.exitCode === 0 ? String(r.stdout).trim() : '';
+  return v && v !== '<no value>' ? v : undefined;
 }
 
 async function imageId(tag: string): Promise<string | undefined> {
