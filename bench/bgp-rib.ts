@@ -8,33 +8,18 @@
  * generator, origin, some MEDs and communities), 4 prefixes per UPDATE on average, each
  * UPDATE carrying a fresh attributes object as a decoder would produce.
  */
-import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomically } from '../src/files/write-file.js';
 import { Rib } from '../src/bgp/rib/index.js';
 import type { AsPathSegment, PathAttributes, Prefix } from '../src/bgp/wire/types.js';
 import { seededRandom } from '../src/runtime/sim/random.js';
+import { numberArg, exposedGc } from './_args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-if (typeof globalThis.gc !== 'function') {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.exit(r.status ?? 1);
-}
-const gc = globalThis.gc as () => void;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`${name} needs a positive integer`);
-    process.exit(2);
-  }
-  return v;
-}
+const gc = exposedGc(fileURLToPath(import.meta.url));
+const arg = (name: string, fallback: number) => numberArg(name, fallback, { integer: true });
 
 const PREFIXES = arg('--prefixes', 1_000_000);
 /** `--no-pre-policy`: drop the pre-policy Adj-RIB-In (BIRD's default; GoBGP always keeps it). */

@@ -12,7 +12,6 @@
  * the minimum is the least disturbed) and the heap retained per route after a full GC. Writes
  * bench/results/bgpd-ingest-core.json.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,25 +21,13 @@ import { packUpdates } from '../src/bgp/speaker/packing.js';
 import { Speaker } from '../src/bgp/speaker/index.js';
 import { codecContext, encodeMessage, endOfRib } from '../src/bgp/wire/index.js';
 import { buildTable, SENDER_AS } from './_ingest-table.js';
+import { numberArg, exposedGc } from './_args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-if (typeof globalThis.gc !== 'function') {
-  // Re-run with --expose-gc so the retained heap is measured after a full collection.
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
-const gc = globalThis.gc as () => void;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`${name} needs a positive integer`);
-    process.exit(2);
-  }
-  return v;
-}
+// Re-run with --expose-gc so the retained heap is measured after a full collection.
+const gc = exposedGc(fileURLToPath(import.meta.url));
+const arg = (name: string, fallback: number) => numberArg(name, fallback, { integer: true });
 
 const PREFIXES = arg('--prefixes', 100_000);
 const RUNS = arg('--runs', 5);

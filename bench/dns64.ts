@@ -19,16 +19,12 @@ import { upstreamAnswer } from '../src/dns/dns64/upstream-answer.js';
 import { buildUpstreamQuery, networkExchange } from '../src/dns/server/dns64-upstream.js';
 import { TYPE } from '../src/dns/wire/constants.js';
 import { freePort, startNamed, startUnbound, type RunningReference } from '../test/dns/dns64/reference-resolvers.js';
+import { numberArg } from './_args.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ORIGIN = 'lab.example';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-}
+const arg = (name: string, fallback: number) => numberArg(`--${name}`, fallback);
 
 const names = arg('names', 1000);
 const duration = arg('duration', 10);

@@ -28,16 +28,12 @@ import { frameMessage } from '../src/dns/server/tcp-framer.js';
 import { udpBatchAvailability } from '../src/dns/server/udp-batch.js';
 import { CLASS, TYPE } from '../src/dns/wire/constants.js';
 import { seededRandom } from '../src/runtime/sim/random.js';
+import { numberArg } from './_args.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ORIGIN = 'ns.example.org';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-}
+const arg = (name: string, fallback: number) => numberArg(`--${name}`, fallback);
 
 const users = arg('users', 10_000);
 const duration = arg('duration', 10);

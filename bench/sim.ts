@@ -15,7 +15,6 @@
  * millions of Loc-RIB and Adj-RIB-Out entries. The bench re-executes itself with --expose-gc (heap
  * after a full collection) and a heap limit above Node's default 4 GiB, which 1,000 routers pass.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,11 +24,9 @@ import { parseYamlSource } from '../src/config/yaml-source.js';
 import { SimRuntime } from '../src/runtime/sim/sim-runtime.js';
 import { compileTopology } from '../src/topology/pipeline.js';
 import { seededRandom } from '../src/runtime/sim/random.js';
+import { exposedGc } from './_args.js';
 
-if (typeof globalThis.gc !== 'function') {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+exposedGc(fileURLToPath(import.meta.url), ['--max-old-space-size=16384']);
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
