@@ -2,17 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { fc, test as ptest } from '@fast-check/vitest';
 import { stringify } from 'yaml';
 import { parseBgpdConfig, peerChain, peerFamilies, type BgpdConfigInput } from '../../../src/bgp/daemon/config.js';
-import { ValidationError, formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { errorsOf } from './config-errors.js';
 
-function errorsOf(text: string): string[] {
-  try {
-    parseBgpdConfig(text, 'bgpd.yml');
-  } catch (e) {
-    if (e instanceof ValidationError) return e.diagnostics.map((d) => formatDiagnostic(d));
-    throw e;
-  }
-  return [];
-}
 
 describe('bgpd.yml', () => {
   test('defaults: listen on both wildcards at 179, RFC 8212 on, kernel routes off, short connect retry', () => {

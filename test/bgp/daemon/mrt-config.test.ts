@@ -1,19 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { parseBgpdConfig } from '../../../src/bgp/daemon/config.js';
 import { parseMrtDuration } from '../../../src/bgp/daemon/mrt-config.js';
-import { ValidationError, formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { errorsOf } from './config-errors.js';
 
 const HEAD = 'router-id: 192.0.2.1\nasn: 65001\n';
 
-function errorsOf(text: string): string[] {
-  try {
-    parseBgpdConfig(text, 'bgpd.yml');
-  } catch (e) {
-    if (e instanceof ValidationError) return e.diagnostics.map((d) => formatDiagnostic(d));
-    throw e;
-  }
-  return [];
-}
 
 describe('bgpd.yml mrt:', () => {
   test('defaults: dumps every 2 h of every accepted path in RFC 6396 form; logs rotate every 15 min, received messages only, BGP4MP', () => {
