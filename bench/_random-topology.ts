@@ -1,6 +1,7 @@
 /** The seeded random topology of bench/generate.ts (a helper, not a benchmark: the leading _ hides it from `npm run bench`). */
 import { stringify } from 'yaml';
 import { seededRandom } from '../src/runtime/sim/random.js';
+import { linkSet } from '../test/support/link-set.js';
 
 /** The sim runtime's seeded generator, so every run sees the same data. */
 function prng(s: number): () => number {
@@ -17,16 +18,7 @@ export function randomTopology(nodes: number, links: number, s: number): string 
   for (let i = 0; i < nodes; i++) {
     nodeMap[`r${i}`] = i % 10 === 9 ? { kind: 'linux' } : { kind: daemonKinds[i % daemonKinds.length], asn: 64512 + Math.floor(i / 20) };
   }
-  const seen = new Set<string>();
-  const linkList: string[][] = [];
-  const add = (a: number, b: number) => {
-    if (a === b) return false;
-    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    linkList.push([`r${a}`, `r${b}`]);
-    return true;
-  };
+  const { links: linkList, add } = linkSet();
   // A spanning tree first (mostly inside each AS, so iBGP loopbacks are reachable), then random extra links.
   for (let i = 1; i < nodes; i++) add(i, i % 20 === 0 ? pick(i) : i - 1 - pick(Math.min(i % 20, 3)));
   for (let tries = 0; linkList.length < links && tries < links * 20; tries++) add(pick(nodes), pick(nodes));

@@ -25,6 +25,7 @@ import { SimRuntime } from '../src/runtime/sim/sim-runtime.js';
 import { compileTopology } from '../src/topology/pipeline.js';
 import { seededRandom } from '../src/runtime/sim/random.js';
 import { exposedGc } from './_args.js';
+import { linkSet } from '../test/support/link-set.js';
 
 exposedGc(fileURLToPath(import.meta.url), ['--max-old-space-size=16384']);
 
@@ -52,14 +53,7 @@ for (let i = 0; i < routers; i++) {
   });
   nodes[`r${i}`] = { kind: 'flatlab-bgpd', asn: 64512 + i, originate };
 }
-const seen = new Set<string>();
-const links: string[][] = [];
-const add = (a: number, b: number) => {
-  const key = a < b ? `${a}-${b}` : `${b}-${a}`;
-  if (a === b || seen.has(key)) return;
-  seen.add(key);
-  links.push([`r${a}`, `r${b}`]);
-};
+const { links, add } = linkSet();
 for (let i = 1; i < routers; i++) add(i, pick(i)); // a random tree keeps it connected
 for (let t = 0; t < routers * extra * 4 && links.length < routers - 1 + routers * extra; t++) add(pick(routers), pick(routers));
 const text = stringify({ name: 'simbench', addressing: { loopback: { ipv4: '10.255.0.0/16' }, links: { ipv4: '10.0.0.0/14' } }, nodes, links });

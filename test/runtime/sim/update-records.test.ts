@@ -9,6 +9,7 @@ import type { Lab } from '../../../src/topology/lab.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
 import { seededRandom } from '../../../src/runtime/sim/random.js';
 import { compileTopology, compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { linkSet } from '../../support/link-set.js';
 
 /** 8 ASes of 3 routers (iBGP inside, eBGP between), dual-stack, a v4 and a v6 prefix each, an export policy on some. */
 function randomLab(seed: number): Lab {
@@ -19,14 +20,7 @@ function randomLab(seed: number): Lab {
     const originate = [`198.18.${i}.0/24`, `2001:db8:${i.toString(16)}::/48`];
     nodes[`r${i}`] = { asn: 65001 + Math.floor(i / 3), originate, ...(i % 5 === 0 ? { export: 'prepend-some' } : {}) };
   }
-  const seen = new Set<string>();
-  const links: string[][] = [];
-  const add = (a: number, b: number) => {
-    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
-    if (a === b || seen.has(key)) return;
-    seen.add(key);
-    links.push([`r${a}`, `r${b}`]);
-  };
+  const { links, add } = linkSet();
   for (let i = 1; i < 24; i++) add(i, i % 3 === 0 ? pick(i) : i - 1);
   for (let t = 0; t < 200 && links.length < 40; t++) add(pick(24), pick(24));
   const policies = {
