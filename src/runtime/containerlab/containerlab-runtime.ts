@@ -350,20 +350,22 @@ export class ContainerlabRuntime implements Runtime {
     const images = [...new Set(Object.values(topo.topology.nodes).map((n) => n.image).filter((i): i is string => !!i))].sort();
     const root = projectRoot();
     const missing = [];
-    const stale = [];
+    const stale = new Map<string, string>();
     for (const image of images) {
       if (!(await this.docker.hasImage(image))) missing.push(image);
       else if (this.buildImages) {
         const recipe = recipeFor(image, root);
-        if (recipe && (await imageStamp(image)) !== (await recipeStamp(recipe))) stale.push(image);
+        const stamp = recipe && (await recipeStamp(recipe));
+        if (stamp && (await imageStamp(image)) !== stamp) stale.set(image, stamp);
       }
     }
     const unbuildable = missing.filter((i) => !this.buildImages || !recipeFor(i, root));
     if (unbuildable.length) throw new ImageMissingError(unbuildable);
-    for (const image of [...missing, ...stale]) {
-      const why = missing.includes(image) ? 'is missing' : 'was built from other host files (an older flatlab build or package)';
+    for (const image of [...missing, ...stale.keys()]) {
+      const stamp = stale.get(image);
+      const why = stamp ? 'was built from other host files (an older flatlab build or package)' : 'is missing';
       this.log(`image ${image} ${why}: building it from this host's packages`);
-      await buildImage(recipeFor(image, root)!, { log: this.log, ...(opts.signal ? { signal: opts.signal } : {}) });
+      await buildImage(recipeFor(image, root)!, { log: this.log, ...(stamp ? { stamp } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     }
   }
 

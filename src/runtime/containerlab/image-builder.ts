@@ -18,6 +18,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Parent of the temporary staging directory. */
   tmpRoot?: string;
+  /** The recipe's stamp when the caller has already computed it (see recipeStamp). */
+  stamp?: string;
 }
 
 /** Building an image failed: a host file is missing, or tar/docker import failed. */
@@ -27,7 +29,7 @@ export async function buildImage(recipe: ImageRecipe, opts: BuildOptions = {}): 
   const log = opts.log ?? (() => {});
   const stage = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'flatlab-image-'));
   try {
-    const stamp = await recipeStamp(recipe);
+    const stamp = opts.stamp ?? (await recipeStamp(recipe));
     log(`building ${recipe.tag}: staging a root filesystem in ${stage}`);
     await stageRootfs(recipe, stage, opts);
     log(`building ${recipe.tag}: docker import`);
