@@ -42,6 +42,8 @@ export interface RibOptions {
   damping?: DampingConfig;
   /** Milliseconds, for damping (the speaker passes its clock). */
   clock?: () => number;
+  /** Share interned attribute sets with other RIBs in the process (see SpeakerConfig.interner). */
+  interner?: AttributeInterner;
 }
 
 /** All imported paths for one prefix and the current best among them. */
@@ -124,7 +126,7 @@ interface PeerTables {
 }
 
 export class Rib {
-  readonly interner = new AttributeInterner();
+  readonly interner: AttributeInterner;
   readonly decision: DecisionContext;
   readonly rules: RuleContext;
   private readonly destinations = new Map<string, Destination>();
@@ -151,6 +153,7 @@ export class Rib {
       defaultLocalPref: decision.defaultLocalPref,
       routeReflector: false,
     };
+    this.interner = options.interner ?? new AttributeInterner();
     this.damping = options.damping ? new FlapDamping(options.damping) : undefined;
     this.clock = options.clock ?? (() => 0);
   }

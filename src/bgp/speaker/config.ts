@@ -8,7 +8,7 @@ import type { IdleHoldConfig } from '../fsm/index.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseAddress } from '../policy/address.js';
-import { DEFAULT_DECISION_OPTIONS, dampingConfigProblems, type DampingConfig, type DecisionOptions } from '../rib/index.js';
+import { DEFAULT_DECISION_OPTIONS, dampingConfigProblems, type AttributeInterner, type DampingConfig, type DecisionOptions } from '../rib/index.js';
 
 export interface PeerConfig {
   /** How the caller names the peer in inputs and outputs. */
@@ -75,6 +75,12 @@ export interface SpeakerConfig {
   inProcessUpdates?: boolean;
   /** Route flap damping (RFC 2439) of eBGP-learned routes, FRR's penalties (seconds for the times). Off when absent. */
   damping?: DampingConfig;
+  /**
+   * Attribute interner shared with other speakers in the same process (the sim runtime passes
+   * one to every node): a set exported by one speaker is already interned when another
+   * receives it, and equal sets are one object across the lab. Default: the speaker's own.
+   */
+  interner?: AttributeInterner;
   peers: PeerConfig[];
 }
 
@@ -107,6 +113,7 @@ export interface NormalisedConfig {
   keepPrePolicy: boolean;
   inProcessUpdates: boolean;
   damping: DampingConfig | undefined;
+  interner: AttributeInterner | undefined;
   peers: NormalisedPeer[];
 }
 
@@ -171,5 +178,5 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
   };
   const dampingProblem = config.damping ? dampingConfigProblems(config.damping)[0] : undefined;
   if (dampingProblem) throw new SpeakerConfigError(`damping: ${dampingProblem.message}`, dampingProblem.hint);
-  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, inProcessUpdates: config.inProcessUpdates ?? false, damping: config.damping, peers };
+  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, inProcessUpdates: config.inProcessUpdates ?? false, damping: config.damping, interner: config.interner, peers };
 }

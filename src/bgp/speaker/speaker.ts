@@ -153,6 +153,7 @@ export class Speaker {
       // RFC 8212 is in the peers' default chains (normaliseSpeakerConfig), where a reload can change it.
       rfc8212: false,
       ...(this.config.damping ? { damping: this.config.damping, clock: () => this.now } : {}),
+      ...(this.config.interner ? { interner: this.config.interner } : {}),
     });
     this.rib.addPeer({ id: LOCAL, address: '0.0.0.0', asn: this.config.localAsn, routerId: this.config.routerId, local: true });
     for (const cfg of this.config.peers) this.peers.set(cfg.id, this.freshPeer(cfg));

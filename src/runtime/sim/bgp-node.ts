@@ -7,6 +7,7 @@ import { resolvePolicyChain } from '../../bgp/policy/evaluate.js';
 import { getKind } from '../../kinds/index.js';
 import type { Kind } from '../../kinds/kind.js';
 import { Speaker, type Output, type PeerConfig } from '../../bgp/speaker/index.js';
+import type { AttributeInterner } from '../../bgp/rib/index.js';
 import type { AsPathSegment, Family, PathAttributes } from '../../bgp/wire/types.js';
 import type { BgpSession, Lab, LabNode } from '../../topology/lab.js';
 import type { RouteObservation, SessionObservation, SessionState } from '../runtime.js';
@@ -62,7 +63,7 @@ export class SimBgpNode {
   /** The transport asks for a peer on every segment. */
   private readonly byId: Map<string, SimPeer>;
 
-  constructor(readonly lab: Lab, readonly node: LabNode, now: number, opts: { inProcessUpdates?: boolean } = {}) {
+  constructor(readonly lab: Lab, readonly node: LabNode, now: number, opts: { inProcessUpdates?: boolean; interner?: AttributeInterner } = {}) {
     if (!node.bgp) throw new Error(`node ${node.name} has no BGP intent`);
     this.peers = simPeers(lab, node.name);
     this.byId = new Map(this.peers.map((p) => [p.id, p]));
@@ -90,7 +91,7 @@ export class SimBgpNode {
     this.speaker = new Speaker(
       // No pre-policy Adj-RIB-In, as BIRD without `import table` and FRR without soft-reconfiguration
       // inbound: a 1,000-router sim holds tens of millions of routes, and nothing in sim reads them.
-      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, inProcessUpdates: opts.inProcessUpdates ?? false, peers: peerConfigs },
+      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, inProcessUpdates: opts.inProcessUpdates ?? false, ...(opts.interner ? { interner: opts.interner } : {}), peers: peerConfigs },
       { now },
     );
   }

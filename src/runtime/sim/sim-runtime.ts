@@ -14,6 +14,7 @@
  */
 import { getKind } from '../../kinds/index.js';
 import type { Output } from '../../bgp/speaker/index.js';
+import { AttributeInterner } from '../../bgp/rib/index.js';
 import type { UpdateMessage } from '../../bgp/wire/types.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError, RUNTIME_CAPABILITIES } from '../errors.js';
@@ -76,6 +77,8 @@ export class SimRuntime implements Runtime {
   private lab: Lab | undefined;
   private network: SimNetwork | undefined;
   private readonly bgp = new Map<string, SimBgpNode>();
+  /** One attribute interner for every speaker: a set one node exports is already interned where it arrives. */
+  private readonly interner = new AttributeInterner();
   private overlay: SimZtOverlay | undefined;
   private readonly dns = new Map<string, SimDnsEngine>();
   private readonly nat64 = new Map<string, SimNat64Node>();
@@ -307,7 +310,7 @@ export class SimRuntime implements Runtime {
 
   private startBgp(node: string): void {
     const labNode = this.requireLab().nodes.find((n) => n.name === node)!;
-    const b = new SimBgpNode(this.requireLab(), labNode, this.queue.now(), { inProcessUpdates: this.updates === 'records' });
+    const b = new SimBgpNode(this.requireLab(), labNode, this.queue.now(), { inProcessUpdates: this.updates === 'records', interner: this.interner });
     this.bgp.set(node, b);
     for (const out of b.start()) this.handle(node, out);
     this.rewake(node);
