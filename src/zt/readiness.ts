@@ -95,6 +95,25 @@ export function notReadyReason(e: AgentExpectation, o: AgentObservation): string
   return undefined;
 }
 
+/**
+ * After `start` of one stopped agent, not the whole lab: undefined when it is back. Its local API
+ * answers; a member has its network joined and, while its controller runs, an answer from it
+ * (not REQUESTING_CONFIGURATION), and once OK every address the controller assigned it on its
+ * device. Authorization may have changed since `up` (and peers may be stopped), so the status
+ * and the peers are not held to the lab plan.
+ */
+export function notRestartedReason(e: AgentExpectation, o: AgentObservation, controllerRunning: boolean): string | undefined {
+  if (o.unreachable !== undefined) return `its agent does not answer (${o.unreachable})`;
+  if (e.role !== 'member') return undefined;
+  if (o.status === undefined) return `network ${e.network} is not joined`;
+  if (o.status === 'REQUESTING_CONFIGURATION' && e.controller && controllerRunning) return `network ${e.network} is REQUESTING_CONFIGURATION (no config from controller ${e.controller} yet)`;
+  if (o.status !== 'OK') return undefined;
+  const onDevice = new Set((o.deviceAddresses ?? []).map(normalAddress));
+  const missing = (o.assignedAddresses ?? []).filter((a) => !onDevice.has(normalAddress(a)));
+  if (missing.length) return `overlay address${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} not configured on its device yet`;
+  return undefined;
+}
+
 /** `address/length` in one spelling (IPv6 as RFC 5952 writes it), so the agent's and the kernel's forms compare. */
 function normalAddress(text: string): string {
   const parsed = parseInterfaceAddress(text);

@@ -27,7 +27,7 @@ describe.skipIf(reason)('ZeroTier mesh on netns', () => {
     const io = memoryIO(root);
     const code = await main(['run', 'scenarios/zerotier-mesh', '--runtime', 'netns'], io);
     const { stdout } = io.text();
-    expect(stdout).toContain('7/7 scenarios passed');
+    expect(stdout).toContain('8/8 scenarios passed');
     expect(code).toBe(0);
     expect(leftovers()).toEqual([]);
   }, 15 * 60_000);

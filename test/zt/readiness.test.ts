@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ztLabPlan, type ZtNodeFacts } from '../../src/zt/lab-plan.js';
-import { agentExpectations, notReadyReason, type AgentExpectation } from '../../src/zt/readiness.js';
+import { agentExpectations, notReadyReason, notRestartedReason, type AgentExpectation } from '../../src/zt/readiness.js';
 
 const node = (name: string, role: ZtNodeFacts['role'], extra: Partial<ZtNodeFacts> = {}): ZtNodeFacts => ({ name, role, port: 9993, roots: [], authorized: true, tags: [], hesiod: false, underlayIpv4: `192.0.2.${name.length}`, ...extra });
 const NET = '8056c2e21c000001';
@@ -68,5 +68,28 @@ describe('notReadyReason', () => {
     expect(notReadyReason(denied, { status: 'REQUESTING_CONFIGURATION' })).toMatch(/expected ACCESS_DENIED/);
     expect(notReadyReason({ node: 'ctl', role: 'controller' }, {})).toBeUndefined();
     expect(notReadyReason({ node: 'ctl', role: 'controller' }, { unreachable: 'timeout' })).toBe('its agent does not answer (timeout)');
+  });
+});
+
+describe('notRestartedReason (start of one stopped agent)', () => {
+  const member: AgentExpectation = { node: 'm1', role: 'member', network: NET, controller: 'ctl', status: 'OK', peers: ['m2', 'm3'], addresses: 2 };
+  const assigned = ['10.0.0.1/24', 'fd80:56c2:e21c:0:199:93bf:bde0:8682/88'];
+
+  it('is back once joined, answered by its running controller, and its assigned addresses are on the device', () => {
+    expect(notRestartedReason(member, { status: 'OK', assignedAddresses: assigned, deviceAddresses: [...assigned, 'fe80::1/64'] }, true)).toBeUndefined();
+    expect(notRestartedReason(member, { status: 'OK', assignedAddresses: assigned, deviceAddresses: ['10.0.0.1/24'] }, true)).toBe('overlay address fd80:56c2:e21c:0:199:93bf:bde0:8682/88 not configured on its device yet');
+    expect(notRestartedReason(member, { status: 'REQUESTING_CONFIGURATION' }, true)).toBe(`network ${NET} is REQUESTING_CONFIGURATION (no config from controller ctl yet)`);
+    expect(notRestartedReason(member, {}, true)).toBe(`network ${NET} is not joined`);
+    expect(notRestartedReason(member, { unreachable: 'connect ENOENT' }, true)).toBe('its agent does not answer (connect ENOENT)');
+  });
+
+  it('holds neither the status nor the peers to the lab plan: authorization and peers may have changed since up', () => {
+    // Deauthorized by a scenario step: denied is a settled answer.
+    expect(notRestartedReason(member, { status: 'ACCESS_DENIED' }, true)).toBeUndefined();
+    // Peers stopped: no keys for them, still back.
+    expect(notRestartedReason(member, { status: 'OK', assignedAddresses: assigned.slice(0, 1), peers: [], deviceAddresses: ['10.0.0.1/24'] }, true)).toBeUndefined();
+    // Its controller is stopped: it keeps asking, and that is all it can do.
+    expect(notRestartedReason(member, { status: 'REQUESTING_CONFIGURATION' }, false)).toBeUndefined();
+    expect(notRestartedReason({ node: 'ctl', role: 'controller' }, {}, true)).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
-import { waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
+import { waitZtAgentRestarted, waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
 import { bgpObservers } from './observers/index.js';
 import type { BgpObserver, ObserveContext } from './observers/observer.js';
 import { getKind } from '../../kinds/index.js';
@@ -231,6 +231,9 @@ export class NetnsRuntime implements Runtime {
 
   async startNode(node: string, opts: CallOptions = {}): Promise<void> {
     await this.startNodeProcesses(node, opts);
+    // A restarted overlay agent has rejoined and configured its device before `start` returns, as after `up`.
+    const lab = this.requireLab();
+    if (lab.nodes.find((n) => n.name === node)?.kind === 'zerotier') await waitZtAgentRestarted(lab, node, this.ztReadyDeps(opts), this.ztReadyTimeoutMs);
   }
 
   private async startNodeProcesses(node: string, opts: CallOptions): Promise<void> {
@@ -344,6 +347,10 @@ export class NetnsRuntime implements Runtime {
       exitedAgentLog: async (node) => {
         for (const p of this.state?.processes.filter((x) => x.node === node) ?? []) if (!(await isRunning(p))) return p.log;
         return undefined;
+      },
+      running: async (node) => {
+        const procs = this.state?.processes.filter((x) => x.node === node) ?? [];
+        return procs.length > 0 && (await Promise.all(procs.map(isRunning))).every(Boolean);
       },
       now: () => Date.now(),
       sleep: (ms) => sleep(ms, opts.signal),

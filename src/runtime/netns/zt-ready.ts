@@ -10,7 +10,7 @@ import type { Lab } from '../../topology/lab.js';
 import { deviceName } from '../../zt/agent/kernel-port.js';
 import { agentStatus, apiSocketOf, listNetworks, listPeers } from '../../zt/client.js';
 import type { NetworkId } from '../../zt/ids.js';
-import { agentExpectations, notReadyReason, type AgentExpectation, type AgentObservation } from '../../zt/readiness.js';
+import { agentExpectations, notReadyReason, notRestartedReason, type AgentExpectation, type AgentObservation } from '../../zt/readiness.js';
 import { RuntimeError } from '../errors.js';
 import type { ExecResult } from '../runtime.js';
 
@@ -24,6 +24,8 @@ export interface ZtReadyDeps {
   exec(node: string, argv: readonly string[]): Promise<ExecResult>;
   /** The log of the node's agent when its process is no longer running, else undefined. */
   exitedAgentLog(node: string): Promise<string | undefined>;
+  /** Whether the node has processes running (a controller stopped by a scenario has none). */
+  running(node: string): Promise<boolean>;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
@@ -51,6 +53,31 @@ export async function waitZtAgents(lab: Lab, deps: ZtReadyDeps, timeoutMs = ZT_R
       const list = pending.map((e) => `${e.node}: ${reasons.get(e.node)}`).join('; ');
       throw new RuntimeError('netns.zt-not-ready', `zerotier node${pending.length > 1 ? 's' : ''} ${pending.map((e) => e.node).join(', ')} did not come up within ${timeoutMs / 1000} s (${list})`, {
         hint: `see the agents' logs under ${deps.runDirOf(pending[0]!.node)}; flatlab zt listnetworks and zt members show what the agents know`,
+      });
+    }
+    await deps.sleep(POLL_MS);
+  }
+}
+
+/**
+ * `start` of one stopped node returns once its overlay agent is back (`notRestartedReason`);
+ * bounded like `up`, with the same errors.
+ */
+export async function waitZtAgentRestarted(lab: Lab, node: string, deps: ZtReadyDeps, timeoutMs = ZT_READY_TIMEOUT_MS): Promise<void> {
+  const plan = zerotierPlan(lab);
+  const e = agentExpectations(plan).find((x) => x.node === node);
+  if (!e) return;
+  const memberOf = new Map([...plan.addressOf].filter(([name]) => plan.agents.get(name)?.role === 'member').map(([name, id]) => [id as string, name]));
+  const deadline = deps.now() + timeoutMs;
+  for (;;) {
+    const controllerRunning = e.role === 'member' && e.controller !== null ? await deps.running(e.controller) : false;
+    const why = notRestartedReason(e, await observe(e, deps, memberOf), controllerRunning);
+    if (why === undefined) return;
+    const log = await deps.exitedAgentLog(node);
+    if (log) throw new RuntimeError('netns.daemon-exited', `the zerotier agent of ${node} exited while starting`, { hint: `see its log: ${log}` });
+    if (deps.now() > deadline) {
+      throw new RuntimeError('netns.zt-not-ready', `zerotier node ${node} did not come back within ${timeoutMs / 1000} s (${why})`, {
+        hint: `see its agent's log under ${deps.runDirOf(node)}; flatlab zt listnetworks shows what the agent knows`,
       });
     }
     await deps.sleep(POLL_MS);

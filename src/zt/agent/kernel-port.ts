@@ -28,6 +28,19 @@ export function deviceName(network: NetworkId): string {
   return `zt${network.slice(8)}`;
 }
 
+/**
+ * Commands (argv) that remove what an earlier agent in this namespace left (it was stopped, or
+ * killed, and devices outlive their process): run before `kernelPortCommands`, each allowed to
+ * fail when there is nothing to remove. Deleting one end of the veth pair deletes both.
+ */
+export function kernelPortCleanupCommands(network: NetworkId): string[][] {
+  return [
+    ['ip', 'link', 'del', deviceName(network)],
+    ['ip', 'link', 'del', 'ztl0'],
+    ['nft', 'delete', 'table', 'ip', 'flatlab-zt'],
+  ];
+}
+
 /** Commands (argv) that build the kernel side; `input` is fed on stdin. */
 export function kernelPortCommands(network: NetworkId, mac: string): Array<{ argv: string[]; input?: string }> {
   const dev = deviceName(network);

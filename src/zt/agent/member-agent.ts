@@ -15,7 +15,7 @@ import type { MemberId, NetworkId } from '../ids.js';
 import { agreeKey, clearPayload, decodeHeader, encodeClear, generateIdentity, open, PacketType, seal, type Identity } from '../packet.js';
 import { evaluateRules, frameFacts } from '../rules.js';
 import { completeTransportChecksum } from '../checksum.js';
-import { AGENT_ADDRESS, AGENT_VXLAN_PORT, deviceName, KERNEL_VXLAN_PORT, kernelPortCommands, OVERLAY_MTU, vxlanHeader, vxlanPayload } from './kernel-port.js';
+import { AGENT_ADDRESS, AGENT_VXLAN_PORT, deviceName, KERNEL_VXLAN_PORT, kernelPortCleanupCommands, kernelPortCommands, OVERLAY_MTU, vxlanHeader, vxlanPayload } from './kernel-port.js';
 import { serveLocalApi, type ApiRequest, type ApiResponse } from './local-api.js';
 import { chooseRoute, learnPath, newPathTable, recordReply, updateEndpoints, type PathTable } from './paths.js';
 import type { AgentDeps } from './runtime-deps.js';
@@ -75,6 +75,8 @@ export class MemberAgent {
   }
 
   async start(apiSocket: string): Promise<void> {
+    // A restarted agent (stop/start of the node) finds its predecessor's devices still there.
+    for (const argv of kernelPortCleanupCommands(this.network)) await this.deps.run(argv).catch(() => '');
     for (const c of kernelPortCommands(this.network, memberMac(this.network, this.me))) await this.deps.run(c.argv, c.input);
     this.kernel = createSocket('udp4');
     this.kernel.on('error', (err) => this.deps.log(`kernel port: ${err.message}`));

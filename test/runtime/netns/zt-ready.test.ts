@@ -47,6 +47,12 @@ describe.skipIf(reason)('netns up waits for the ZeroTier agents (root)', () => {
     expect(device).toContain('/88');
     expect(device).toContain('/80');
     expect((await rt.exec('m2', ['ip', '-br', 'addr', 'show', 'dev', 'zt1c000001'])).stdout).toMatch(/10\.147\.17\.\d+\/24/);
+    // start of a stopped member returns once it has rejoined and configured its device, as up does.
+    await rt.stopNode('m1');
+    await rt.startNode('m1');
+    const [again] = await rt.overlayNetworks('m1');
+    expect(again).toMatchObject({ status: 'OK' });
+    expect((await rt.exec('m1', ['ip', '-br', 'addr', 'show', 'dev', 'zt1c000001'])).stdout).toContain('10.147.17.11/24');
     await rt.down();
     expect(namespaces('ztready')).toEqual([]);
   }, 120_000);
