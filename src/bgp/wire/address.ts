@@ -3,33 +3,117 @@
  * no bigint, no regex on decode, one string per address. IPv6 text is RFC 5952 canonical
  * (lower case, longest zero run of two or more groups compressed, the first on a tie),
  * matching src/net/ip.ts.
+ *
+ * Text is written as character codes and made a string in one step (`asciiString`). A string
+ * built with `+` or a template is, from 13 characters on, a tree of its pieces in V8 (a
+ * ConsString); once the RIB hashes it as a Map key it is flattened into a copy and the tree
+ * stays behind it, about 70 bytes more per prefix held and more for the collector to move.
  */
 import type { Reader, Writer } from './cursor.js';
 import { BgpEncodeError } from './errors.js';
 
-const HEX = '0123456789abcdef';
+/** Longest text built here: `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128`. */
+const MAX_TEXT = 43;
+/**
+ * Scratch for the character codes of the text being built. Filled and read within one call
+ * of a formatter, which calls nothing that could re-enter; it holds nothing between calls.
+ */
+const chars = new Uint8Array(MAX_TEXT);
+const fromCharCode = String.fromCharCode;
+
+/**
+ * The string of chars[0..n). With the codes as arguments, String.fromCharCode allocates the
+ * flat string once; spelled out up to 18 (the longest IPv4 prefix), `apply` beyond (IPv6).
+ */
+function asciiString(n: number): string {
+  const c = chars;
+  switch (n) {
+    case 7: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!);
+    case 8: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!);
+    case 9: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
+    case 10: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!);
+    case 11: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!);
+    case 12: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!);
+    case 13: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!);
+    case 14: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!);
+    case 15: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!);
+    case 16: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!);
+    case 17: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!);
+    case 18: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!);
+    default: return fromCharCode.apply(null, c.subarray(0, n) as unknown as number[]);
+  }
+}
+
+/** Write `v` (0..999) in decimal at chars[at]; returns the position after it. */
+function putDecimal(at: number, v: number): number {
+  if (v >= 100) {
+    chars[at++] = 48 + ((v / 100) | 0);
+    v %= 100;
+    chars[at++] = 48 + ((v / 10) | 0);
+  } else if (v >= 10) chars[at++] = 48 + ((v / 10) | 0);
+  chars[at++] = 48 + (v % 10);
+  return at;
+}
+
+/** Dotted quad of the 32-bit value `v` (signed or unsigned) at chars[0]; returns the length. */
+function putIpv4(v: number): number {
+  let at = putDecimal(0, (v >>> 24) & 255);
+  chars[at++] = 46;
+  at = putDecimal(at, (v >>> 16) & 255);
+  chars[at++] = 46;
+  at = putDecimal(at, (v >>> 8) & 255);
+  chars[at++] = 46;
+  return putDecimal(at, v & 255);
+}
 
 export function formatIpv4Bytes(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  return formatIpv4Number(((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0);
 }
 
 export function formatIpv4Number(v: number): string {
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  return asciiString(putIpv4(v));
 }
 
-function hex16(v: number): string {
-  if (v < 0x10) return HEX[v] as string;
-  return v.toString(16);
+/** `a.b.c.d/bits` for the 32-bit value `v` (host bits already zero, signed or unsigned). */
+export function formatIpv4Prefix(v: number, bits: number): string {
+  let at = putIpv4(v);
+  chars[at++] = 47;
+  return asciiString(putDecimal(at, bits));
 }
 
-export function formatIpv6Bytes(b: Uint8Array, at: number): string {
+/** Lower-case hex of the 16-bit group `g` at chars[at], no leading zeros; returns the position after it. */
+function putHex16(at: number, g: number): number {
+  let shift = 12;
+  while (shift > 0 && g >>> shift === 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) {
+    const d = (g >>> shift) & 15;
+    chars[at++] = d < 10 ? 48 + d : 87 + d;
+  }
+  return at;
+}
+
+/** Byte k of the address at b[at] with all but its first `bits` bits zeroed (later bytes are not read). */
+function maskedByte(b: Uint8Array, at: number, k: number, bits: number): number {
+  const keep = bits - 8 * k;
+  if (keep >= 8) return b[at + k]!;
+  return keep <= 0 ? 0 : b[at + k]! & (0xff << (8 - keep)) & 0xff;
+}
+
+function group(b: Uint8Array, at: number, i: number, bits: number): number {
+  return (maskedByte(b, at, 2 * i, bits) << 8) | maskedByte(b, at, 2 * i + 1, bits);
+}
+
+/**
+ * RFC 5952 text of the IPv6 address at b[at], of which only the first `bits` bits count (and
+ * only those bytes are read), into chars[0]; returns the length.
+ */
+function putIpv6(b: Uint8Array, at: number, bits: number): number {
   // Find the longest run of zero groups (length >= 2), first one wins a tie (RFC 5952 §4.2.3).
   let bestStart = -1;
   let bestLen = 1;
   let runStart = -1;
   for (let i = 0; i < 8; i++) {
-    const g = ((b[at + 2 * i] as number) << 8) | (b[at + 2 * i + 1] as number);
-    if (g === 0) {
+    if (group(b, at, i, bits) === 0) {
       if (runStart < 0) runStart = i;
       const len = i - runStart + 1;
       if (len > bestLen) {
@@ -38,18 +122,32 @@ export function formatIpv6Bytes(b: Uint8Array, at: number): string {
       }
     } else runStart = -1;
   }
-  let out = '';
+  let n = 0;
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      out += i === 0 ? '::' : ':';
+      chars[n++] = 58;
+      if (i === 0) chars[n++] = 58;
       i += bestLen - 1;
       continue;
     }
-    const g = ((b[at + 2 * i] as number) << 8) | (b[at + 2 * i + 1] as number);
-    out += hex16(g);
-    if (i < 7) out += ':';
+    n = putHex16(n, group(b, at, i, bits));
+    if (i < 7) chars[n++] = 58;
   }
-  return out;
+  return n;
+}
+
+export function formatIpv6Bytes(b: Uint8Array, at: number): string {
+  return asciiString(putIpv6(b, at, 128));
+}
+
+/**
+ * `addr/bits` for the prefix whose ceil(bits/8) significant bytes are at b[at]; host bits are
+ * zeroed in the text and the bytes after the prefix are not read.
+ */
+export function formatIpv6Prefix(b: Uint8Array, at: number, bits: number): string {
+  let n = putIpv6(b, at, bits);
+  chars[n++] = 47;
+  return asciiString(putDecimal(n, bits));
 }
 
 /** Parse dotted-quad text into a 32-bit unsigned number; undefined when not an IPv4 address. */

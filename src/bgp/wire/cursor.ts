@@ -1,7 +1,9 @@
 /**
  * Reader and Writer cursors over Uint8Array (style.md shape 2). Every read is bounds-checked
  * and throws a BgpDecodeError carrying the absolute offset; the writer reserves length fields
- * and back-patches them. No module-global state: each cursor owns its buffer and DataView.
+ * and back-patches them. No module-global state: each cursor owns its buffer. The reader reads
+ * big-endian integers from the bytes itself: a DataView per decoded message was an allocation
+ * as large as the reader.
  */
 import { BgpDecodeError, BgpEncodeError } from './errors.js';
 
@@ -15,21 +17,35 @@ export interface ShortReadError {
 
 const DEFAULT_SHORT: ShortReadError = { code: 'bgp.truncated', errorCode: 1, errorSubcode: 2, what: 'message' };
 
+/** The big-endian 16-bit value at bytes[at] (in range: the caller checked). */
+export function u16At(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+/** The big-endian 32-bit unsigned value at bytes[at] (in range: the caller checked). */
+export function u32At(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
 export class Reader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   /** Absolute offset of the next byte to read. */
   pos: number;
-  /** Absolute offset one past the last readable byte. */
-  readonly end: number;
+  /** Absolute offset one past the last readable byte (moved only by `window`). */
+  end: number;
   readonly short: ShortReadError;
 
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length, short: ShortReadError = DEFAULT_SHORT, view?: DataView) {
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length, short: ShortReadError = DEFAULT_SHORT) {
     this.bytes = bytes;
-    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
     this.short = short;
+  }
+
+  /** Point this reader at bytes[start..end) of the same buffer, to reuse it for the next element. */
+  window(start: number, end: number): void {
+    this.pos = start;
+    this.end = end;
   }
 
   get remaining(): number {
@@ -39,7 +55,7 @@ export class Reader {
   /** A reader over the next `len` bytes (sharing the buffer); this reader skips past them. */
   sub(len: number, short: ShortReadError = this.short): Reader {
     this.need(len);
-    const r = new Reader(this.bytes, this.pos, this.pos + len, short, this.view);
+    const r = new Reader(this.bytes, this.pos, this.pos + len, short);
     this.pos += len;
     return r;
   }
@@ -64,14 +80,14 @@ export class Reader {
 
   u16(): number {
     this.need(2);
-    const v = this.view.getUint16(this.pos);
+    const v = u16At(this.bytes, this.pos);
     this.pos += 2;
     return v;
   }
 
   u32(): number {
     this.need(4);
-    const v = this.view.getUint32(this.pos);
+    const v = u32At(this.bytes, this.pos);
     this.pos += 4;
     return v;
   }

@@ -7,7 +7,7 @@
  * uses the messages. The header is checked as soon as 19 bytes are there, so a bad marker or a
  * length over the session maximum fails before the peer could make us buffer 64 KiB of garbage.
  */
-import { decodeHeader } from './message.js';
+import { checkHeader } from './message.js';
 import { HEADER_LENGTH, type CodecContext } from './types.js';
 
 export class BgpFramer {
@@ -38,7 +38,7 @@ export class BgpFramer {
         at = n;
         if (this.held < HEADER_LENGTH) return out;
       }
-      const { length } = decodeHeader(this.buf, 0, ctx);
+      const length = checkHeader(this.buf, 0, ctx);
       const n = Math.min(length - this.held, chunk.length - at);
       this.hold(chunk.subarray(at, at + n));
       at += n;
@@ -47,7 +47,7 @@ export class BgpFramer {
       this.held = 0;
     }
     while (chunk.length - at >= HEADER_LENGTH) {
-      const { length } = decodeHeader(chunk, at, ctx);
+      const length = checkHeader(chunk, at, ctx);
       if (chunk.length - at < length) break;
       out.push(chunk.subarray(at, at + length));
       at += length;
@@ -55,7 +55,7 @@ export class BgpFramer {
     if (at < chunk.length) {
       const rest = chunk.subarray(at);
       // A partial header is checked as far as it goes once whole (next push); a whole one now.
-      if (rest.length >= HEADER_LENGTH) decodeHeader(rest, 0, ctx);
+      if (rest.length >= HEADER_LENGTH) checkHeader(rest, 0, ctx);
       this.hold(rest);
     }
     return out;

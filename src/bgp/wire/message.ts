@@ -115,6 +115,11 @@ export interface MessageHeader {
  * type's minimum and the session maximum, known type. Returns length and type.
  */
 export function decodeHeader(bytes: Uint8Array, offset: number, ctx: CodecContext): MessageHeader {
+  return { length: checkHeader(bytes, offset, ctx), type: bytes[offset + 18]! };
+}
+
+/** decodeHeader's checks, returning the length alone (the type is the byte at offset + 18): no object per message. */
+export function checkHeader(bytes: Uint8Array, offset: number, ctx: CodecContext): number {
   if (bytes.length - offset < HEADER_LENGTH) {
     throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.truncated', `${bytes.length - offset} bytes is shorter than a BGP header (19)`, offset, new Uint8Array(0));
   }
@@ -129,7 +134,11 @@ export function decodeHeader(bytes: Uint8Array, offset: number, ctx: CodecContex
   if (length < min || length > max || (type === MESSAGE_TYPE.KEEPALIVE && length !== HEADER_LENGTH)) {
     throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.length', `length ${length} is not valid for message type ${type} (${min}..${type === MESSAGE_TYPE.KEEPALIVE ? HEADER_LENGTH : max})`, offset + 16, bytes.slice(offset + 16, offset + 18));
   }
-  return { length, type };
+  return length;
+}
+
+function decodedOther(message: BgpMessage, length: number): DecodedMessage {
+  return { message, errors: [], treatAsWithdraw: false, length };
 }
 
 /**
@@ -137,24 +146,25 @@ export function decodeHeader(bytes: Uint8Array, offset: number, ctx: CodecContex
  * survivable errors come back in `errors`/`treatAsWithdraw`.
  */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext, offset = 0): DecodedMessage {
-  const { length, type } = decodeHeader(bytes, offset, ctx);
+  const length = checkHeader(bytes, offset, ctx);
+  const type = bytes[offset + 18]!;
   if (bytes.length - offset < length) {
     throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.length', `header says ${length} bytes, only ${bytes.length - offset} present`, offset + 16, bytes.slice(offset + 16, offset + 18));
   }
   const bodyLen = length - HEADER_LENGTH;
   const body = new Reader(bytes, offset + HEADER_LENGTH, offset + length);
-  const none = { errors: [] as AttributeError[], treatAsWithdraw: false, length };
   switch (type) {
     case MESSAGE_TYPE.UPDATE: {
       const u = decodeUpdateBody(body, ctx);
-      return { message: u.message, errors: u.errors, treatAsWithdraw: u.treatAsWithdraw, ...(u.otherWithdrawn ? { otherWithdrawn: u.otherWithdrawn } : {}), length, attributeLayout: u.attributeLayout };
+      if (u.otherWithdrawn) return { message: u.message, errors: u.errors, treatAsWithdraw: u.treatAsWithdraw, otherWithdrawn: u.otherWithdrawn, length, attributeLayout: u.attributeLayout };
+      return { message: u.message, errors: u.errors, treatAsWithdraw: u.treatAsWithdraw, length, attributeLayout: u.attributeLayout };
     }
     case MESSAGE_TYPE.OPEN:
-      return { message: openCodec.decode(body, bodyLen, ctx), ...none };
+      return decodedOther(openCodec.decode(body, bodyLen, ctx), length);
     case MESSAGE_TYPE.NOTIFICATION:
-      return { message: notificationCodec.decode(body, bodyLen, ctx), ...none };
+      return decodedOther(notificationCodec.decode(body, bodyLen, ctx), length);
     case MESSAGE_TYPE.KEEPALIVE:
-      return { message: keepaliveCodec.decode(body, bodyLen, ctx), ...none };
+      return decodedOther(keepaliveCodec.decode(body, bodyLen, ctx), length);
     default: {
       if (length !== 23) {
         const subtype = length >= 22 ? (bytes[offset + 21] as number) : 0;
@@ -164,7 +174,7 @@ export function decodeMessage(bytes: Uint8Array, ctx: CodecContext, offset = 0):
         }
         throw headerError(MESSAGE_HEADER_SUBCODE.BAD_MESSAGE_LENGTH, 'bgp.header.length', `ROUTE-REFRESH is ${length} bytes, must be 23`, offset + 16, bytes.slice(offset + 16, offset + 18));
       }
-      return { message: routeRefreshCodec.decode(body, bodyLen, ctx), ...none };
+      return decodedOther(routeRefreshCodec.decode(body, bodyLen, ctx), length);
     }
   }
 }

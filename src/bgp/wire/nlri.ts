@@ -4,8 +4,8 @@
  * equal as text; a prefix longer than the family allows or running past the field is
  * "syntactically incorrect" (RFC 7606 §5.3), reported with the NOTIFICATION the caller names.
  */
-import { formatIpv4Number, formatIpv6Bytes, parseIpv4Number, parseIpv6Into } from './address.js';
-import type { Reader, Writer } from './cursor.js';
+import { formatIpv4Prefix, formatIpv6Prefix, parseIpv4Number, parseIpv6Into } from './address.js';
+import type { Writer } from './cursor.js';
 import { BgpDecodeError, BgpEncodeError } from './errors.js';
 import { AFI_IPV4, AFI_IPV6, SAFI_UNICAST, type Family, type Prefix } from './types.js';
 
@@ -33,37 +33,35 @@ function malformed(spec: NlriErrorSpec, offset: number, why: string): BgpDecodeE
   });
 }
 
-/** Decode prefixes until `r` is exhausted. `scratch` is a 16-byte buffer reused for IPv6. */
-export function decodePrefixes(r: Reader, afi: number, addPath: boolean, spec: NlriErrorSpec, out: Prefix[] = [], scratch = new Uint8Array(16)): Prefix[] {
-  const bytes = r.bytes;
-  const maxBits = afi === AFI_IPV6 ? 128 : 32;
-  while (r.pos < r.end) {
-    const start = r.pos;
-    let pathId: number | undefined;
+/**
+ * Decode the prefixes in bytes[start..end). No reader, no scratch: the address is read
+ * straight from the bytes and its text built in one allocation (address.ts).
+ */
+export function decodePrefixes(bytes: Uint8Array, start: number, end: number, afi: number, addPath: boolean, spec: NlriErrorSpec): Prefix[] {
+  const out: Prefix[] = [];
+  const v6 = afi === AFI_IPV6;
+  const maxBits = v6 ? 128 : 32;
+  let pos = start;
+  while (pos < end) {
+    let pathId = 0;
     if (addPath) {
-      if (r.end - r.pos < 5) throw malformed(spec, start, 'path identifier and prefix length run past the end');
-      pathId = r.view.getUint32(r.pos);
-      r.pos += 4;
+      if (end - pos < 5) throw malformed(spec, pos, 'path identifier and prefix length run past the end');
+      pathId = ((bytes[pos]! << 24) | (bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!) >>> 0;
+      pos += 4;
     }
-    const bits = bytes[r.pos++] as number;
-    if (bits > maxBits) throw malformed(spec, r.pos - 1, `prefix length ${bits} exceeds ${maxBits}`);
+    const bits = bytes[pos++]!;
+    if (bits > maxBits) throw malformed(spec, pos - 1, `prefix length ${bits} exceeds ${maxBits}`);
     const n = (bits + 7) >>> 3;
-    if (r.pos + n > r.end) throw malformed(spec, r.pos - 1, `prefix of length ${bits} needs ${n} bytes, ${r.end - r.pos} left`);
+    if (pos + n > end) throw malformed(spec, pos - 1, `prefix of length ${bits} needs ${n} bytes, ${end - pos} left`);
     let text: string;
-    if (maxBits === 32) {
+    if (!v6) {
       let v = 0;
-      for (let i = 0; i < 4; i++) v = v * 256 + (i < n ? (bytes[r.pos + i] as number) : 0);
-      if (bits < 32) v = bits === 0 ? 0 : (v - (v % 2 ** (32 - bits)));
-      text = `${formatIpv4Number(v)}/${bits}`;
-    } else {
-      scratch.fill(0);
-      for (let i = 0; i < n; i++) scratch[i] = bytes[r.pos + i] as number;
-      const rem = bits & 7;
-      if (rem !== 0) scratch[n - 1] = (scratch[n - 1] as number) & (0xff << (8 - rem)) & 0xff;
-      text = `${formatIpv6Bytes(scratch, 0)}/${bits}`;
-    }
-    r.pos += n;
-    out.push(pathId === undefined ? { prefix: text } : { prefix: text, pathId });
+      for (let i = 0; i < n; i++) v |= bytes[pos + i]! << (24 - 8 * i);
+      // Host bits zeroed, so equal routes compare equal as text.
+      text = formatIpv4Prefix(bits === 0 ? 0 : v & (-1 << (32 - bits)), bits);
+    } else text = formatIpv6Prefix(bytes, pos, bits);
+    pos += n;
+    out.push(addPath ? { prefix: text, pathId } : { prefix: text });
   }
   return out;
 }

@@ -81,7 +81,8 @@ export const mpReachAttribute: AttributeSpec<'mpReach'> = {
       }
       r.pos += nhLen;
       r.u8(); // reserved: ignored on receipt (RFC 4760 §3)
-      const nlri = decodePrefixes(r, afi, addPathReceive(ctx, afi, safi), MP_NLRI_ERROR);
+      const nlri = decodePrefixes(r.bytes, r.pos, r.end, afi, addPathReceive(ctx, afi, safi), MP_NLRI_ERROR);
+      r.pos = r.end;
       return linkLocal === undefined ? { afi, safi, nextHop, nlri } : { afi, safi, nextHop, linkLocalNextHop: linkLocal, nlri };
     },
     encodedLength: (v, ctx) => 5 + nextHopLength(v) + prefixesEncodedLength(v.nlri, addPathSend(ctx, v.afi, v.safi)),
@@ -105,7 +106,9 @@ export const mpUnreachAttribute: AttributeSpec<'mpUnreach'> = {
       const afi = r.u16();
       const safi = r.u8();
       checkFamily(r, afi, safi, 'MP_UNREACH_NLRI');
-      return { afi, safi, withdrawn: decodePrefixes(r, afi, addPathReceive(ctx, afi, safi), MP_NLRI_ERROR) };
+      const withdrawn = decodePrefixes(r.bytes, r.pos, r.end, afi, addPathReceive(ctx, afi, safi), MP_NLRI_ERROR);
+      r.pos = r.end;
+      return { afi, safi, withdrawn };
     },
     encodedLength: (v, ctx) => 3 + prefixesEncodedLength(v.withdrawn, addPathSend(ctx, v.afi, v.safi)),
   },

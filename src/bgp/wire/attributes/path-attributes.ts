@@ -7,7 +7,7 @@
  * errors are thrown (always as BgpDecodeError).
  */
 import { as4ForTwoOctetSession } from '../as4.js';
-import { Reader, type Writer } from '../cursor.js';
+import { Reader, u16At, type Writer } from '../cursor.js';
 import { BgpDecodeError, BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
 import type { CodecContext, ErrorDisposition, PathAttributes, UnknownAttribute } from '../types.js';
 import {
@@ -59,44 +59,52 @@ function nameOf(typeCode: number): string {
 /** Attributes an eBGP peer must not send us; dropped whatever they hold (RFC 7606 §7.5, §7.9, §7.10). */
 const IBGP_ONLY = new Set<number>([ATTR.LOCAL_PREF, ATTR.ORIGINATOR_ID, ATTR.CLUSTER_LIST]);
 
-export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttributes {
+/**
+ * Note a survivable attribute error in `errors`; a session-reset one is thrown. Returns
+ * whether it makes the UPDATE a withdrawal.
+ */
+function survive(errors: AttributeError[], typeCode: number, disposition: ErrorDisposition, error: BgpDecodeError): boolean {
+  const e = error.withDisposition(disposition);
+  if (disposition === 'session-reset') throw e;
+  errors.push({ typeCode, name: typeCode === 0 ? 'attribute list' : nameOf(typeCode), disposition, error: e });
+  return disposition === 'treat-as-withdraw';
+}
+
+/** Decode the attribute list in bytes[start..end). */
+export function decodePathAttributes(bytes: Uint8Array, start: number, end: number, ctx: CodecContext): DecodedAttributes {
   const attributes: PathAttributes = {};
   const errors: AttributeError[] = [];
   let treatAsWithdraw = false;
   let framingError = false;
   // Type codes seen so far, as a 256-bit set (a typed array here was an off-heap allocation per UPDATE).
   const seen = [0, 0, 0, 0, 0, 0, 0, 0];
-  const bytes = r.bytes;
   const layout: AttributeLayout = [];
+  // One reader for every attribute value in turn (`window` moves it): codecs do not keep it.
+  let value: Reader | undefined;
 
-  const record = (typeCode: number, disposition: ErrorDisposition, error: BgpDecodeError): void => {
-    const e = error.withDisposition(disposition);
-    if (disposition === 'session-reset') throw e;
-    errors.push({ typeCode, name: typeCode === 0 ? 'attribute list' : nameOf(typeCode), disposition, error: e });
-    if (disposition === 'treat-as-withdraw') treatAsWithdraw = true;
-  };
-
-  while (r.pos < r.end) {
-    const start = r.pos;
-    const left = r.end - start;
-    const flags = bytes[start] as number;
+  let at = start;
+  while (at < end) {
+    const attrStart = at;
+    const left = end - attrStart;
+    const flags = bytes[attrStart]!;
     const headerLen = flags & FLAG_EXTENDED_LENGTH ? 4 : 3;
     if (left < headerLen) {
       // RFC 7606 §4: too few bytes for an attribute header → treat-as-withdraw; the Total
       // Attribute Length still locates the NLRI.
-      record(0, 'treat-as-withdraw', listError(start, `${left} byte${left === 1 ? '' : 's'} left where an attribute header needs ${headerLen}`));
+      treatAsWithdraw = survive(errors, 0, 'treat-as-withdraw', listError(attrStart, `${left} byte${left === 1 ? '' : 's'} left where an attribute header needs ${headerLen}`)) || treatAsWithdraw;
       framingError = true;
       break;
     }
-    const typeCode = bytes[start + 1] as number;
-    const len = headerLen === 4 ? r.view.getUint16(start + 2) : (bytes[start + 2] as number);
-    const valueStart = start + headerLen;
-    if (valueStart + len > r.end) {
-      record(typeCode, 'treat-as-withdraw', listError(start, `${nameOf(typeCode)} length ${len} runs past the attribute list (${r.end - valueStart} bytes left)`));
+    const typeCode = bytes[attrStart + 1]!;
+    const len = headerLen === 4 ? u16At(bytes, attrStart + 2) : bytes[attrStart + 2]!;
+    const valueStart = attrStart + headerLen;
+    const valueEnd = valueStart + len;
+    if (valueEnd > end) {
+      treatAsWithdraw = survive(errors, typeCode, 'treat-as-withdraw', listError(attrStart, `${nameOf(typeCode)} length ${len} runs past the attribute list (${end - valueStart} bytes left)`)) || treatAsWithdraw;
       framingError = true;
       break;
     }
-    r.pos = valueStart + len;
+    at = valueEnd;
     layout.push(headerLen === 4 ? typeCode | LAYOUT_EXTENDED : typeCode);
 
     if ((seen[typeCode >>> 5]! >>> (typeCode & 31)) & 1) {
@@ -107,10 +115,10 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
         message: `${nameOf(typeCode)} appears more than once`,
         errorCode: 3,
         errorSubcode: UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST,
-        offset: start,
+        offset: attrStart,
         attributeType: typeCode,
       });
-      record(typeCode, typeCode === ATTR.MP_REACH_NLRI || typeCode === ATTR.MP_UNREACH_NLRI ? 'session-reset' : 'attribute-discard', dup);
+      treatAsWithdraw = survive(errors, typeCode, typeCode === ATTR.MP_REACH_NLRI || typeCode === ATTR.MP_UNREACH_NLRI ? 'session-reset' : 'attribute-discard', dup) || treatAsWithdraw;
       continue;
     }
     seen[typeCode >>> 5]! |= 1 << (typeCode & 31);
@@ -123,42 +131,43 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
           message: `unrecognized well-known attribute ${typeCode}`,
           errorCode: 3,
           errorSubcode: UPDATE_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
-          data: bytes.slice(start, valueStart + len),
-          offset: start,
+          data: bytes.slice(attrStart, valueEnd),
+          offset: attrStart,
           attributeType: typeCode,
         });
       }
       // RFC 4271 §5: keep an unrecognised optional transitive attribute (passed on with
       // Partial set); quietly drop an optional non-transitive one.
       if (flags & FLAG_TRANSITIVE) {
-        const unknown: UnknownAttribute = { flags: flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL), typeCode, value: bytes.slice(valueStart, valueStart + len) };
+        const unknown: UnknownAttribute = { flags: flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE | FLAG_PARTIAL), typeCode, value: bytes.slice(valueStart, valueEnd) };
         (attributes.unknown ??= []).push(unknown);
       }
       continue;
     }
 
     if (!ctx.ibgp && IBGP_ONLY.has(typeCode)) {
-      record(typeCode, 'attribute-discard', attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.ebgp-attribute', UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, `${spec.name} from an external peer is discarded`));
+      treatAsWithdraw = survive(errors, typeCode, 'attribute-discard', attributeError(spec, attrStart, bytes.slice(attrStart, valueEnd), 'bgp.update.ebgp-attribute', UPDATE_SUBCODE.MALFORMED_ATTRIBUTE_LIST, `${spec.name} from an external peer is discarded`)) || treatAsWithdraw;
       continue;
     }
     if (ctx.fourOctetAs && (typeCode === ATTR.AS4_PATH || typeCode === ATTR.AS4_AGGREGATOR)) {
       // RFC 6793 §3: a NEW speaker does not send AS4_* to a NEW speaker; one that does is ignored.
-      record(typeCode, 'attribute-discard', attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.as4-on-four-octet-session', UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `${spec.name} on a 4-octet-AS session is ignored`));
+      treatAsWithdraw = survive(errors, typeCode, 'attribute-discard', attributeError(spec, attrStart, bytes.slice(attrStart, valueEnd), 'bgp.update.as4-on-four-octet-session', UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `${spec.name} on a 4-octet-AS session is ignored`)) || treatAsWithdraw;
       continue;
     }
     if ((flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) !== spec.flags) {
       // RFC 7606 §3(c): conflicting Optional/Transitive bits make the attribute malformed →
       // treat-as-withdraw; MP attributes that cannot be trusted reset the session (§7.11).
       const disposition: ErrorDisposition = spec.onMalformed(ctx) === 'session-reset' ? 'session-reset' : 'treat-as-withdraw';
-      record(typeCode, disposition, attributeError(spec, start, bytes.slice(start, valueStart + len), 'bgp.update.attribute-flags', UPDATE_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `${spec.name} has flags 0x${flags.toString(16)}, expected 0x${spec.flags.toString(16)}`));
+      treatAsWithdraw = survive(errors, typeCode, disposition, attributeError(spec, attrStart, bytes.slice(attrStart, valueEnd), 'bgp.update.attribute-flags', UPDATE_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `${spec.name} has flags 0x${flags.toString(16)}, expected 0x${spec.flags.toString(16)}`)) || treatAsWithdraw;
       continue;
     }
 
-    const sub = new Reader(bytes, valueStart, valueStart + len, SHORT_ATTRIBUTE, r.view);
+    if (value === undefined) value = new Reader(bytes, valueStart, valueEnd, SHORT_ATTRIBUTE);
+    else value.window(valueStart, valueEnd);
     try {
-      const value = spec.codec.decode(sub, len, ctx);
-      if (sub.pos !== sub.end) throw attributeError(spec, sub.pos, undefined, 'bgp.update.attribute-length', UPDATE_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `${spec.name} has ${sub.end - sub.pos} trailing bytes`);
-      (attributes as Record<AttributeField, unknown>)[spec.field] = value;
+      const decoded = spec.codec.decode(value, len, ctx);
+      if (value.pos !== valueEnd) throw attributeError(spec, value.pos, undefined, 'bgp.update.attribute-length', UPDATE_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `${spec.name} has ${valueEnd - value.pos} trailing bytes`);
+      (attributes as Record<AttributeField, unknown>)[spec.field] = decoded;
     } catch (e) {
       if (!(e instanceof BgpDecodeError)) throw e;
       const withData = new BgpDecodeError({
@@ -166,11 +175,11 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext): DecodedAttri
         message: e.message.replace(/ \(at byte \d+\)$/, ''),
         errorCode: e.errorCode,
         errorSubcode: e.errorSubcode,
-        data: bytes.slice(start, valueStart + len),
+        data: bytes.slice(attrStart, valueEnd),
         offset: e.offset,
         attributeType: typeCode,
       });
-      record(typeCode, spec.onMalformed(ctx), withData);
+      treatAsWithdraw = survive(errors, typeCode, spec.onMalformed(ctx), withData) || treatAsWithdraw;
     }
   }
   return { attributes, errors, treatAsWithdraw, framingError, layout };

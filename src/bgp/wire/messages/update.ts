@@ -9,10 +9,11 @@
  * withdrawal (§2), and both are listed in `errors`.
  */
 import type { AttributeError, AttributeLayout } from '../attributes/path-attributes.js';
+import { ATTR } from '../attributes/attribute.js';
 import { decodePathAttributes, encodePathAttributes, pathAttributesEncodedLength } from '../attributes/path-attributes.js';
 import { mergeAs4Attributes } from '../as4.js';
 import type { Codec } from '../codec.js';
-import { Reader, type Writer } from '../cursor.js';
+import { u16At, type Reader, type Writer } from '../cursor.js';
 import { BgpDecodeError, UPDATE_SUBCODE } from '../errors.js';
 import { decodePrefixes, encodePrefixes, prefixesEncodedLength, type NlriErrorSpec } from '../nlri.js';
 import { AFI_IPV4, type CodecContext, type MpUnreach, type PathAttributes, type UpdateMessage } from '../types.js';
@@ -44,29 +45,39 @@ function listError(offset: number, message: string): BgpDecodeError {
 
 const addPathIpv4 = (set: ReadonlySet<string>): boolean => set.has('ipv4-unicast');
 
+/** Well-known mandatory attributes an UPDATE that announces must carry (RFC 4271 §5). */
+const MANDATORY = [
+  { typeCode: ATTR.ORIGIN, name: 'ORIGIN', field: 'origin' },
+  { typeCode: ATTR.AS_PATH, name: 'AS_PATH', field: 'asPath' },
+  { typeCode: ATTR.NEXT_HOP, name: 'NEXT_HOP', field: 'nextHop' },
+] as const;
+
+function hasErrorFor(errors: readonly AttributeError[], typeCode: number): boolean {
+  for (const e of errors) if (e.typeCode === typeCode) return true;
+  return false;
+}
+
 /** Decode an UPDATE body (after the 19-byte header); `r` is limited to the body. */
 export function decodeUpdateBody(r: Reader, ctx: CodecContext): DecodedUpdate {
+  const bytes = r.bytes;
   const bodyStart = r.pos;
-  if (r.remaining < 4) throw listError(bodyStart, `UPDATE body is ${r.remaining} bytes, at least 4 needed`);
-  const withdrawnLen = r.view.getUint16(r.pos);
+  const end = r.end;
+  if (end - bodyStart < 4) throw listError(bodyStart, `UPDATE body is ${end - bodyStart} bytes, at least 4 needed`);
+  const withdrawnLen = u16At(bytes, bodyStart);
+  const withdrawnStart = bodyStart + 2;
   // RFC 4271 §6.3: lengths that do not fit the message → Malformed Attribute List.
-  if (withdrawnLen + 4 > r.remaining) throw listError(r.pos, `Withdrawn Routes Length ${withdrawnLen} does not fit the ${r.remaining - 4} bytes left`);
-  r.pos += 2;
-  const withdrawnReader = new Reader(r.bytes, r.pos, r.pos + withdrawnLen, r.short, r.view);
-  r.pos += withdrawnLen;
-  const attrLenAt = r.pos;
-  const attrLen = r.view.getUint16(r.pos);
-  r.pos += 2;
-  if (attrLen > r.remaining) throw listError(attrLenAt, `Total Path Attribute Length ${attrLen} does not fit the ${r.remaining} bytes left`);
-  const attrReader = new Reader(r.bytes, r.pos, r.pos + attrLen, r.short, r.view);
-  r.pos += attrLen;
-  const nlriReader = new Reader(r.bytes, r.pos, r.end, r.short, r.view);
-  r.pos = r.end;
+  if (withdrawnLen + 4 > end - bodyStart) throw listError(bodyStart, `Withdrawn Routes Length ${withdrawnLen} does not fit the ${end - bodyStart - 4} bytes left`);
+  const attrLenAt = withdrawnStart + withdrawnLen;
+  const attrLen = u16At(bytes, attrLenAt);
+  const attrStart = attrLenAt + 2;
+  if (attrLen > end - attrStart) throw listError(attrLenAt, `Total Path Attribute Length ${attrLen} does not fit the ${end - attrStart} bytes left`);
+  const nlriStart = attrStart + attrLen;
+  r.pos = end;
 
   const addPath = addPathIpv4(ctx.addPathReceive);
-  const withdrawn = decodePrefixes(withdrawnReader, AFI_IPV4, addPath, WITHDRAWN_ERROR);
-  const decoded = decodePathAttributes(attrReader, ctx);
-  const nlri = decodePrefixes(nlriReader, AFI_IPV4, addPath, NLRI_ERROR);
+  const withdrawn = decodePrefixes(bytes, withdrawnStart, attrLenAt, AFI_IPV4, addPath, WITHDRAWN_ERROR);
+  const decoded = decodePathAttributes(bytes, attrStart, nlriStart, ctx);
+  const nlri = decodePrefixes(bytes, nlriStart, end, AFI_IPV4, addPath, NLRI_ERROR);
   const { attributes, errors } = decoded;
   let treatAsWithdraw = decoded.treatAsWithdraw;
 
@@ -83,13 +94,8 @@ export function decodeUpdateBody(r: Reader, ctx: CodecContext): DecodedUpdate {
   // treat-as-withdraw (NEXT_HOP only for the IPv4 NLRI field, RFC 4760 §3).
   const announces = nlri.length > 0 || (attributes.mpReach !== undefined && attributes.mpReach.nlri.length > 0);
   if (announces && !decoded.framingError) {
-    const missing: Array<[number, string, unknown]> = [
-      [1, 'ORIGIN', attributes.origin],
-      [2, 'AS_PATH', attributes.asPath],
-    ];
-    if (nlri.length > 0) missing.push([3, 'NEXT_HOP', attributes.nextHop]);
-    for (const [typeCode, name, value] of missing) {
-      if (value !== undefined || errors.some((e) => e.typeCode === typeCode)) continue;
+    for (const { typeCode, name, field } of MANDATORY) {
+      if (attributes[field] !== undefined || (field === 'nextHop' && nlri.length === 0) || hasErrorFor(errors, typeCode)) continue;
       const error = new BgpDecodeError({
         code: 'bgp.update.missing-well-known',
         message: `UPDATE announces NLRI without the well-known mandatory ${name}`,

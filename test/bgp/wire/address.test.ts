@@ -1,0 +1,132 @@
+/**
+ * The decoder's address and prefix text (src/bgp/wire/address.ts builds it from character
+ * codes) against plain reference formatters: templates for IPv4, src/net/ip.ts (bigint) for
+ * IPv6 canonical text, and prefixes decoded from random NLRI bytes.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix } from '../../../src/bgp/wire/address.js';
+import { decodePrefixes, type NlriErrorSpec } from '../../../src/bgp/wire/nlri.js';
+import { formatIpv6 } from '../../../src/net/ip.js';
+
+const SPEC: NlriErrorSpec = { code: 'test.nlri', errorCode: 3, errorSubcode: 10, what: 'NLRI' };
+
+const ipv4Reference = (b: ArrayLike<number>, at = 0): string => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+
+function ipv6Reference(b: ArrayLike<number>, at = 0): string {
+  let v = 0n;
+  for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(b[at + i]!);
+  return formatIpv6(v);
+}
+
+/** The first `bits` bits of `bytes` (width bytes long), the rest zero. */
+function masked(bytes: Uint8Array, bits: number, width: number): Uint8Array {
+  const out = new Uint8Array(width);
+  for (let i = 0; i < width; i++) {
+    const keep = Math.max(0, Math.min(8, bits - 8 * i));
+    out[i] = (bytes[i] ?? 0) & ((0xff00 >> keep) & 0xff);
+  }
+  return out;
+}
+
+// Zero runs are what makes IPv6 text interesting: groups drawn mostly from 0 and small values.
+const ipv6Bytes = fc
+  .array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xf }), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 })
+  .map((groups) => Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff])));
+
+describe('address text', () => {
+  test('IPv4 from bytes and from a 32-bit number, at any offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 12 }), fc.nat(), (b, k) => {
+        const at = k % (b.length - 3);
+        expect(formatIpv4Bytes(b, at)).toBe(ipv4Reference(b, at));
+        const v = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+        expect(formatIpv4Number(v)).toBe(ipv4Reference(b, at));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(formatIpv4Number(0)).toBe('0.0.0.0');
+    expect(formatIpv4Number(0xffffffff)).toBe('255.255.255.255');
+    expect(formatIpv4Number(0x0a000001)).toBe('10.0.0.1');
+  });
+
+  test('IPv6 canonical text (RFC 5952) as src/net/ip.ts writes it', () => {
+    fc.assert(
+      fc.property(ipv6Bytes, (b) => {
+        expect(formatIpv6Bytes(b, 0)).toBe(ipv6Reference(b));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(formatIpv6Bytes(new Uint8Array(16), 0)).toBe('::');
+    expect(formatIpv6Bytes(Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1), 0)).toBe('2001:db8::1:0:0:1');
+  });
+
+  test('IPv4 prefix text: network address and length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 32 }), (b, bits) => {
+        const net = masked(b, bits, 4);
+        const v = ((net[0]! << 24) | (net[1]! << 16) | (net[2]! << 8) | net[3]!) >>> 0;
+        expect(formatIpv4Prefix(v, bits)).toBe(`${ipv4Reference(net)}/${bits}`);
+        expect(formatIpv4Prefix(v | 0, bits)).toBe(`${ipv4Reference(net)}/${bits}`);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('IPv6 prefix text zeroes host bits and reads only the prefix bytes', () => {
+    fc.assert(
+      fc.property(ipv6Bytes, fc.integer({ min: 0, max: 128 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (b, bits, junk) => {
+        const n = (bits + 7) >>> 3;
+        // The prefix's bytes followed by unrelated ones, as in an NLRI field.
+        const field = Uint8Array.from([...b.subarray(0, n), ...junk]);
+        expect(formatIpv6Prefix(field, 0, bits)).toBe(`${ipv6Reference(masked(b, bits, 16))}/${bits}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('decodePrefixes', () => {
+  const nlri = (afi: 1 | 2, addPath: boolean) =>
+    fc.array(
+      fc.record({
+        bits: fc.integer({ min: 0, max: afi === 1 ? 32 : 128 }),
+        bytes: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        pathId: fc.integer({ min: 0, max: 0xffffffff }),
+      }),
+      { maxLength: 8 },
+    ).map((entries) => {
+      const wire: number[] = [];
+      const expected = entries.map(({ bits, bytes, pathId }) => {
+        const n = (bits + 7) >>> 3;
+        if (addPath) wire.push(pathId >>> 24, (pathId >>> 16) & 255, (pathId >>> 8) & 255, pathId & 255);
+        wire.push(bits, ...bytes.subarray(0, n));
+        const net = masked(bytes, bits, afi === 1 ? 4 : 16);
+        const prefix = `${afi === 1 ? ipv4Reference(net) : ipv6Reference(net)}/${bits}`;
+        return addPath ? { prefix, pathId } : { prefix };
+      });
+      return { wire: Uint8Array.from(wire), expected };
+    });
+
+  for (const afi of [1, 2] as const) {
+    for (const addPath of [false, true]) {
+      test(`${afi === 1 ? 'IPv4' : 'IPv6'}${addPath ? ' with path ids' : ''}: each prefix's network as text`, () => {
+        fc.assert(
+          fc.property(nlri(afi, addPath), fc.uint8Array({ maxLength: 6 }), ({ wire, expected }, around) => {
+            // Decoded from the middle of a larger buffer, as from an UPDATE.
+            const buf = Uint8Array.from([...around, ...wire, ...around]);
+            const got = decodePrefixes(buf, around.length, around.length + wire.length, afi, addPath, SPEC);
+            expect(got).toStrictEqual(expected);
+          }),
+          { numRuns: 500 },
+        );
+      });
+    }
+  }
+
+  test('a prefix running past the field or longer than the family allows is the error the caller names', () => {
+    expect(() => decodePrefixes(Uint8Array.of(24, 10, 0), 0, 3, 1, false, SPEC)).toThrow(/NLRI: prefix of length 24 needs 3 bytes, 2 left/);
+    expect(() => decodePrefixes(Uint8Array.of(33, 10, 0, 0, 0, 0), 0, 6, 1, false, SPEC)).toThrow(/NLRI: prefix length 33 exceeds 32/);
+    expect(() => decodePrefixes(Uint8Array.of(0, 0, 0, 1), 0, 4, 1, true, SPEC)).toThrow(/path identifier and prefix length run past the end/);
+  });
+});
