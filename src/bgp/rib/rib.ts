@@ -2,10 +2,12 @@
  * Adj-RIB-In (pre- and post-policy), Loc-RIB and the incremental decision process.
  *
  * Layout, chosen for a million prefixes from several peers: the Loc-RIB is one Map from prefix
- * to a Destination holding every imported path for it (post-policy Adj-RIB-In is that view
- * filtered by peer, so it costs nothing extra); the pre-policy Adj-RIB-In is one Map per peer
- * from (prefix, path id) to the interned attributes. A change to one prefix re-runs the
- * decision for that prefix only and returns the best-path change, if any.
+ * to the path itself while a prefix has one path and it is best (the common case: one object
+ * per route), or to a Destination holding every imported path for it. The post-policy
+ * Adj-RIB-In is that view filtered by peer; the pre-policy one is the attribute set as received,
+ * kept on each path, plus one Map per peer of the routes its import rejected. So an accepted
+ * route costs one Map entry and one object. A change to one prefix re-runs the decision for
+ * that prefix only and returns the best-path change, if any.
  */
 import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
@@ -24,6 +26,7 @@ import type {
   PathRecord,
   RibPeer,
   RibPeerInput,
+  RouteFacts,
 } from './types.js';
 
 export class RibError extends FlatlabError {}
@@ -46,15 +49,38 @@ export interface RibOptions {
   interner?: AttributeInterner;
 }
 
+/** A path as the RIB stores it: the record the decision and the speaker read, and the set as received. */
+export class StoredPath implements PathRecord {
+  constructor(
+    readonly prefix: string,
+    readonly pathId: number,
+    readonly peer: RibPeer,
+    readonly attrs: PathAttributes,
+    readonly facts: RouteFacts,
+    /**
+     * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received (undefined
+     * when the peer keeps no pre-policy table). A re-announcement that imports to the same
+     * attributes replaces it in place, so the path (and the best) stays the same object.
+     */
+    public received: PathAttributes | undefined,
+  ) {}
+}
+
 /** All imported paths for one prefix and the current best among them. */
 export class Destination {
   /** Paths eligible for the decision. */
-  paths: PathRecord[] = [];
+  paths: StoredPath[] = [];
   /** Paths held back by flap damping: in the Adj-RIB-In, not eligible for best path. */
-  suppressed: PathRecord[] | undefined = undefined;
-  best: PathRecord | undefined = undefined;
+  suppressed: StoredPath[] | undefined = undefined;
+  best: StoredPath | undefined = undefined;
   reason: DecisionReason = 'only-path';
 }
+
+/**
+ * What the Loc-RIB map holds for a prefix: the path alone when it is the only one and best
+ * (reason 'only-path', nothing suppressed), else a Destination.
+ */
+type Slot = StoredPath | Destination;
 
 /** Sort key for a peer address: IPv4 before IPv6, each in numeric order. */
 export function addressSortKey(address: string): string {
@@ -67,6 +93,22 @@ export function addressSortKey(address: string): string {
   return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
 }
 
+/**
+ * The prefix text as the RIB keeps it: a flat copy. Decoded prefixes are built by concatenation,
+ * and V8 keeps such a string of 13 characters or more as a tree (a 32-byte node over its pieces):
+ * about 64 bytes where the flat string takes 32. `trim` returns the flattened string itself when
+ * there is nothing to trim (anything else keeps the text as given).
+ */
+function flatPrefix(prefix: string): string {
+  const flat = prefix.trim();
+  return flat.length === prefix.length ? flat : prefix;
+}
+
+/** The prefix text a slot's paths already share. */
+function slotPrefix(slot: Slot): string {
+  return slot instanceof Destination ? (slot.paths[0] ?? slot.suppressed![0]!).prefix : slot.prefix;
+}
+
 function pathKey(prefix: string, pathId: number): string {
   return pathId === 0 ? prefix : `${prefix}#${pathId}`;
 }
@@ -76,13 +118,13 @@ function dampingKey(prefix: string, pathId: number): string {
   return pathKey(prefix, pathId);
 }
 
-function without(paths: readonly PathRecord[], i: number): PathRecord[] {
-  const out = new Array<PathRecord>(paths.length - 1);
+function without(paths: readonly StoredPath[], i: number): StoredPath[] {
+  const out = new Array<StoredPath>(paths.length - 1);
   for (let j = 0, k = 0; j < paths.length; j++) if (j !== i) out[k++] = paths[j]!;
   return out;
 }
 
-function indexOfPath(paths: readonly PathRecord[], peer: RibPeer, pathId: number): number {
+function indexOfPath(paths: readonly StoredPath[], peer: RibPeer, pathId: number): number {
   for (let i = 0; i < paths.length; i++) if (paths[i]!.peer === peer && paths[i]!.pathId === pathId) return i;
   return -1;
 }
@@ -117,8 +159,11 @@ function makePeer(input: RibPeerInput, localAs: number): RibPeer {
 
 interface PeerTables {
   peer: RibPeer;
-  /** Pre-policy Adj-RIB-In: (prefix, path id) → interned attributes as received. */
-  prePolicy: Map<string, PathAttributes>;
+  /**
+   * Pre-policy Adj-RIB-In entries of routes the import rejected: (prefix, path id) → interned
+   * attributes as received. Accepted routes keep theirs on the path (StoredPath.received).
+   */
+  rejected: Map<string, PathAttributes>;
   /** Import result per received attribute set (loop checks and LOCAL_PREF stripping), memoised. */
   imported: WeakMap<PathAttributes, PathAttributes | ImportRejection>;
   /** Paths of this peer in the Loc-RIB. */
@@ -129,7 +174,7 @@ export class Rib {
   readonly interner: AttributeInterner;
   readonly decision: DecisionContext;
   readonly rules: RuleContext;
-  private readonly destinations = new Map<string, Destination>();
+  private readonly destinations = new Map<string, Slot>();
   private readonly peers = new Map<string, PeerTables>();
   /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
   private bestPaths = 0;
@@ -163,7 +208,7 @@ export class Rib {
       throw new RibError('bgp.rib.duplicate-peer', `peer ${input.id} is already in the RIB`, { hint: 'remove it first' });
     }
     const peer = makePeer(input, this.rules.localAs);
-    this.peers.set(peer.id, { peer, prePolicy: new Map(), imported: new WeakMap(), accepted: 0 });
+    this.peers.set(peer.id, { peer, rejected: new Map(), imported: new WeakMap(), accepted: 0 });
     if (peer.rrClient) this.rules.routeReflector = true;
     return peer;
   }
@@ -189,6 +234,14 @@ export class Rib {
     if (t.accepted > 0) {
       const damped = this.damped(t.peer);
       for (const [prefix, d] of this.destinations) {
+        if (!(d instanceof Destination)) {
+          if (d.peer !== t.peer) continue;
+          if (damped) this.damping!.forget(t.peer.id, dampingKey(prefix, d.pathId));
+          this.destinations.delete(prefix);
+          this.bestPaths--;
+          changes.push({ prefix, old: d, new: undefined, reason: 'withdrawn' });
+          continue;
+        }
         const kept = d.paths.filter((p) => p.peer !== t.peer);
         const keptSuppressed = d.suppressed?.filter((p) => p.peer !== t.peer);
         if (kept.length === d.paths.length && keptSuppressed?.length === d.suppressed?.length) continue;
@@ -245,7 +298,7 @@ export class Rib {
 
   private withdrawFrom(t: PeerTables, p: Prefix, changes: BestChange[]): void {
     const pathId = p.pathId ?? 0;
-    if (t.peer.keepPrePolicy) t.prePolicy.delete(pathKey(p.prefix, pathId));
+    if (t.rejected.size > 0) t.rejected.delete(pathKey(p.prefix, pathId));
     const c = this.removePath(t, p.prefix, pathId);
     if (c) changes.push(c);
   }
@@ -267,10 +320,13 @@ export class Rib {
     attrs: PathAttributes,
     checked: PathAttributes | ImportRejection,
   ): BestChange | undefined {
-    if (t.peer.keepPrePolicy) t.prePolicy.set(pathKey(prefix, pathId), attrs);
     const post = typeof checked === 'string' || !t.peer.importPolicy ? checked : this.applyImportPolicy(t, prefix, checked);
-    if (typeof post === 'string') return this.removePath(t, prefix, pathId);
-    return this.upsertPath(t, prefix, pathId, post);
+    if (typeof post === 'string') {
+      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(flatPrefix(prefix), pathId), attrs);
+      return this.removePath(t, prefix, pathId);
+    }
+    if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
+    return this.upsertPath(t, prefix, pathId, post, t.peer.keepPrePolicy ? attrs : undefined);
   }
 
   /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised. */
@@ -302,10 +358,8 @@ export class Rib {
       });
     }
     const changes: BestChange[] = [];
-    for (const [key, attrs] of t.prePolicy) {
-      const hash = key.indexOf('#');
-      const prefix = hash < 0 ? key : key.slice(0, hash);
-      const pathId = hash < 0 ? 0 : Number(key.slice(hash + 1));
+    // A snapshot first: each route moves between the paths and the rejected table as it goes.
+    for (const { prefix, pathId, attrs } of [...this.prePolicy(t)]) {
       const c = this.announceChecked(t, prefix, pathId, attrs, this.checkImport(t, attrs));
       if (c) changes.push(c);
     }
@@ -314,25 +368,63 @@ export class Rib {
 
   withdraw(peerId: string, prefix: string, pathId = 0): BestChange | undefined {
     const t = this.tables(peerId);
-    if (t.peer.keepPrePolicy) t.prePolicy.delete(pathKey(prefix, pathId));
+    if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
     return this.removePath(t, prefix, pathId);
   }
 
-  private upsertPath(t: PeerTables, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
-    if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs);
-    let d = this.destinations.get(prefix);
-    if (!d) {
-      d = new Destination();
-      this.destinations.set(prefix, d);
+  private upsertPath(t: PeerTables, text: string, pathId: number, attrs: PathAttributes, received: PathAttributes | undefined): BestChange | undefined {
+    const slot = this.destinations.get(text);
+    const prefix = slot === undefined ? flatPrefix(text) : slotPrefix(slot);
+    if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs, received, slot);
+    if (!(slot instanceof Destination)) {
+      // One path, best (or none yet): the common case stays one object per route.
+      if (slot !== undefined && (slot.peer !== t.peer || slot.pathId !== pathId)) return this.upsertInto(t, prefix, pathId, attrs, received, this.expand(slot));
+      if (slot !== undefined && slot.attrs === attrs) {
+        slot.received = received; // imports to the same route: only the pre-policy entry changes
+        return undefined;
+      }
+      const path = new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
+      if (!this.decision.nextHopReachable(path.facts.nextHop)) {
+        return this.upsertInto(t, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), path);
+      }
+      this.destinations.set(prefix, path);
+      if (slot === undefined) {
+        t.accepted++;
+        this.bestPaths++;
+      }
+      return { prefix, old: slot, new: path, reason: 'only-path' };
     }
-    const path: PathRecord = { prefix, pathId, peer: t.peer, attrs, facts: this.interner.factsOf(attrs) };
+    return this.upsertInto(t, prefix, pathId, attrs, received, slot);
+  }
+
+  /** A Destination for a prefix whose slot holds a lone path (not stored yet: `decide` does). */
+  private expand(path: StoredPath): Destination {
+    const d = new Destination();
+    d.paths = [path];
+    d.best = path;
+    return d;
+  }
+
+  private upsertInto(
+    t: PeerTables,
+    prefix: string,
+    pathId: number,
+    attrs: PathAttributes,
+    received: PathAttributes | undefined,
+    d: Destination,
+    made?: StoredPath,
+  ): BestChange | undefined {
     const i = indexOfPath(d.paths, t.peer, pathId);
+    if (i >= 0 && d.paths[i]!.attrs === attrs) {
+      d.paths[i]!.received = received; // a duplicate announcement changes nothing else
+      return undefined;
+    }
+    const path = made ?? new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
     if (i >= 0) {
-      if (d.paths[i]!.attrs === attrs) return undefined; // a duplicate announcement changes nothing
       d.paths[i] = path;
     } else {
       // Exact-size copy: push() would give each small array room for 17 paths.
-      const grown = new Array<PathRecord>(d.paths.length + 1);
+      const grown = new Array<StoredPath>(d.paths.length + 1);
       for (let j = 0; j < d.paths.length; j++) grown[j] = d.paths[j]!;
       grown[d.paths.length] = path;
       d.paths = grown;
@@ -342,17 +434,23 @@ export class Rib {
   }
 
   /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
-  private upsertDamped(t: PeerTables, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
-    let d = this.destinations.get(prefix);
-    if (!d) {
-      d = new Destination();
-      this.destinations.set(prefix, d);
-    }
+  private upsertDamped(
+    t: PeerTables,
+    prefix: string,
+    pathId: number,
+    attrs: PathAttributes,
+    received: PathAttributes | undefined,
+    slot: Slot | undefined,
+  ): BestChange | undefined {
+    const d = slot === undefined ? new Destination() : slot instanceof Destination ? slot : this.expand(slot);
     const i = indexOfPath(d.paths, t.peer, pathId);
     const j = d.suppressed ? indexOfPath(d.suppressed, t.peer, pathId) : -1;
     const before = i >= 0 ? d.paths[i] : j >= 0 ? d.suppressed![j] : undefined;
-    if (before?.attrs === attrs) return undefined;
-    const path: PathRecord = { prefix, pathId, peer: t.peer, attrs, facts: this.interner.factsOf(attrs) };
+    if (before !== undefined && before.attrs === attrs) {
+      before.received = received;
+      return undefined;
+    }
+    const path = new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
     if (i >= 0) d.paths = without(d.paths, i);
     if (j >= 0) d.suppressed = without(d.suppressed!, j);
@@ -368,8 +466,17 @@ export class Rib {
   }
 
   private removePath(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
-    const d = this.destinations.get(prefix);
-    if (!d) return undefined;
+    const slot = this.destinations.get(prefix);
+    if (slot === undefined) return undefined;
+    if (!(slot instanceof Destination)) {
+      if (slot.peer !== t.peer || slot.pathId !== pathId) return undefined;
+      if (this.damped(t.peer)) this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
+      this.destinations.delete(prefix);
+      t.accepted--;
+      this.bestPaths--;
+      return { prefix, old: slot, new: undefined, reason: 'withdrawn' };
+    }
+    const d = slot;
     const i = indexOfPath(d.paths, t.peer, pathId);
     if (this.damped(t.peer) && (i >= 0 || (d.suppressed && indexOfPath(d.suppressed, t.peer, pathId) >= 0))) {
       this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
@@ -381,23 +488,29 @@ export class Rib {
       }
     }
     if (i < 0) return undefined;
-    const shrunk = new Array<PathRecord>(d.paths.length - 1);
+    const shrunk = new Array<StoredPath>(d.paths.length - 1);
     for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
     d.paths = shrunk;
     t.accepted--;
     return this.decide(prefix, d);
   }
 
-  /** Re-run the decision for one destination; the change, if the best path changed. */
+  /**
+   * Re-run the decision for one destination and store it in the form its paths call for (see
+   * Slot); the change, if the best path changed.
+   */
   private decide(prefix: string, d: Destination): BestChange | undefined {
     const old = d.best;
     if (d.paths.length === 0) {
       if (d.suppressed === undefined) this.destinations.delete(prefix);
+      else this.destinations.set(prefix, d);
       d.best = undefined;
     } else {
       const s = selectBest(d.paths, this.decision);
-      d.best = s.best;
+      d.best = s.best as StoredPath | undefined;
       d.reason = s.reason;
+      const lone = d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined;
+      this.destinations.set(prefix, lone ? d.best! : d);
     }
     if (d.best === old) return undefined;
     if (old === undefined) this.bestPaths++;
@@ -413,9 +526,11 @@ export class Rib {
     const changes: BestChange[] = [];
     const list = prefixes ?? [...this.destinations.keys()];
     for (const prefix of list) {
-      const d = this.destinations.get(prefix);
-      if (!d) continue;
-      const c = this.decide(prefix, d);
+      const slot = this.destinations.get(prefix);
+      if (slot === undefined) continue;
+      // A lone best path stays so unless its next hop no longer resolves.
+      if (!(slot instanceof Destination) && this.decision.nextHopReachable(slot.facts.nextHop)) continue;
+      const c = this.decide(prefix, slot instanceof Destination ? slot : this.expand(slot));
       if (c) changes.push(c);
     }
     return changes;
@@ -437,7 +552,8 @@ export class Rib {
       const hash = r.prefix.indexOf('#');
       const prefix = hash < 0 ? r.prefix : r.prefix.slice(0, hash);
       const pathId = hash < 0 ? 0 : Number(r.prefix.slice(hash + 1));
-      const d = this.destinations.get(prefix);
+      const slot = this.destinations.get(prefix);
+      const d = slot instanceof Destination ? slot : undefined;
       const j = d?.suppressed?.findIndex((p) => p.peer.id === r.peer && p.pathId === pathId) ?? -1;
       if (!d || j < 0) continue;
       const path = d.suppressed![j]!;
@@ -456,7 +572,8 @@ export class Rib {
 
   /** Paths held back by damping for a prefix. */
   suppressedPaths(prefix: string): readonly PathRecord[] {
-    return this.destinations.get(prefix)?.suppressed ?? [];
+    const slot = this.destinations.get(prefix);
+    return (slot instanceof Destination ? slot.suppressed : undefined) ?? [];
   }
 
   get dampingEnabled(): boolean {
@@ -467,23 +584,30 @@ export class Rib {
 
   /** Loc-RIB entry: the best path and why. */
   best(prefix: string): { path: PathRecord; reason: DecisionReason } | undefined {
-    const d = this.destinations.get(prefix);
-    return d?.best ? { path: d.best, reason: d.reason } : undefined;
+    const slot = this.destinations.get(prefix);
+    if (slot === undefined) return undefined;
+    if (!(slot instanceof Destination)) return { path: slot, reason: 'only-path' };
+    return slot.best ? { path: slot.best, reason: slot.reason } : undefined;
   }
 
   /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
   bestPath(prefix: string): PathRecord | undefined {
-    return this.destinations.get(prefix)?.best;
+    const slot = this.destinations.get(prefix);
+    return slot instanceof Destination ? slot.best : slot;
   }
 
   /** Every imported (post-policy) path for a prefix. */
   paths(prefix: string): readonly PathRecord[] {
-    return this.destinations.get(prefix)?.paths ?? [];
+    const slot = this.destinations.get(prefix);
+    return slot === undefined ? [] : slot instanceof Destination ? slot.paths : [slot];
   }
 
   /** Loc-RIB: every prefix with a best path. */
   *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
-    for (const [prefix, d] of this.destinations) if (d.best) yield { prefix, path: d.best, reason: d.reason };
+    for (const [prefix, slot] of this.destinations) {
+      if (!(slot instanceof Destination)) yield { prefix, path: slot, reason: 'only-path' };
+      else if (slot.best) yield { prefix, path: slot.best, reason: slot.reason };
+    }
   }
 
   /** Pre-policy Adj-RIB-In of a peer: [prefix, pathId, attributes as received]. */
@@ -494,19 +618,32 @@ export class Rib {
         hint: 'set keepPrePolicy (the default) for this peer',
       });
     }
-    for (const [key, attrs] of t.prePolicy) {
+    yield* this.prePolicy(t);
+  }
+
+  /** A peer's accepted routes (their paths carry the set as received), then its rejected ones. */
+  private *prePolicy(t: PeerTables): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
+    for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: p.received! };
+    for (const [key, attrs] of t.rejected) {
       const hash = key.indexOf('#');
       yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
     }
   }
 
+  private *pathsOf(peer: RibPeer): IterableIterator<StoredPath> {
+    for (const slot of this.destinations.values()) {
+      if (!(slot instanceof Destination)) {
+        if (slot.peer === peer) yield slot;
+        continue;
+      }
+      for (const p of slot.paths) if (p.peer === peer) yield p;
+      if (slot.suppressed) for (const p of slot.suppressed) if (p.peer === peer) yield p;
+    }
+  }
+
   /** Post-policy Adj-RIB-In of a peer (its paths in the Loc-RIB tables, best or not). */
   *adjRibInPost(peerId: string): IterableIterator<PathRecord> {
-    const peer = this.tables(peerId).peer;
-    for (const d of this.destinations.values()) {
-      for (const p of d.paths) if (p.peer === peer) yield p;
-      if (d.suppressed) for (const p of d.suppressed) if (p.peer === peer) yield p;
-    }
+    yield* this.pathsOf(this.tables(peerId).peer);
   }
 
   /** Number of prefixes with at least one path. */
@@ -521,7 +658,8 @@ export class Rib {
 
   /** Number of routes in a peer's pre-policy Adj-RIB-In (0 when it does not keep one). */
   receivedCount(peerId: string): number {
-    return this.tables(peerId).prePolicy.size;
+    const t = this.tables(peerId);
+    return t.peer.keepPrePolicy ? t.accepted + t.rejected.size : 0;
   }
 
   /** Number of routes a peer has in the decision process. */
