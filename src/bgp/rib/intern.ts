@@ -113,7 +113,13 @@ function live(bucket: Bucket): Bucket | undefined {
 export class AttributeInterner {
   /** By attributeHash; equal sets found with sameAttributes (no key string per set). */
   private readonly table = new Map<number, Bucket>();
-  private readonly facts = new WeakMap<PathAttributes, RouteFacts>();
+  /**
+   * Key of the facts on each set this interner made: a non-enumerable own property, defined
+   * before the set is frozen (spread, Object.keys, JSON and equality checks do not see it). It
+   * replaced a WeakMap from set to facts, whose entry cost more than the field and a lookup
+   * per path. One symbol per interner, so a set another interner made is not taken for ours.
+   */
+  private readonly factsKey = Symbol('route facts');
   /**
    * Entries of collected sets are swept out after as many insertions as the table held at the
    * last sweep (amortised O(1) per insertion, the table at most twice its live size). This
@@ -124,7 +130,7 @@ export class AttributeInterner {
 
   /** The shared frozen object equal to `attrs` (which must not be mutated afterwards). */
   intern(attrs: PathAttributes): PathAttributes {
-    if (this.facts.has(attrs)) return attrs; // already one of ours
+    if ((attrs as Record<symbol, unknown>)[this.factsKey] !== undefined) return attrs; // already one of ours
     const a = routeAttributes(attrs);
     const hash = attributeHash(a);
     const bucket = this.table.get(hash);
@@ -139,13 +145,14 @@ export class AttributeInterner {
         }
       }
     }
-    const frozen = deepFreeze(a === attrs ? { ...a } : a);
+    const copy = a === attrs ? { ...a } : a;
+    Object.defineProperty(copy, this.factsKey, { value: computeFacts(copy) });
+    const frozen = deepFreeze(copy);
     const ref = new WeakRef(frozen);
     const kept = bucket === undefined ? undefined : live(bucket);
     if (kept === undefined) this.table.set(hash, ref);
     else if (Array.isArray(kept)) this.table.set(hash, [...kept, ref]);
     else this.table.set(hash, [kept, ref]);
-    this.facts.set(frozen, computeFacts(frozen));
     if (++this.insertsSinceSweep >= this.sweepAfter) this.sweep();
     return frozen;
   }
@@ -163,7 +170,7 @@ export class AttributeInterner {
 
   /** Facts of an interned set (computed on the spot for one that is not). */
   factsOf(attrs: PathAttributes): RouteFacts {
-    return this.facts.get(attrs) ?? computeFacts(attrs);
+    return ((attrs as Record<symbol, unknown>)[this.factsKey] as RouteFacts | undefined) ?? computeFacts(attrs);
   }
 
   /** Distinct attribute sets currently alive. */
