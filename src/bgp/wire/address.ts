@@ -9,7 +9,7 @@
  * ConsString); once the RIB hashes it as a Map key it is flattened into a copy and the tree
  * stays behind it, about 70 bytes more per prefix held and more for the collector to move.
  */
-import type { Reader, Writer } from './cursor.js';
+import { u32At, type Reader, type Writer } from './cursor.js';
 import { BgpEncodeError } from './errors.js';
 
 /** Longest text built here: `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128`. */
@@ -237,9 +237,29 @@ export function writeIpv6(w: Writer, text: string, what: string, scratch: Uint8A
   w.bytes(scratch.subarray(0, 16));
 }
 
+/**
+ * Recent IPv4 address texts by value, for the addresses that repeat from UPDATE to UPDATE
+ * (next hop, aggregator, originator, cluster ids): the attribute sets the RIB keeps then share
+ * one string, which also compares equal by reference. A memo of formatIpv4Number, direct-mapped
+ * and small; it holds no session state (a miss formats again).
+ */
+const TEXT_CACHE_SLOTS = 64;
+const cachedValues = new Float64Array(TEXT_CACHE_SLOTS).fill(-1);
+const cachedTexts = new Array<string>(TEXT_CACHE_SLOTS).fill('');
+
+/** formatIpv4Number for an unsigned 32-bit `v`, from the cache when it was formatted lately. */
+export function ipv4Text(v: number): string {
+  const slot = (v ^ (v >>> 8) ^ (v >>> 16) ^ (v >>> 24)) & (TEXT_CACHE_SLOTS - 1);
+  if (cachedValues[slot] === v) return cachedTexts[slot]!;
+  const text = formatIpv4Number(v);
+  cachedValues[slot] = v;
+  cachedTexts[slot] = text;
+  return text;
+}
+
 export function readIpv4(r: Reader): string {
   r.need(4);
-  const s = formatIpv4Bytes(r.bytes, r.pos);
+  const s = ipv4Text(u32At(r.bytes, r.pos));
   r.pos += 4;
   return s;
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix } from '../../../src/bgp/wire/address.js';
+import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text } from '../../../src/bgp/wire/address.js';
 import { decodePrefixes, type NlriErrorSpec } from '../../../src/bgp/wire/nlri.js';
 import { formatIpv6 } from '../../../src/net/ip.js';
 
@@ -48,6 +48,19 @@ describe('address text', () => {
     expect(formatIpv4Number(0)).toBe('0.0.0.0');
     expect(formatIpv4Number(0xffffffff)).toBe('255.255.255.255');
     expect(formatIpv4Number(0x0a000001)).toBe('10.0.0.1');
+  });
+
+  test('cached IPv4 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
+    // Values from a small pool repeat and collide in the cache; the rest are fresh.
+    const pool = [0, 1, 0x0a000001, 0x0a000041, 0x41000a00, 0xc0000201, 0xffffffff, 0x40];
+    const value = fc.oneof(fc.constantFrom(...pool), fc.integer({ min: 0, max: 0xffffffff }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 50 }), (values) => {
+        for (const v of values) expect(ipv4Text(v)).toBe(formatIpv4Number(v));
+      }),
+      { numRuns: 300 },
+    );
+    expect(ipv4Text(0x0a000001)).toBe(ipv4Text(0x0a000001));
   });
 
   test('IPv6 canonical text (RFC 5952) as src/net/ip.ts writes it', () => {

@@ -7,7 +7,7 @@
  * attribute-discard (RFC 6793 §6).
  */
 import type { Codec } from '../codec.js';
-import type { Reader, Writer } from '../cursor.js';
+import { u16At, u32At, type Reader, type Writer } from '../cursor.js';
 import { BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
 import type { AsPathSegment, AsPathSegmentType, CodecContext } from '../types.js';
 import { ATTR, OPTIONAL_TRANSITIVE, WELL_KNOWN, always, malformed, type AttributeSpec } from './attribute.js';
@@ -15,22 +15,41 @@ import { ATTR, OPTIONAL_TRANSITIVE, WELL_KNOWN, always, malformed, type Attribut
 export const SEGMENT_NAMES: Record<AsPathSegmentType, string> = { 1: 'AS_SET', 2: 'AS_SEQUENCE', 3: 'AS_CONFED_SEQUENCE', 4: 'AS_CONFED_SET' };
 const MAX_SEGMENT = 255;
 
+/**
+ * Two passes: the first checks the segment headers and counts them, so the segment list is
+ * allocated at its size. The interned attribute set keeps it, and an array grown by push keeps
+ * room for 16 segments where nearly every path has one.
+ */
 function decodeSegments(r: Reader, fourOctet: boolean, name: string): AsPathSegment[] {
   const size = fourOctet ? 4 : 2;
-  const segments: AsPathSegment[] = [];
-  while (r.pos < r.end) {
-    if (r.end - r.pos < 2) throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: one byte left where a segment header needs two`, 'bgp.update.malformed-as-path');
-    const type = r.u8();
-    const count = r.u8();
+  const bytes = r.bytes;
+  const start = r.pos;
+  let count = 0;
+  for (let at = start; at < r.end; count++) {
+    r.pos = at;
+    if (r.end - at < 2) throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: one byte left where a segment header needs two`, 'bgp.update.malformed-as-path');
+    const type = bytes[at]!;
+    const asns = bytes[at + 1]!;
+    r.pos = at + 2;
     if (type < 1 || type > 4) throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: unknown segment type ${type}`, 'bgp.update.malformed-as-path');
-    if (count === 0) throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: segment of length zero`, 'bgp.update.malformed-as-path');
-    if (r.end - r.pos < count * size) {
-      throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: segment of ${count} ASNs needs ${count * size} bytes, ${r.end - r.pos} left`, 'bgp.update.malformed-as-path');
+    if (asns === 0) throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: segment of length zero`, 'bgp.update.malformed-as-path');
+    if (r.end - r.pos < asns * size) {
+      throw malformed(r, UPDATE_SUBCODE.MALFORMED_AS_PATH, `${name}: segment of ${asns} ASNs needs ${asns * size} bytes, ${r.end - r.pos} left`, 'bgp.update.malformed-as-path');
     }
-    const asns = new Array<number>(count);
-    for (let i = 0; i < count; i++) asns[i] = fourOctet ? r.u32() : r.u16();
-    segments.push({ type: type as AsPathSegmentType, asns });
+    at = r.pos + asns * size;
   }
+  const segments = new Array<AsPathSegment>(count);
+  let at = start;
+  for (let k = 0; k < count; k++) {
+    const type = bytes[at]! as AsPathSegmentType;
+    const n = bytes[at + 1]!;
+    at += 2;
+    const asns = new Array<number>(n);
+    if (fourOctet) for (let i = 0; i < n; i++, at += 4) asns[i] = u32At(bytes, at);
+    else for (let i = 0; i < n; i++, at += 2) asns[i] = u16At(bytes, at);
+    segments[k] = { type, asns };
+  }
+  r.pos = at;
   return segments;
 }
 

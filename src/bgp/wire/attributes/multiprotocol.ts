@@ -5,8 +5,8 @@
  * resets the session with UPDATE/Optional Attribute Error (RFC 4760 §7, RFC 7606 §7.11: we
  * take "session reset" rather than "AFI/SAFI disable", as GoBGP does).
  */
-import { formatIpv4Bytes, formatIpv6Bytes, parseIpv4Number, parseIpv6Into } from '../address.js';
-import type { Reader } from '../cursor.js';
+import { formatIpv6Bytes, ipv4Text, parseIpv4Number, parseIpv6Into } from '../address.js';
+import { u32At, type Reader } from '../cursor.js';
 import { BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
 import { decodePrefixes, encodePrefixes, familyOf, prefixesEncodedLength, type NlriErrorSpec } from '../nlri.js';
 import { AFI_IPV4, AFI_IPV6, type CodecContext, type MpReach, type MpUnreach } from '../types.js';
@@ -74,7 +74,7 @@ export const mpReachAttribute: AttributeSpec<'mpReach'> = {
       if (r.remaining < nhLen + 1) throw malformed(r, UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `MP_REACH_NLRI next hop of ${nhLen} bytes runs past the attribute`, 'bgp.update.malformed-mp-reach');
       let nextHop: string;
       let linkLocal: string | undefined;
-      if (nhLen === 4) nextHop = formatIpv4Bytes(r.bytes, r.pos);
+      if (nhLen === 4) nextHop = ipv4Text(u32At(r.bytes, r.pos));
       else {
         nextHop = formatIpv6Bytes(r.bytes, r.pos);
         if (nhLen === 32) linkLocal = formatIpv6Bytes(r.bytes, r.pos + 16);
