@@ -73,6 +73,12 @@ export interface SpeakerConfig {
    * decoding). Default false: everything is bytes in `Output.send`.
    */
   inProcessUpdates?: boolean;
+  /**
+   * Report each best-path change as a `best-path` event (the daemon installs kernel routes from
+   * them and keeps the latest for its control API). Default true; a driver that reads none (the
+   * sim runtime) turns them off and spares an object per changed prefix.
+   */
+  bestPathEvents?: boolean;
   /** Route flap damping (RFC 2439) of eBGP-learned routes, FRR's penalties (seconds for the times). Off when absent. */
   damping?: DampingConfig;
   /**
@@ -112,6 +118,7 @@ export interface NormalisedConfig {
   decision: DecisionOptions;
   keepPrePolicy: boolean;
   inProcessUpdates: boolean;
+  bestPathEvents: boolean;
   damping: DampingConfig | undefined;
   interner: AttributeInterner | undefined;
   peers: NormalisedPeer[];
@@ -178,5 +185,5 @@ export function normaliseSpeakerConfig(config: SpeakerConfig): NormalisedConfig 
   };
   const dampingProblem = config.damping ? dampingConfigProblems(config.damping)[0] : undefined;
   if (dampingProblem) throw new SpeakerConfigError(`damping: ${dampingProblem.message}`, dampingProblem.hint);
-  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, inProcessUpdates: config.inProcessUpdates ?? false, damping: config.damping, interner: config.interner, peers };
+  return { localAsn: config.localAsn, routerId: config.routerId, clusterId: config.clusterId ?? config.routerId, decision, keepPrePolicy: config.keepPrePolicy ?? true, inProcessUpdates: config.inProcessUpdates ?? false, bestPathEvents: config.bestPathEvents ?? true, damping: config.damping, interner: config.interner, peers };
 }

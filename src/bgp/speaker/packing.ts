@@ -37,18 +37,21 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
+/** Bytes of one NLRI entry: length octet, the prefix's significant octets, and a path id under ADD-PATH. */
 function prefixBytes(p: string, addPath: boolean): number {
-  const len = Number(p.slice(p.indexOf('/') + 1));
-  return 1 + Math.ceil(len / 8) + (addPath ? 4 : 0);
+  // The length after the slash, read without slicing: this runs per prefix per peer.
+  let len = 0;
+  for (let i = p.lastIndexOf('/') + 1; i < p.length; i++) len = len * 10 + p.charCodeAt(i) - 48;
+  return 1 + ((len + 7) >> 3) + (addPath ? 4 : 0);
 }
 
 /** Split `items` into runs whose message stays within `max`, given the message's size with no items. */
-function chunks(items: string[], base: number, max: number, addPath: boolean): string[][] {
-  const out: string[][] = [];
-  let cur: string[] = [];
+function chunks(items: readonly Prefix[], base: number, max: number, addPath: boolean): Prefix[][] {
+  const out: Prefix[][] = [];
+  let cur: Prefix[] = [];
   let size = base;
   for (const p of items) {
-    const n = prefixBytes(p, addPath);
+    const n = prefixBytes(p.prefix, addPath);
     if (cur.length > 0 && size + n > max) {
       out.push(cur);
       cur = [];
@@ -61,41 +64,31 @@ function chunks(items: string[], base: number, max: number, addPath: boolean): s
   return out;
 }
 
-const toPrefixes = (ps: string[]): Prefix[] => ps.map((prefix) => ({ prefix }));
-
 function ipv6Attributes(a: PathAttributes, nlri: Prefix[]): PathAttributes {
   const { nextHop, ...rest } = a;
   return { ...rest, mpReach: { afi: 2, safi: 1, nextHop: nextHop ?? '::', nlri } };
 }
 
+/** Prefixes announced with one attribute set. */
+export interface AttributeGroup {
+  attributes: PathAttributes;
+  prefixes: Prefix[];
+}
+
 /** UPDATEs for one family's changes; withdrawals first, then one or more UPDATEs per attribute group. */
 export function packUpdates(family: Family, changes: readonly OutgoingChange[], ctx: CodecContext): UpdateMessage[] {
-  const max = maxMessageLength(ctx, MESSAGE_TYPE.UPDATE);
-  const addPath = ctx.addPathSend.has(family);
-  const v6 = family === 'ipv6-unicast';
-  // Slack for an MP attribute growing past 255 bytes (extended length flag: one more header byte).
-  const slack = v6 ? 1 : 0;
-  const out: UpdateMessage[] = [];
-
-  const withdrawn = changes.filter((c) => c.attributes === undefined).map((c) => c.prefix);
-  if (withdrawn.length > 0) {
-    const empty: UpdateMessage = v6
-      ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: [] } }, nlri: [] }
-      : { type: 'UPDATE', withdrawn: [], attributes: {}, nlri: [] };
-    for (const run of chunks(withdrawn, messageEncodedLength(empty, ctx) + slack, max, addPath)) {
-      out.push(v6 ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: toPrefixes(run) } }, nlri: [] } : { type: 'UPDATE', withdrawn: toPrefixes(run), attributes: {}, nlri: [] });
-    }
-  }
-
+  const withdrawn: Prefix[] = [];
   // Frozen sets (the speaker's are interned: equal sets are one object) group by identity, which
   // spares a canonical key per set; a caller's unfrozen sets group by content.
-  type Group = { attributes: PathAttributes; prefixes: string[] };
-  const groups: Group[] = [];
-  const byObject = new Map<PathAttributes, Group>();
-  const byKey = new Map<string, Group>();
+  const groups: AttributeGroup[] = [];
+  const byObject = new Map<PathAttributes, AttributeGroup>();
+  const byKey = new Map<string, AttributeGroup>();
   for (const c of changes) {
     const a = c.attributes;
-    if (a === undefined) continue;
+    if (a === undefined) {
+      withdrawn.push({ prefix: c.prefix });
+      continue;
+    }
     const frozen = Object.isFrozen(a);
     const key = frozen ? '' : attributesKey(a);
     let g = frozen ? byObject.get(a) : byKey.get(key);
@@ -104,11 +97,35 @@ export function packUpdates(family: Family, changes: readonly OutgoingChange[], 
       if (frozen) byObject.set(a, g);
       else byKey.set(key, g);
     }
-    g.prefixes.push(c.prefix);
+    g.prefixes.push({ prefix: c.prefix });
   }
+  return packGroups(family, withdrawn, groups, ctx);
+}
+
+/**
+ * UPDATEs for withdrawals and announcements already grouped by attribute set (the speaker groups
+ * its interned sets as it finds them). The Prefix objects go into the messages as they are.
+ */
+export function packGroups(family: Family, withdrawn: readonly Prefix[], groups: readonly AttributeGroup[], ctx: CodecContext): UpdateMessage[] {
+  const max = maxMessageLength(ctx, MESSAGE_TYPE.UPDATE);
+  const addPath = ctx.addPathSend.has(family);
+  const v6 = family === 'ipv6-unicast';
+  // Slack for an MP attribute growing past 255 bytes (extended length flag: one more header byte).
+  const slack = v6 ? 1 : 0;
+  const out: UpdateMessage[] = [];
+
+  if (withdrawn.length > 0) {
+    const empty: UpdateMessage = v6
+      ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: [] } }, nlri: [] }
+      : { type: 'UPDATE', withdrawn: [], attributes: {}, nlri: [] };
+    for (const run of chunks(withdrawn, messageEncodedLength(empty, ctx) + slack, max, addPath)) {
+      out.push(v6 ? { type: 'UPDATE', withdrawn: [], attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: run } }, nlri: [] } : { type: 'UPDATE', withdrawn: run, attributes: {}, nlri: [] });
+    }
+  }
+
   for (const g of groups) {
-    const build = (run: string[]): UpdateMessage =>
-      v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(g.attributes, toPrefixes(run)), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes: g.attributes, nlri: toPrefixes(run) };
+    const build = (run: Prefix[]): UpdateMessage =>
+      v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(g.attributes, run), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes: g.attributes, nlri: run };
     for (const run of chunks(g.prefixes, messageEncodedLength(build([]), ctx) + slack, max, addPath)) out.push(build(run));
   }
   return out;

@@ -40,8 +40,8 @@ import { prependAsPath } from '../policy/as-path.js';
 import { AdjRibOut, exportRejection, Rib, type BestChange, type DampingState, type ImportPolicy, type PathRecord, type RibPeer } from '../rib/index.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { LOCAL_PEER_ID, normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
-import { emptyOutput, type Output, type SessionState } from './events.js';
-import { packUpdates, type OutgoingChange } from './packing.js';
+import { emptyOutput, type Output, type SessionState, type SpeakerEvent } from './events.js';
+import { packGroups, type AttributeGroup } from './packing.js';
 
 /** A call the speaker cannot honour (unknown peer, bytes without a connection, a bad prefix). */
 export class SpeakerInputError extends FlatlabError {
@@ -72,8 +72,13 @@ interface PeerState {
   mraiNextAt: number;
   /** Interned attribute sets as last sent (compared by identity). */
   adjOut: AdjRibOut;
-  pending: Set<string>;
-  /** exportFor results per family, by Loc-RIB attribute object, then source peer (null: not exported). Cleared with the session. */
+  /**
+   * Prefixes to look at in the next flush, in the order they changed. The lists `publish` makes
+   * are shared by every peer; a prefix may be in several (the flush after the first finds it
+   * sent already).
+   */
+  pending: PendingPrefixes[];
+  /** exportFor results per family, by Loc-RIB attribute object and source peer. Cleared with the session. */
   exportCache: ExportCache;
   /** The peer as the RIB knows it, while established. */
   ribPeer: RibPeer | undefined;
@@ -106,6 +111,34 @@ export function familyOfPrefix(prefix: string): Family {
   return prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast';
 }
 
+/** Prefixes of one family whose Adj-RIB-Out entries may have to change. */
+interface PendingPrefixes {
+  family: Family;
+  prefixes: readonly Prefix[];
+}
+
+/** `prefixes` as pending lists, one per family of `families` that has some. */
+function pendingLists(prefixes: Iterable<string>, families: ReadonlySet<Family>): PendingPrefixes[] {
+  const v4: Prefix[] = [];
+  const v6: Prefix[] = [];
+  for (const prefix of prefixes) (familyOfPrefix(prefix) === 'ipv6-unicast' ? v6 : v4).push({ prefix });
+  const out: PendingPrefixes[] = [];
+  if (v4.length > 0 && families.has('ipv4-unicast')) out.push({ family: 'ipv4-unicast', prefixes: v4 });
+  if (v6.length > 0 && families.has('ipv6-unicast')) out.push({ family: 'ipv6-unicast', prefixes: v6 });
+  return out;
+}
+
+function* prefixesOf(routes: Iterable<{ prefix: string }>): IterableIterator<string> {
+  for (const r of routes) yield r.prefix;
+}
+
+/** One family's UPDATE content for a peer, as a flush collects it. */
+interface FamilyChanges {
+  withdrawn: Prefix[];
+  groups: AttributeGroup[];
+  byAttributes: Map<PathAttributes, AttributeGroup>;
+}
+
 /** A chain whose first term matches everything, sets nothing and decides: its verdict without evaluating it per route. */
 function constantVerdict(chain: readonly NamedPolicy[]): 'accept' | 'reject' | undefined {
   const first = chain[0] ? compilePolicy(chain[0].policy).terms[0] : undefined;
@@ -113,7 +146,14 @@ function constantVerdict(chain: readonly NamedPolicy[]): 'accept' | 'reject' | u
   return first.verdict;
 }
 
-type ExportCache = Record<Family, WeakMap<PathAttributes, Map<RibPeer, PathAttributes | null>>>;
+/** What one peer is sent for a Loc-RIB attribute set from one source peer (null: not exported); a set from several sources (rare) chains. */
+interface ExportEntry {
+  from: RibPeer;
+  result: PathAttributes | null;
+  other: ExportEntry | undefined;
+}
+
+type ExportCache = Record<Family, WeakMap<PathAttributes, ExportEntry>>;
 
 const emptyExportCache = (): ExportCache => ({ 'ipv4-unicast': new WeakMap(), 'ipv6-unicast': new WeakMap() });
 
@@ -138,6 +178,8 @@ export class Speaker {
   private readonly rib: Rib;
   /** Best path of each prefix the decision touched since the last `publish`, as it was before. */
   private readonly changed = new Map<string, PathRecord | undefined>();
+  /** ebgpBase results by Loc-RIB set, for routes we originate and routes learned from peers. */
+  private readonly ebgpBases = { local: new WeakMap<PathAttributes, PathAttributes>(), learned: new WeakMap<PathAttributes, PathAttributes>() };
   /** Milliseconds; the FSM's timers run in seconds of the same clock. */
   private now: number;
 
@@ -374,8 +416,7 @@ export class Speaker {
     if (!p.session) return out;
     p.exportCache = emptyExportCache();
     if (opts.full) p.adjOut.clear();
-    for (const { prefix } of p.adjOut.entries()) p.pending.add(prefix);
-    for (const { prefix } of this.rib.locRib()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+    p.pending.push(...pendingLists(prefixesOf(p.adjOut.entries()), p.families), ...pendingLists(prefixesOf(this.rib.locRib()), p.families));
     p.mraiNextAt = this.now;
     this.flush(p, out);
     return out;
@@ -426,7 +467,7 @@ export class Speaker {
     for (const p of this.peers.values()) {
       const t = p.fsm.timers.next();
       if (t !== undefined && (best === undefined || t * 1000 < best)) best = t * 1000;
-      if (p.pending.size > 0 && p.mraiNextAt > this.now && (best === undefined || p.mraiNextAt < best)) best = p.mraiNextAt;
+      if (p.pending.length > 0 && p.mraiNextAt > this.now && (best === undefined || p.mraiNextAt < best)) best = p.mraiNextAt;
     }
     const reuse = this.rib.nextReuse();
     if (reuse !== undefined && (best === undefined || reuse < best)) best = reuse;
@@ -514,7 +555,7 @@ export class Speaker {
       families: new Set(),
       mraiNextAt: 0,
       adjOut: new AdjRibOut(),
-      pending: new Set(),
+      pending: [],
       exportCache: emptyExportCache(),
       ribPeer: undefined,
       exportChain: undefined,
@@ -602,7 +643,7 @@ export class Speaker {
     p.session = undefined;
     p.families = new Set();
     p.adjOut.clear();
-    p.pending.clear();
+    p.pending = [];
     p.exportCache = emptyExportCache();
     p.endOfRibDue = false;
     if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
@@ -665,14 +706,14 @@ export class Speaker {
       importPolicy: this.importPolicy(p),
     });
     // The initial table dump goes out at once (MRAI applies to later changes), followed by End-of-RIB.
-    for (const { prefix } of this.rib.locRib()) if (p.families.has(familyOfPrefix(prefix))) p.pending.add(prefix);
+    p.pending.push(...pendingLists(prefixesOf(this.rib.locRib()), p.families));
     p.endOfRibDue = true;
     p.mraiNextAt = this.now;
   }
 
   private resendFamily(p: PeerState, family: Family): void {
     for (const { prefix, pathId } of [...p.adjOut.entries()]) if (familyOfPrefix(prefix) === family) p.adjOut.set(prefix, pathId, undefined);
-    for (const { prefix } of this.rib.locRib()) if (familyOfPrefix(prefix) === family) p.pending.add(prefix);
+    p.pending.push(...pendingLists(prefixesOf(this.rib.locRib()), new Set([family])));
     p.mraiNextAt = this.now;
   }
 
@@ -723,7 +764,12 @@ export class Speaker {
   /** Note best-path changes; `publish` reports the net change per prefix once per input. */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
     if (changes === undefined) return;
-    for (const c of 'prefix' in changes ? [changes] : changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
+    if (!Array.isArray(changes)) {
+      const c = changes as BestChange;
+      if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
+      return;
+    }
+    for (const c of changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
   }
 
   /** A best path that differs from before this input is an event and pending work for every peer. */
@@ -733,17 +779,27 @@ export class Speaker {
     // pending work: flush would find nothing to send for any prefix (a receive-only session).
     const targets: PeerState[] = [];
     for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
+    const v4: Prefix[] = [];
+    const v6: Prefix[] = [];
     for (const [prefix, before] of this.changed) {
-      const best = this.rib.best(prefix);
-      const now = best?.path;
+      const now = this.rib.bestPath(prefix);
       if (sameRoute(before, now)) continue;
-      const previous = before ? { previous: before.peer.id } : {};
-      out.events.push(now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: best!.reason }, ...previous } : { type: 'best-path', prefix, ...previous });
-      if (targets.length === 0) continue;
-      const family = familyOfPrefix(prefix);
-      for (const p of targets) if (p.families.has(family)) p.pending.add(prefix);
+      if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, before, now));
+      if (targets.length > 0) (familyOfPrefix(prefix) === 'ipv6-unicast' ? v6 : v4).push({ prefix });
     }
     this.changed.clear();
+    // One list per family for every peer: each flush reads it, none changes it.
+    for (const [family, prefixes] of [['ipv4-unicast', v4], ['ipv6-unicast', v6]] as const) {
+      if (prefixes.length === 0) continue;
+      const list: PendingPrefixes = { family, prefixes };
+      for (const p of targets) if (p.families.has(family)) p.pending.push(list);
+    }
+  }
+
+  private bestPathEvent(prefix: string, before: PathRecord | undefined, now: PathRecord | undefined): SpeakerEvent {
+    const e: Extract<SpeakerEvent, { type: 'best-path' }> = now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: this.rib.best(prefix)!.reason } } : { type: 'best-path', prefix };
+    if (before) e.previous = before.peer.id;
+    return e;
   }
 
   // ------------------------------------------------------------------ routes out
@@ -759,30 +815,48 @@ export class Speaker {
    */
   private flush(p: PeerState, out: Output): void {
     if (!p.session || !p.connected) return;
-    if (p.pending.size === 0 && !p.endOfRibDue) return;
+    if (p.pending.length === 0 && !p.endOfRibDue) return;
     const limited = this.now < p.mraiNextAt;
-    const byFamily = new Map<Family, OutgoingChange[]>();
-    const held: string[] = [];
+    const byFamily: Partial<Record<Family, FamilyChanges>> = {};
+    const held: Partial<Record<Family, Prefix[]>> = {};
+    let heldSeen: Set<string> | undefined;
     let announced = false;
-    for (const prefix of p.pending) {
-      const family = familyOfPrefix(prefix);
+    for (const list of p.pending) {
+      const family = list.family;
       if (!p.families.has(family)) continue;
-      const next = this.exportFor(p, prefix);
-      if (next === p.adjOut.get(prefix)) continue;
-      if (next && limited) {
-        held.push(prefix);
-        continue;
+      for (const pfx of list.prefixes) {
+        const prefix = pfx.prefix;
+        const next = this.exportFor(p, prefix, family);
+        if (next && limited) {
+          heldSeen ??= new Set();
+          if (next !== p.adjOut.get(prefix) && !heldSeen.has(prefix)) {
+            heldSeen.add(prefix);
+            (held[family] ??= []).push(pfx);
+          }
+          continue;
+        }
+        // Unchanged (or sent already from an earlier list): nothing to send.
+        if (p.adjOut.set(prefix, 0, next) === undefined) continue;
+        const changes: FamilyChanges = (byFamily[family] ??= { withdrawn: [], groups: [], byAttributes: new Map() });
+        if (!next) {
+          changes.withdrawn.push(pfx);
+          continue;
+        }
+        announced = true;
+        let g = changes.byAttributes.get(next);
+        if (!g) {
+          changes.groups.push((g = { attributes: next, prefixes: [] }));
+          changes.byAttributes.set(next, g);
+        }
+        g.prefixes.push(pfx);
       }
-      p.adjOut.set(prefix, 0, next);
-      if (next) announced = true;
-      let list = byFamily.get(family);
-      if (!list) byFamily.set(family, (list = []));
-      list.push(next ? { prefix, attributes: next } : { prefix });
     }
-    p.pending = new Set(held);
+    p.pending = [];
     for (const family of p.cfg.families) {
-      const changes = byFamily.get(family);
-      if (changes) for (const u of packUpdates(family, changes, p.ctx)) this.send(p, u, out);
+      const changes = byFamily[family];
+      if (changes) for (const u of packGroups(family, changes.withdrawn, changes.groups, p.ctx)) this.send(p, u, out);
+      const h = held[family];
+      if (h) p.pending.push({ family, prefixes: h });
     }
     if (p.endOfRibDue && !limited) {
       p.endOfRibDue = false;
@@ -812,10 +886,9 @@ export class Speaker {
    * the attributes as they are in our Loc-RIB (BIRD's filters and FRR's route-maps see the
    * route before the eBGP rewrite), then the eBGP/iBGP attribute rules.
    */
-  private exportFor(p: PeerState, prefix: string): PathAttributes | undefined {
+  private exportFor(p: PeerState, prefix: string, family: Family): PathAttributes | undefined {
     const best = this.rib.bestPath(prefix);
     if (!best || !p.ribPeer || exportRejection(best, p.ribPeer, this.rib.rules)) return undefined;
-    const family = familyOfPrefix(prefix);
     const own = this.ownNextHop(p, family);
     const verdict = this.exportVerdictOf(p);
     let set = best.attrs;
@@ -830,43 +903,58 @@ export class Speaker {
     // Interned, so the Adj-RIB-Out compares by identity, also across a cleared cache (soft reset out).
     const cacheable = set === best.attrs;
     const cache = p.exportCache[family];
-    if (cacheable) {
-      const hit = cache.get(set)?.get(best.peer);
-      if (hit !== undefined) return hit ?? undefined;
-    }
+    if (cacheable) for (let e = cache.get(set); e !== undefined; e = e.other) if (e.from === best.peer) return e.result ?? undefined;
     const raw = this.exportAttributes(p, best, set, own);
     const result = raw === undefined ? undefined : this.rib.intern(raw);
-    if (!cacheable) return result;
-    let m = cache.get(set);
-    if (!m) cache.set(set, (m = new Map()));
-    m.set(best.peer, result ?? null);
+    if (cacheable) cache.set(set, { from: best.peer, result: result ?? null, other: cache.get(set) });
     return result;
   }
 
   private exportAttributes(p: PeerState, best: PathRecord, set: PathAttributes, own: string | undefined): PathAttributes | undefined {
-    const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
     const local = best.peer.local;
     // A next hop given with a locally originated route (`flatlab bgp announce --next-hop`) is sent as given, as ExaBGP does: a third-party next hop (RFC 4271 §5.1.3).
     const nextHopByPolicy = set.nextHop !== best.attrs.nextHop || (local && best.attrs.nextHop !== undefined);
     if (p.cfg.type === 'ebgp') {
-      // RFC 4271 §5.1.2: prepend our AS; §5.1.3: our address as next hop; §5.1.5: no LOCAL_PREF;
-      // §5.1.4: a MED learned from another AS is not passed on (a MED set by export policy is ours).
-      a.asPath = prependAsPath(a.asPath, this.config.localAsn, 1);
-      if (!nextHopByPolicy) a.nextHop = own;
-      delete a.localPref;
-      if (set.med === best.attrs.med && !local) delete a.med;
-      delete a.originatorId;
-      delete a.clusterList;
-    } else {
-      a.localPref ??= DEFAULT_LOCAL_PREF;
-      if (!nextHopByPolicy && (p.cfg.nextHopSelf || local || a.nextHop === undefined)) a.nextHop = own;
-      if (best.peer.ibgp) {
-        // Reflection (RFC 4456 §8): record the originator once and prepend our cluster id.
-        a.originatorId = best.attrs.originatorId ?? best.peer.routerId;
-        a.clusterList = [this.config.clusterId, ...(best.attrs.clusterList ?? [])];
-      }
+      const base = set === best.attrs ? this.ebgpBase(set, local) : this.ebgpAttributes(set, best.attrs, local);
+      if (nextHopByPolicy) return base.nextHop === undefined ? undefined : base;
+      return own === undefined ? undefined : { ...base, nextHop: own };
+    }
+    const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
+    a.localPref ??= DEFAULT_LOCAL_PREF;
+    if (!nextHopByPolicy && (p.cfg.nextHopSelf || local || a.nextHop === undefined)) a.nextHop = own;
+    if (best.peer.ibgp) {
+      // Reflection (RFC 4456 §8): record the originator once and prepend our cluster id.
+      a.originatorId = best.attrs.originatorId ?? best.peer.routerId;
+      a.clusterList = [this.config.clusterId, ...(best.attrs.clusterList ?? [])];
     }
     if (a.nextHop === undefined) return undefined;
+    return a;
+  }
+
+  /**
+   * `ebgpAttributes` of a Loc-RIB set as it is, once per set for every eBGP peer: their exports
+   * differ only in NEXT_HOP, and share the prepended AS_PATH.
+   */
+  private ebgpBase(set: PathAttributes, local: boolean): PathAttributes {
+    const bases = local ? this.ebgpBases.local : this.ebgpBases.learned;
+    let base = bases.get(set);
+    if (base === undefined) bases.set(set, (base = this.ebgpAttributes(set, set, local)));
+    return base;
+  }
+
+  /**
+   * The eBGP rewrite of `set` (the export policy's result for the Loc-RIB set `original`), NEXT_HOP
+   * left as it is. RFC 4271 §5.1.2: prepend our AS; §5.1.5: no LOCAL_PREF; §5.1.4: a MED learned
+   * from another AS is not passed on (a MED set by export policy is ours); RFC 4456 §8: no
+   * ORIGINATOR_ID or CLUSTER_LIST.
+   */
+  private ebgpAttributes(set: PathAttributes, original: PathAttributes, local: boolean): PathAttributes {
+    const { mpReach: _r, mpUnreach: _u, as4Path: _p, as4Aggregator: _g, ...a } = set;
+    a.asPath = prependAsPath(a.asPath, this.config.localAsn, 1);
+    delete a.localPref;
+    if (set.med === original.med && !local) delete a.med;
+    delete a.originatorId;
+    delete a.clusterList;
     return a;
   }
 }

@@ -91,7 +91,8 @@ export class SimBgpNode {
     this.speaker = new Speaker(
       // No pre-policy Adj-RIB-In, as BIRD without `import table` and FRR without soft-reconfiguration
       // inbound: a 1,000-router sim holds tens of millions of routes, and nothing in sim reads them.
-      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, inProcessUpdates: opts.inProcessUpdates ?? false, ...(opts.interner ? { interner: opts.interner } : {}), peers: peerConfigs },
+      // No best-path events either: the runtime reads only session events.
+      { localAsn: node.bgp.asn, routerId: node.bgp.routerId, ...(node.bgp.clusterId ? { clusterId: node.bgp.clusterId } : {}), ...(node.bgp.damping ? { damping: node.bgp.damping } : {}), keepPrePolicy: false, bestPathEvents: false, inProcessUpdates: opts.inProcessUpdates ?? false, ...(opts.interner ? { interner: opts.interner } : {}), peers: peerConfigs },
       { now },
     );
   }
