@@ -20,6 +20,8 @@ const MAX_TEXT = 43;
  */
 const chars = new Uint8Array(MAX_TEXT);
 const fromCharCode = String.fromCharCode;
+/** The codes again as a plain array for `apply` (faster there than a typed array); scratch as `chars`. */
+const longCodes: number[] = [];
 
 /**
  * The string of chars[0..n). With the codes as arguments, String.fromCharCode allocates the
@@ -40,7 +42,12 @@ function asciiString(n: number): string {
     case 16: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!);
     case 17: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!);
     case 18: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!);
-    default: return fromCharCode.apply(null, c.subarray(0, n) as unknown as number[]);
+    default: {
+      const codes = longCodes;
+      codes.length = n;
+      for (let i = 0; i < n; i++) codes[i] = c[i]!;
+      return fromCharCode.apply(null, codes);
+    }
   }
 }
 
