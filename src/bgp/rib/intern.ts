@@ -85,8 +85,9 @@ function firstAs(segs: readonly AsPathSegment[] | undefined): number | undefined
   return undefined;
 }
 
+/** Not frozen: read-only by type, internal to the decision, and one freeze per attribute set costs more than the rest of it. */
 export function computeFacts(a: PathAttributes): RouteFacts {
-  return Object.freeze({
+  return {
     localPref: a.localPref,
     asPathLength: asPathLength(a.asPath),
     origin: a.origin ?? 2,
@@ -95,7 +96,7 @@ export function computeFacts(a: PathAttributes): RouteFacts {
     nextHop: a.mpReach?.nextHop ?? a.nextHop ?? '',
     originatorId: a.originatorId === undefined ? undefined : ipv4ToNumber(a.originatorId),
     clusterListLength: a.clusterList?.length ?? 0,
-  });
+  };
 }
 
 /** Bucket of sets with one hash: nearly always one, so the array form is the rare case. */
@@ -128,11 +129,24 @@ export class AttributeInterner {
   private insertsSinceSweep = 0;
   private sweepAfter = MIN_SWEEP_INTERVAL;
 
-  /** The shared frozen object equal to `attrs` (which must not be mutated afterwards). */
+  /** The shared frozen object equal to `attrs` (whose nested values must not be mutated afterwards). */
   intern(attrs: PathAttributes): PathAttributes {
+    return this.lookup(attrs, false);
+  }
+
+  /**
+   * `intern` for a set the caller has just built and hands over (the RIB's import and export
+   * rewrites): when it is new, it is frozen as it is instead of copied first.
+   */
+  internOwned(attrs: PathAttributes): PathAttributes {
+    return this.lookup(attrs, true);
+  }
+
+  private lookup(attrs: PathAttributes, owned: boolean): PathAttributes {
     if ((attrs as Record<symbol, unknown>)[this.factsKey] !== undefined) return attrs; // already one of ours
     const a = routeAttributes(attrs);
-    const hash = attributeHash(a);
+    // `| 0`: a signed 32-bit key is a small integer to V8; an unsigned one above 2^31 is a heap number.
+    const hash = attributeHash(a) | 0;
     const bucket = this.table.get(hash);
     if (bucket !== undefined) {
       if (!Array.isArray(bucket)) {
@@ -145,7 +159,7 @@ export class AttributeInterner {
         }
       }
     }
-    const copy = a === attrs ? { ...a } : a;
+    const copy = a === attrs && !owned ? { ...a } : a;
     Object.defineProperty(copy, this.factsKey, { value: computeFacts(copy) });
     const frozen = deepFreeze(copy);
     const ref = new WeakRef(frozen);

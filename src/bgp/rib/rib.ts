@@ -334,7 +334,11 @@ export class Rib {
     let checked = t.imported.get(attrs);
     if (checked === undefined) {
       const rejection = importRejection(attrs, t.peer, this.rules);
-      checked = rejection ?? this.interner.intern(importAttributes(attrs, t.peer, this.rules.defaultLocalPref));
+      if (rejection !== undefined) checked = rejection;
+      else {
+        const imported = importAttributes(attrs, t.peer, this.rules.defaultLocalPref);
+        checked = imported === attrs ? this.interner.intern(attrs) : this.interner.internOwned(imported);
+      }
       t.imported.set(attrs, checked);
     }
     return checked;
@@ -677,7 +681,7 @@ export class Rib {
     const to = this.tables(toPeerId).peer;
     const rejected = exportRejection(path, to, this.rules);
     if (rejected) return { rejected };
-    return { attrs: this.interner.intern(exportAttributes(path, to, this.rules)) };
+    return { attrs: this.interner.internOwned(exportAttributes(path, to, this.rules)) };
   }
 }
 
