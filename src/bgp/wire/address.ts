@@ -157,13 +157,16 @@ export function formatIpv6Prefix(b: Uint8Array, at: number, bits: number): strin
   return asciiString(putDecimal(n, bits));
 }
 
-/** Parse dotted-quad text into a 32-bit unsigned number; undefined when not an IPv4 address. */
-export function parseIpv4Number(text: string): number | undefined {
+/**
+ * Parse dotted-quad text (text[0..end), all of it by default) into a 32-bit unsigned number;
+ * undefined when not an IPv4 address.
+ */
+export function parseIpv4Number(text: string, end = text.length): number | undefined {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || dots === 3) return undefined;

@@ -72,35 +72,69 @@ interface ParsedPrefix {
   bytes: Uint8Array;
 }
 
+/** The length after the first `/` of a prefix text: 1-3 digits within 0..maxBits, else an encode error. */
+function prefixLength(text: string, slash: number, maxBits: number): number {
+  const digits = text.length - slash - 1;
+  let bits = slash < 0 || digits < 1 || digits > 3 ? -1 : 0;
+  for (let i = slash + 1; bits >= 0 && i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    bits = d >= 0 && d <= 9 ? bits * 10 + d : -1;
+  }
+  if (bits < 0 || bits > maxBits) throw new BgpEncodeError(`prefix "${text}" has no valid length (0..${maxBits})`);
+  return bits;
+}
+
+function hostBitsSet(text: string): BgpEncodeError {
+  return new BgpEncodeError(`prefix "${text}" has host bits set`, 'write the network address, e.g. 192.0.2.0/24');
+}
+
+/** The network of an IPv4 prefix text as a 32-bit unsigned number (checked: an address, no host bits). */
+function ipv4Network(text: string, slash: number, bits: number): number {
+  const v = parseIpv4Number(text, slash);
+  if (v === undefined) throw new BgpEncodeError(`prefix "${text}" is not an IPv4 prefix`);
+  // Shift counts are taken mod 32, so /0 tests all 32 bits and /32 needs no test.
+  if (bits < 32 && v << bits !== 0) throw hostBitsSet(text);
+  return v;
+}
+
+/** The network of an IPv6 prefix text into addr[0..16) (checked: an address, no host bits). */
+function ipv6Network(text: string, slash: number, bits: number, addr: Uint8Array): void {
+  if (!parseIpv6Into(text.slice(0, slash), addr, 0)) throw new BgpEncodeError(`prefix "${text}" is not an IPv6 prefix`);
+  const n = (bits + 7) >>> 3;
+  for (let i = 0; i < 16; i++) {
+    const keep = i < n - 1 ? 0xff : i === n - 1 ? (0xff << ((8 - (bits & 7)) & 7)) & 0xff : 0;
+    if ((addr[i]! & ~keep & 0xff) !== 0) throw hostBitsSet(text);
+  }
+}
+
 export function parsePrefixText(text: string, afi: number): ParsedPrefix {
   const slash = text.indexOf('/');
-  const bitsText = slash < 0 ? '' : text.slice(slash + 1);
-  const bits = /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
-  const maxBits = afi === AFI_IPV6 ? 128 : 32;
-  if (!(bits >= 0 && bits <= maxBits)) throw new BgpEncodeError(`prefix "${text}" has no valid length (0..${maxBits})`);
+  const v6 = afi === AFI_IPV6;
+  const bits = prefixLength(text, slash, v6 ? 128 : 32);
   const addr = new Uint8Array(16);
-  const addrText = text.slice(0, slash);
-  if (afi === AFI_IPV6) {
-    if (!parseIpv6Into(addrText, addr, 0)) throw new BgpEncodeError(`prefix "${text}" is not an IPv6 prefix`);
-  } else {
-    const v = parseIpv4Number(addrText);
-    if (v === undefined) throw new BgpEncodeError(`prefix "${text}" is not an IPv4 prefix`);
+  if (v6) ipv6Network(text, slash, bits, addr);
+  else {
+    const v = ipv4Network(text, slash, bits);
     addr[0] = v >>> 24;
     addr[1] = (v >>> 16) & 255;
     addr[2] = (v >>> 8) & 255;
     addr[3] = v & 255;
   }
-  const n = (bits + 7) >>> 3;
-  for (let i = 0; i < maxBits / 8; i++) {
-    const keep = i < n - 1 ? 0xff : i === n - 1 ? (0xff << ((8 - (bits & 7)) & 7)) & 0xff : 0;
-    if (((addr[i] as number) & ~keep & 0xff) !== 0) throw new BgpEncodeError(`prefix "${text}" has host bits set`, 'write the network address, e.g. 192.0.2.0/24');
-  }
-  return { bits, bytes: addr.subarray(0, n) };
+  return { bits, bytes: addr.subarray(0, (bits + 7) >>> 3) };
 }
 
 export function prefixEncodedLength(p: Prefix, addPath: boolean): number {
-  const slash = p.prefix.lastIndexOf('/');
-  const bits = Number(p.prefix.slice(slash + 1));
+  const text = p.prefix;
+  const slash = text.lastIndexOf('/');
+  let bits = 0;
+  for (let i = slash + 1; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) {
+      bits = Number(text.slice(slash + 1)); // not a length: encoding rejects the prefix
+      break;
+    }
+    bits = bits * 10 + d;
+  }
   return (addPath ? 4 : 0) + 1 + ((bits + 7) >>> 3);
 }
 
@@ -110,15 +144,23 @@ export function prefixesEncodedLength(ps: readonly Prefix[], addPath: boolean): 
   return n;
 }
 
+/** Length byte and minimal address bytes of each prefix, parsed from its text straight into `w`. */
 export function encodePrefixes(w: Writer, ps: readonly Prefix[], afi: number, addPath: boolean): void {
+  const v6 = afi === AFI_IPV6;
+  const addr = v6 ? new Uint8Array(16) : undefined;
   for (const p of ps) {
-    const parsed = parsePrefixText(p.prefix, afi);
+    const text = p.prefix;
+    const slash = text.indexOf('/');
+    const bits = prefixLength(text, slash, v6 ? 128 : 32);
+    const v = addr ? (ipv6Network(text, slash, bits, addr), 0) : ipv4Network(text, slash, bits);
     if (addPath) {
       const id = p.pathId ?? 0;
       if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new BgpEncodeError(`path id ${id} of ${p.prefix} is not a 32-bit unsigned integer`);
       w.u32(id);
     }
-    w.u8(parsed.bits);
-    w.bytes(parsed.bytes);
+    w.u8(bits);
+    const n = (bits + 7) >>> 3;
+    if (addr) w.bytes(addr.subarray(0, n));
+    else for (let i = 0; i < n; i++) w.u8((v >>> (24 - 8 * i)) & 255);
   }
 }

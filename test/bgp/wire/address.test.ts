@@ -1,33 +1,12 @@
 /**
  * The decoder's address and prefix text (src/bgp/wire/address.ts builds it from character
  * codes) against plain reference formatters: templates for IPv4, src/net/ip.ts (bigint) for
- * IPv6 canonical text, and prefixes decoded from random NLRI bytes.
+ * IPv6 canonical text.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text } from '../../../src/bgp/wire/address.js';
-import { decodePrefixes, type NlriErrorSpec } from '../../../src/bgp/wire/nlri.js';
-import { formatIpv6 } from '../../../src/net/ip.js';
-
-const SPEC: NlriErrorSpec = { code: 'test.nlri', errorCode: 3, errorSubcode: 10, what: 'NLRI' };
-
-const ipv4Reference = (b: ArrayLike<number>, at = 0): string => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-
-function ipv6Reference(b: ArrayLike<number>, at = 0): string {
-  let v = 0n;
-  for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(b[at + i]!);
-  return formatIpv6(v);
-}
-
-/** The first `bits` bits of `bytes` (width bytes long), the rest zero. */
-function masked(bytes: Uint8Array, bits: number, width: number): Uint8Array {
-  const out = new Uint8Array(width);
-  for (let i = 0; i < width; i++) {
-    const keep = Math.max(0, Math.min(8, bits - 8 * i));
-    out[i] = (bytes[i] ?? 0) & ((0xff00 >> keep) & 0xff);
-  }
-  return out;
-}
+import { ipv4Reference, ipv6Reference, masked } from './support/address-reference.js';
 
 // Zero runs are what makes IPv6 text interesting: groups drawn mostly from 0 and small values.
 const ipv6Bytes = fc
@@ -96,50 +75,5 @@ describe('address text', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe('decodePrefixes', () => {
-  const nlri = (afi: 1 | 2, addPath: boolean) =>
-    fc.array(
-      fc.record({
-        bits: fc.integer({ min: 0, max: afi === 1 ? 32 : 128 }),
-        bytes: fc.uint8Array({ minLength: 16, maxLength: 16 }),
-        pathId: fc.integer({ min: 0, max: 0xffffffff }),
-      }),
-      { maxLength: 8 },
-    ).map((entries) => {
-      const wire: number[] = [];
-      const expected = entries.map(({ bits, bytes, pathId }) => {
-        const n = (bits + 7) >>> 3;
-        if (addPath) wire.push(pathId >>> 24, (pathId >>> 16) & 255, (pathId >>> 8) & 255, pathId & 255);
-        wire.push(bits, ...bytes.subarray(0, n));
-        const net = masked(bytes, bits, afi === 1 ? 4 : 16);
-        const prefix = `${afi === 1 ? ipv4Reference(net) : ipv6Reference(net)}/${bits}`;
-        return addPath ? { prefix, pathId } : { prefix };
-      });
-      return { wire: Uint8Array.from(wire), expected };
-    });
-
-  for (const afi of [1, 2] as const) {
-    for (const addPath of [false, true]) {
-      test(`${afi === 1 ? 'IPv4' : 'IPv6'}${addPath ? ' with path ids' : ''}: each prefix's network as text`, () => {
-        fc.assert(
-          fc.property(nlri(afi, addPath), fc.uint8Array({ maxLength: 6 }), ({ wire, expected }, around) => {
-            // Decoded from the middle of a larger buffer, as from an UPDATE.
-            const buf = Uint8Array.from([...around, ...wire, ...around]);
-            const got = decodePrefixes(buf, around.length, around.length + wire.length, afi, addPath, SPEC);
-            expect(got).toStrictEqual(expected);
-          }),
-          { numRuns: 500 },
-        );
-      });
-    }
-  }
-
-  test('a prefix running past the field or longer than the family allows is the error the caller names', () => {
-    expect(() => decodePrefixes(Uint8Array.of(24, 10, 0), 0, 3, 1, false, SPEC)).toThrow(/NLRI: prefix of length 24 needs 3 bytes, 2 left/);
-    expect(() => decodePrefixes(Uint8Array.of(33, 10, 0, 0, 0, 0), 0, 6, 1, false, SPEC)).toThrow(/NLRI: prefix length 33 exceeds 32/);
-    expect(() => decodePrefixes(Uint8Array.of(0, 0, 0, 1), 0, 4, 1, true, SPEC)).toThrow(/path identifier and prefix length run past the end/);
   });
 });
