@@ -157,6 +157,15 @@ type ExportCache = Record<Family, WeakMap<PathAttributes, ExportEntry>>;
 
 const emptyExportCache = (): ExportCache => ({ 'ipv4-unicast': new WeakMap(), 'ipv6-unicast': new WeakMap() });
 
+function withoutMpAttributes(a: PathAttributes): PathAttributes {
+  const { mpReach: _r, mpUnreach: _u, ...rest } = a;
+  return rest;
+}
+
+function negotiated(p: PeerState, family: Family | undefined): boolean {
+  return family !== undefined && p.families.has(family);
+}
+
 function sameRoute(a: PathRecord | undefined, b: PathRecord | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.peer === b.peer && a.attrs === b.attrs);
 }
@@ -728,15 +737,17 @@ export class Speaker {
       out.events.push({ type: 'end-of-rib-received', peer: p.cfg.id, family: family ?? `afi ${eor.afi} safi ${eor.safi}` });
       return;
     }
-    const { mpReach, mpUnreach, ...common } = u.attributes;
+    const { mpReach, mpUnreach } = u.attributes;
+    // Without MP attributes the UPDATE's own set is the common part (for an in-process record, the sender's interned set).
+    const common = mpReach === undefined && mpUnreach === undefined ? u.attributes : withoutMpAttributes(u.attributes);
     const withdrawn: Prefix[] = [];
-    const negotiated = (family: Family | undefined): boolean => family !== undefined && p.families.has(family);
-    if (negotiated('ipv4-unicast')) withdrawn.push(...u.withdrawn);
-    if (mpUnreach && negotiated(familyOf(mpUnreach.afi, mpUnreach.safi))) withdrawn.push(...mpUnreach.withdrawn);
-    if (d.otherWithdrawn && negotiated(familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi))) withdrawn.push(...d.otherWithdrawn.withdrawn);
-    const nlri = u.nlri.length > 0 && negotiated('ipv4-unicast') ? u.nlri : [];
+    const v4 = p.families.has('ipv4-unicast');
+    if (v4) withdrawn.push(...u.withdrawn);
+    if (mpUnreach && negotiated(p, familyOf(mpUnreach.afi, mpUnreach.safi))) withdrawn.push(...mpUnreach.withdrawn);
+    if (d.otherWithdrawn && negotiated(p, familyOf(d.otherWithdrawn.afi, d.otherWithdrawn.safi))) withdrawn.push(...d.otherWithdrawn.withdrawn);
+    const nlri = u.nlri.length > 0 && v4 ? u.nlri : [];
     if (withdrawn.length > 0 || nlri.length > 0) this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn, nlri, attributes: common }));
-    if (mpReach && mpReach.nlri.length > 0 && negotiated(familyOf(mpReach.afi, mpReach.safi))) {
+    if (mpReach && mpReach.nlri.length > 0 && negotiated(p, familyOf(mpReach.afi, mpReach.safi))) {
       // The policy engine and the RIB keep every family's next hop in `nextHop` (see policy/evaluate.ts).
       this.record(this.rib.applyUpdate(p.cfg.id, { withdrawn: [], nlri: mpReach.nlri, attributes: { ...common, nextHop: mpReach.nextHop } }));
     }

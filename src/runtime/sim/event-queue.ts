@@ -56,36 +56,38 @@ export class EventQueue {
     if (until > this.clock) this.clock = until;
   }
 
+  // Sift with a hole rather than swaps: one write per level (this runs for every segment and timer).
   private push(ev: ScheduledEvent): void {
     const h = this.heap;
+    let i = h.length;
     h.push(ev);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!before(ev, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = ev;
   }
 
   private pop(): ScheduledEvent | undefined {
     const h = this.heap;
     const top = h[0];
     const last = h.pop();
-    if (h.length && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
+    if (h.length === 0 || last === undefined) return top;
+    const n = h.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && before(h[r]!, h[l]!) ? r : l;
+      if (!before(h[m]!, last)) break;
+      h[i] = h[m]!;
+      i = m;
     }
+    h[i] = last;
     return top;
   }
 }

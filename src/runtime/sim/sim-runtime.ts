@@ -406,8 +406,9 @@ export class SimRuntime implements Runtime {
   }
 
   private send(node: string, peerId: string, bytes: Segment): void {
-    const e = this.endsFor(node, peerId);
-    const conn = e?.conn;
+    // The connection alone (endsFor also finds the far end's peer id, which a send does not need).
+    const peer = this.bgp.get(node)?.peerById(peerId);
+    const conn = peer && this.connections.get(peer.session.id);
     if (!conn || conn.state !== 'open') return;
     const dir = conn.ends[0].node === node ? 0 : 1;
     if (conn.stalled[dir].length) conn.stalled[dir].push(bytes);

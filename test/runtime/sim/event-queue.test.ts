@@ -47,6 +47,73 @@ describe('EventQueue', () => {
     const expected = delays.map((d, i) => [d, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
     expect(order).toEqual(expected);
   });
+
+  /** A reference queue: a list scanned for the earliest (time, insertion) on every step. */
+  class ModelQueue {
+    items: Array<{ at: number; seq: number; id: number; cancelled: boolean }> = [];
+    clock = 0;
+    seq = 0;
+    schedule(delay: number, id: number) {
+      const ev = { at: this.clock + delay, seq: this.seq++, id, cancelled: false };
+      this.items.push(ev);
+      return ev;
+    }
+    runUntil(until: number, run: (id: number) => void) {
+      for (;;) {
+        const live = this.items.filter((e) => !e.cancelled && e.at <= until);
+        if (live.length === 0) break;
+        const ev = live.reduce((a, b) => (b.at < a.at || (b.at === a.at && b.seq < a.seq) ? b : a));
+        this.items.splice(this.items.indexOf(ev), 1);
+        this.clock = ev.at;
+        run(ev.id);
+      }
+      if (until > this.clock) this.clock = until;
+    }
+  }
+
+  type Op = { kind: 'schedule'; delay: number; spawn: number } | { kind: 'cancel'; which: number } | { kind: 'run'; advance: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('schedule' as const), delay: fc.integer({ min: 0, max: 50 }), spawn: fc.integer({ min: 0, max: 2 }) }),
+    fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }),
+    fc.record({ kind: fc.constant('run' as const), advance: fc.integer({ min: 0, max: 40 }) }),
+  );
+
+  propTest.prop([fc.array(op, { maxLength: 150 })])('interleaved scheduling, cancelling and running (events scheduling events) match a reference queue', (ops) => {
+    const q = new EventQueue();
+    const m = new ModelQueue();
+    const real: number[] = [];
+    const model: number[] = [];
+    const handles: Array<[ReturnType<EventQueue['schedule']>, ReturnType<ModelQueue['schedule']>]> = [];
+    let ids = 0;
+    // An event with `spawn` > 0 schedules one more, `spawn` ms later, in both queues alike.
+    const spawnOf = new Map<number, number>();
+    const fire = (id: number, into: number[], again: (delay: number, id: number) => void) => {
+      into.push(id);
+      const s = spawnOf.get(id) ?? 0;
+      if (s > 0) again(s * 7, id + 100_000);
+    };
+    const scheduleReal = (delay: number, id: number): ReturnType<EventQueue['schedule']> => q.schedule(delay, () => fire(id, real, (d, i) => void scheduleReal(d, i)));
+    const scheduleModel = (delay: number, id: number) => m.schedule(delay, id);
+    for (const o of ops) {
+      if (o.kind === 'schedule') {
+        const id = ids++;
+        spawnOf.set(id, o.spawn);
+        handles.push([scheduleReal(o.delay, id), scheduleModel(o.delay, id)]);
+      } else if (o.kind === 'cancel') {
+        const h = handles[o.which % Math.max(1, handles.length)];
+        if (h) {
+          q.cancel(h[0]);
+          h[1].cancelled = true;
+        }
+      } else {
+        const until = q.now() + o.advance;
+        q.runUntil(until);
+        m.runUntil(until, (id) => fire(id, model, (d, i) => void scheduleModel(d, i)));
+        expect(real).toEqual(model);
+        expect(q.now()).toBe(m.clock);
+      }
+    }
+  });
 });
 
 describe('seededRandom', () => {
