@@ -49,6 +49,13 @@ export interface RibOptions {
   interner?: AttributeInterner;
 }
 
+/**
+ * Pre-policy entry of a path whose received set is its imported set without LOCAL_PREF: import
+ * only added the default LOCAL_PREF (the common case for eBGP, and for iBGP routes sent without
+ * one), so the received set need not be kept; `receivedOf` rebuilds it.
+ */
+const LOCAL_PREF_ADDED = Symbol('received: attrs without LOCAL_PREF');
+
 /** A path as the RIB stores it: the record the decision and the speaker read, and the set as received. */
 export class StoredPath implements PathRecord {
   constructor(
@@ -58,12 +65,32 @@ export class StoredPath implements PathRecord {
     readonly attrs: PathAttributes,
     readonly facts: RouteFacts,
     /**
-     * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received (undefined
-     * when the peer keeps no pre-policy table). A re-announcement that imports to the same
-     * attributes replaces it in place, so the path (and the best) stays the same object.
+     * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
+     * LOCAL_PREF_ADDED, or undefined when the peer keeps no pre-policy table. A re-announcement
+     * that imports to the same attributes replaces it in place, so the path (and the best) stays
+     * the same object.
      */
-    public received: PathAttributes | undefined,
+    public received: PathAttributes | typeof LOCAL_PREF_ADDED | undefined,
   ) {}
+}
+
+/** The set a stored path was received with (pre-policy). */
+function receivedOf(p: StoredPath): PathAttributes {
+  if (p.received !== LOCAL_PREF_ADDED) return p.received!;
+  const { localPref: _, ...received } = p.attrs;
+  return Object.freeze(received);
+}
+
+/** One UPDATE's attributes as they enter the RIB: worked out once per UPDATE, applied per prefix. */
+interface Incoming {
+  /** As received, without MP_REACH / MP_UNREACH NLRI. */
+  raw: PathAttributes;
+  /** After the loop checks, RFC 8212 and LOCAL_PREF handling (before import policy), interned. */
+  checked: PathAttributes | ImportRejection;
+  /** What accepted paths keep as their pre-policy entry (see StoredPath.received). */
+  pre: PathAttributes | typeof LOCAL_PREF_ADDED | undefined;
+  /** `raw` interned, once something needs it as an object of its own. */
+  interned: PathAttributes | undefined;
 }
 
 /** All imported paths for one prefix and the current best among them. */
@@ -283,17 +310,45 @@ export class Rib {
     if (a.mpUnreach) for (const p of a.mpUnreach.withdrawn) this.withdrawFrom(t, p, changes);
     const reach = a.mpReach?.nlri ?? [];
     if (update.nlri.length === 0 && reach.length === 0) return changes;
-    // Interning and the import checks run once per UPDATE, not per prefix. Without a pre-policy
-    // table the received set is not kept, so only the imported one (checkImport) is interned.
-    const attrs = t.peer.keepPrePolicy ? this.interner.intern(a) : routeAttributes(a);
-    const checked = this.checkImport(t, attrs);
-    for (const list of [update.nlri, reach]) {
-      for (const p of list) {
-        const c = this.announceChecked(t, p.prefix, p.pathId ?? 0, attrs, checked);
-        if (c) changes.push(c);
-      }
+    // Interning and the import checks run once per UPDATE, not per prefix.
+    const incoming = this.incoming(t, a);
+    for (const p of update.nlri) {
+      const c = this.announceChecked(t, p.prefix, p.pathId ?? 0, incoming);
+      if (c) changes.push(c);
+    }
+    for (const p of reach) {
+      const c = this.announceChecked(t, p.prefix, p.pathId ?? 0, incoming);
+      if (c) changes.push(c);
     }
     return changes;
+  }
+
+  /**
+   * Import of one received set, before policy. When import only adds the default LOCAL_PREF and
+   * nothing rejects the route, only the imported set is interned and paths record that (the
+   * received set is rebuilt on demand); otherwise the received set is interned and kept, and
+   * its import result memoised. Without a pre-policy table it is not kept either way.
+   */
+  private incoming(t: PeerTables, a: PathAttributes): Incoming {
+    const raw = routeAttributes(a);
+    const peer = t.peer;
+    const keep = peer.keepPrePolicy;
+    if (
+      !peer.local &&
+      raw.localPref === undefined &&
+      (peer.ibgp || (raw.originatorId === undefined && raw.clusterList === undefined)) &&
+      importRejection(raw, peer, this.rules) === undefined
+    ) {
+      const checked = this.interner.internOwned(importAttributes(raw, peer, this.rules.defaultLocalPref));
+      return { raw, checked, pre: keep ? LOCAL_PREF_ADDED : undefined, interned: undefined };
+    }
+    const interned = keep ? this.interner.intern(raw) : undefined;
+    return { raw, checked: this.checkImport(t, interned ?? raw), pre: interned, interned };
+  }
+
+  /** The received set as an interned object (a rejected route's entry, or a path whose import policy changed it). */
+  private receivedSet(incoming: Incoming): PathAttributes {
+    return (incoming.interned ??= this.interner.intern(incoming.raw));
   }
 
   private withdrawFrom(t: PeerTables, p: Prefix, changes: BestChange[]): void {
@@ -305,28 +360,21 @@ export class Rib {
 
   /** One route from a peer (attributes as received, pre-policy). */
   announce(peerId: string, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
-    return this.announceInterned(peerId, prefix, pathId, this.interner.intern(attrs));
-  }
-
-  private announceInterned(peerId: string, prefix: string, pathId: number, attrs: PathAttributes): BestChange | undefined {
     const t = this.tables(peerId);
-    return this.announceChecked(t, prefix, pathId, attrs, this.checkImport(t, attrs));
+    return this.announceChecked(t, prefix, pathId, this.incoming(t, attrs));
   }
 
-  private announceChecked(
-    t: PeerTables,
-    prefix: string,
-    pathId: number,
-    attrs: PathAttributes,
-    checked: PathAttributes | ImportRejection,
-  ): BestChange | undefined {
+  private announceChecked(t: PeerTables, prefix: string, pathId: number, incoming: Incoming): BestChange | undefined {
+    const checked = incoming.checked;
     const post = typeof checked === 'string' || !t.peer.importPolicy ? checked : this.applyImportPolicy(t, prefix, checked);
     if (typeof post === 'string') {
-      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(flatPrefix(prefix), pathId), attrs);
+      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(flatPrefix(prefix), pathId), this.receivedSet(incoming));
       return this.removePath(t, prefix, pathId);
     }
     if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
-    return this.upsertPath(t, prefix, pathId, post, t.peer.keepPrePolicy ? attrs : undefined);
+    // A path policy changed cannot rebuild its received set from its own attributes.
+    const pre = incoming.pre === LOCAL_PREF_ADDED && post !== checked ? this.receivedSet(incoming) : incoming.pre;
+    return this.upsertPath(t, prefix, pathId, post, pre);
   }
 
   /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised. */
@@ -364,7 +412,7 @@ export class Rib {
     const changes: BestChange[] = [];
     // A snapshot first: each route moves between the paths and the rejected table as it goes.
     for (const { prefix, pathId, attrs } of [...this.prePolicy(t)]) {
-      const c = this.announceChecked(t, prefix, pathId, attrs, this.checkImport(t, attrs));
+      const c = this.announceChecked(t, prefix, pathId, this.incoming(t, attrs));
       if (c) changes.push(c);
     }
     return changes;
@@ -376,7 +424,7 @@ export class Rib {
     return this.removePath(t, prefix, pathId);
   }
 
-  private upsertPath(t: PeerTables, text: string, pathId: number, attrs: PathAttributes, received: PathAttributes | undefined): BestChange | undefined {
+  private upsertPath(t: PeerTables, text: string, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
     const slot = this.destinations.get(text);
     const prefix = slot === undefined ? flatPrefix(text) : slotPrefix(slot);
     if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs, received, slot);
@@ -414,7 +462,7 @@ export class Rib {
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
-    received: PathAttributes | undefined,
+    received: StoredPath['received'],
     d: Destination,
     made?: StoredPath,
   ): BestChange | undefined {
@@ -443,7 +491,7 @@ export class Rib {
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
-    received: PathAttributes | undefined,
+    received: StoredPath['received'],
     slot: Slot | undefined,
   ): BestChange | undefined {
     const d = slot === undefined ? new Destination() : slot instanceof Destination ? slot : this.expand(slot);
@@ -627,7 +675,7 @@ export class Rib {
 
   /** A peer's accepted routes (their paths carry the set as received), then its rejected ones. */
   private *prePolicy(t: PeerTables): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
-    for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: p.received! };
+    for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: receivedOf(p) };
     for (const [key, attrs] of t.rejected) {
       const hash = key.indexOf('#');
       yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
