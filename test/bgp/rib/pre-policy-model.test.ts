@@ -26,7 +26,12 @@ const ATTRS: PathAttributes[] = [
   { origin: 2, asPath: [], nextHop: '10.0.0.1', localPref: 120 },
   { origin: 0, asPath: seq(65002, LOCAL_AS), nextHop: '192.0.2.2' }, // AS loop: rejected
   { origin: 0, asPath: seq(65003), nextHop: '192.0.2.9' }, // next hop unreachable
+  // Reflected attributes: kept from iBGP, dropped from eBGP (RFC 4456 §8).
+  { origin: 0, asPath: seq(65002), nextHop: '192.0.2.2', originatorId: '9.9.9.9', clusterList: ['1.2.3.4'] },
+  { origin: 1, asPath: seq(65001), nextHop: '192.0.2.1', localPref: 100, communities: [65001 * 65536 + 1] },
 ];
+/** The import policy sets MED 77 on this prefix (a path whose attributes policy changed). */
+const MODIFIED = '192.0.2.0/25';
 const UNREACHABLE = '192.0.2.9';
 
 interface World {
@@ -104,7 +109,7 @@ class Tick implements Command {
 function addPeer(w: World, id: string): void {
   const p = PEERS.find((x) => x.id === id)!;
   if (p.keepPrePolicy === false) w.rib.addPeer({ ...p, hasImportPolicy: true });
-  else w.rib.addPeer({ ...p, importPolicy: (prefix, attrs) => (prefix === w.rejectedPrefix.value ? null : attrs) });
+  else w.rib.addPeer({ ...p, importPolicy: (prefix, attrs) => (prefix === w.rejectedPrefix.value ? null : prefix === MODIFIED ? { ...attrs, med: 77 } : attrs) });
 }
 
 function newWorld(damping: boolean): World {
@@ -136,6 +141,18 @@ function sortedView(entries: Iterable<{ prefix: string; pathId: number; attrs: P
   return [...entries].map((e): [string, PathAttributes] => [`${e.prefix}#${e.pathId}`, e.attrs]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Import by hand: LOCAL_PREF 100 unless iBGP sent one, reflection attributes only from iBGP, then the policy's MED. */
+function imported(p: (typeof PEERS)[number], key: string, sent: PathAttributes): PathAttributes {
+  const ibgp = p.asn === LOCAL_AS;
+  const out: PathAttributes = { ...sent, localPref: ibgp ? (sent.localPref ?? 100) : 100 };
+  if (!ibgp) {
+    delete out.originatorId;
+    delete out.clusterList;
+  }
+  if (p.keepPrePolicy !== false && key.startsWith(`${MODIFIED}#`)) out.med = 77;
+  return out;
+}
+
 function checkViews(w: World, label: string): void {
   for (const p of PEERS) {
     const sent = w.sent.get(p.id)!;
@@ -150,8 +167,9 @@ function checkViews(w: World, label: string): void {
     }
     // Post-policy (paths in the decision, suppressed ones included): the routes import accepts.
     const want = keys.filter((k) => accepted(w, p.id, k.slice(0, k.indexOf('#')), sent.get(k)!));
-    const post = [...w.rib.adjRibInPost(p.id)].map((r) => `${r.prefix}#${r.pathId}`).sort();
-    expect(post, `${label}: post-policy of ${p.id}`).toEqual(want);
+    const post = [...w.rib.adjRibInPost(p.id)].map((r): [string, PathAttributes] => [`${r.prefix}#${r.pathId}`, r.attrs]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(post.map(([k]) => k), `${label}: post-policy of ${p.id}`).toEqual(want);
+    for (const [k, attrs] of post) expect(attrs, `${label}: ${k} from ${p.id} as imported`).toEqual(imported(p, k, ATTRS[sent.get(k)!]!));
     expect(w.rib.acceptedCount(p.id), `${label}: accepted from ${p.id}`).toBe(want.length);
   }
   // Every path of a prefix is either eligible or suppressed; the best is an eligible one.
