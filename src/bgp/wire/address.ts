@@ -184,52 +184,57 @@ export function parseIpv4Number(text: string, end = text.length): number | undef
   return value * 256 + octet;
 }
 
-/** Parse IPv6 text into 16 bytes written to `out` at `at`; false when not an IPv6 address. */
+/** The 16-bit groups of the address being parsed; scratch as `chars`. */
+const groups = new Uint16Array(8);
+
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+}
+
+/**
+ * Parse IPv6 text into 16 bytes written to `out` at `at` (only on success); false when not an
+ * IPv6 address. One pass over the characters: groups of 1-4 hex digits, at most one `::`, and
+ * an IPv4 dotted quad as the last two groups.
+ */
 export function parseIpv6Into(text: string, out: Uint8Array, at: number): boolean {
-  const groups: number[] = [];
-  let tail: number[] | undefined;
-  const dc = text.indexOf('::');
-  if (dc >= 0 && text.indexOf('::', dc + 1) >= 0) return false;
-  const parseGroups = (s: string, allowV4Tail: boolean): number[] | undefined => {
-    if (s === '') return [];
-    const parts = s.split(':');
-    const res: number[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as string;
-      if (allowV4Tail && i === parts.length - 1 && p.includes('.')) {
-        const v4 = parseIpv4Number(p);
-        if (v4 === undefined) return undefined;
-        res.push(v4 >>> 16, v4 & 0xffff);
-        continue;
-      }
-      if (p.length === 0 || p.length > 4) return undefined;
-      let g = 0;
-      for (let j = 0; j < p.length; j++) {
-        const c = p.charCodeAt(j);
-        const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-        if (d < 0) return undefined;
-        g = g * 16 + d;
-      }
-      res.push(g);
-    }
-    return res;
-  };
-  if (dc >= 0) {
-    const left = parseGroups(text.slice(0, dc), false);
-    tail = parseGroups(text.slice(dc + 2), true);
-    if (!left || !tail || left.length + tail.length > 7) return false;
-    groups.push(...left);
-    while (groups.length + tail.length < 8) groups.push(0);
-    groups.push(...tail);
-  } else {
-    const all = parseGroups(text, true);
-    if (!all || all.length !== 8) return false;
-    groups.push(...all);
+  const end = text.length;
+  let n = 0; // groups read
+  let gap = -1; // groups read before the `::`
+  let i = 0;
+  if (end >= 2 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
   }
-  for (let i = 0; i < 8; i++) {
-    const g = groups[i] as number;
-    out[at + 2 * i] = g >>> 8;
-    out[at + 2 * i + 1] = g & 0xff;
+  while (i < end) {
+    let g = 0;
+    let j = i;
+    for (let d = hexDigit(text.charCodeAt(j)); d >= 0 && j < end; d = hexDigit(text.charCodeAt(++j))) g = g * 16 + d;
+    if (j < end && text.charCodeAt(j) === 46) {
+      // The dotted quad is the rest of the text (parseIpv4Number rejects any `:` after it).
+      const v4 = parseIpv4Number(text.slice(i));
+      if (v4 === undefined || n > 6) return false;
+      groups[n++] = v4 >>> 16;
+      groups[n++] = v4 & 0xffff;
+      break;
+    }
+    if (j === i || j - i > 4 || n === 8) return false;
+    groups[n++] = g;
+    if (j === end) break;
+    if (text.charCodeAt(j) !== 58 || j + 1 === end) return false;
+    if (text.charCodeAt(j + 1) === 58) {
+      if (gap >= 0) return false;
+      gap = n;
+      i = j + 2;
+    } else i = j + 1;
+  }
+  if (gap < 0 ? n !== 8 : n > 7) return false;
+  // Groups after the `::` go to the end; the ones it stands for are zero.
+  const tail = gap < 0 ? 0 : n - gap;
+  const head = n - tail;
+  for (let k = 0; k < 8; k++) {
+    const v = k < head ? groups[k]! : k >= 8 - tail ? groups[k - (8 - n)]! : 0;
+    out[at + 2 * k] = v >>> 8;
+    out[at + 2 * k + 1] = v & 0xff;
   }
   return true;
 }

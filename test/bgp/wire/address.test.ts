@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text } from '../../../src/bgp/wire/address.js';
-import { ipv4Reference, ipv6Reference, masked } from './support/address-reference.js';
+import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text, parseIpv6Into } from '../../../src/bgp/wire/address.js';
+import { ipv4Reference, ipv6Reference, masked, parseIpv6Reference } from './support/address-reference.js';
 
 // Zero runs are what makes IPv6 text interesting: groups drawn mostly from 0 and small values.
 const ipv6Bytes = fc
@@ -74,6 +74,48 @@ describe('address text', () => {
         expect(formatIpv6Prefix(field, 0, bits)).toBe(`${ipv6Reference(masked(b, bits, 16))}/${bits}`);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('IPv6 text to bytes', () => {
+  /** IPv6 texts: canonical, fully written, upper case, with a dotted-quad tail, and edits of them. */
+  const text = fc
+    .tuple(ipv6Bytes, fc.constantFrom('canonical', 'full', 'upper', 'v4-tail'))
+    .map(([b, form]) => {
+      if (form === 'canonical') return ipv6Reference(b);
+      const groups = Array.from({ length: 8 }, (_, i) => ((b[2 * i]! << 8) | b[2 * i + 1]!).toString(16));
+      if (form === 'full') return groups.map((g) => g.padStart(4, '0')).join(':');
+      if (form === 'upper') return ipv6Reference(b).toUpperCase();
+      const head = ipv6Reference(Uint8Array.from([...b.subarray(0, 12), 0, 0, 0, 0])).replace(/::$|:0:0$/, '::');
+      return `${head.endsWith(':') ? head : `${head}:`}${ipv4Reference(b, 12)}`;
+    });
+  const junk = fc.constantFrom(':', '::', '.', '0', 'f', 'F', 'g', '1.2.3.4', ':1', '', ' ', '12345', ':::');
+  const edited = fc.tuple(text, fc.nat(), fc.nat(4), junk).map(([t, at, del, ins]) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + ins + t.slice(i + del);
+  });
+
+  test('parseIpv6Into accepts, rejects and writes exactly as the split-based reference did', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, edited, edited, fc.string({ maxLength: 12 })), fc.integer({ min: 0, max: 4 }), (t, at) => {
+        const got = new Uint8Array(20).fill(0xaa);
+        const want = new Uint8Array(20).fill(0xaa);
+        expect(parseIpv6Into(t, got, at)).toBe(parseIpv6Reference(t, want, at));
+        expect([...got]).toEqual([...want]);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('every canonical text parses back to its bytes', () => {
+    fc.assert(
+      fc.property(ipv6Bytes, (b) => {
+        const out = new Uint8Array(16);
+        expect(parseIpv6Into(formatIpv6Bytes(b, 0), out, 0)).toBe(true);
+        expect([...out]).toEqual([...b]);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
