@@ -142,6 +142,11 @@ export class AttributeInterner {
     return this.lookup(attrs, true);
   }
 
+  /** Whether `attrs` is a set this interner made (so interning it again returns it). */
+  owns(attrs: PathAttributes): boolean {
+    return (attrs as Record<symbol, unknown>)[this.factsKey] !== undefined;
+  }
+
   private lookup(attrs: PathAttributes, owned: boolean): PathAttributes {
     if ((attrs as Record<symbol, unknown>)[this.factsKey] !== undefined) return attrs; // already one of ours
     const a = routeAttributes(attrs);

@@ -120,17 +120,6 @@ export function addressSortKey(address: string): string {
   return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
 }
 
-/**
- * The prefix text as the RIB keeps it: a flat copy. Decoded prefixes are built by concatenation,
- * and V8 keeps such a string of 13 characters or more as a tree (a 32-byte node over its pieces):
- * about 64 bytes where the flat string takes 32. `trim` returns the flattened string itself when
- * there is nothing to trim (anything else keeps the text as given).
- */
-function flatPrefix(prefix: string): string {
-  const flat = prefix.trim();
-  return flat.length === prefix.length ? flat : prefix;
-}
-
 /** The prefix text a slot's paths already share. */
 function slotPrefix(slot: Slot): string {
   return slot instanceof Destination ? (slot.paths[0] ?? slot.suppressed![0]!).prefix : slot.prefix;
@@ -327,7 +316,9 @@ export class Rib {
    * Import of one received set, before policy. When import only adds the default LOCAL_PREF and
    * nothing rejects the route, only the imported set is interned and paths record that (the
    * received set is rebuilt on demand); otherwise the received set is interned and kept, and
-   * its import result memoised. Without a pre-policy table it is not kept either way.
+   * its import result memoised. Without a pre-policy table it is not kept either way. A set
+   * that arrives interned (the sim passes UPDATEs between speakers as objects) takes the
+   * memoised way: the same object comes again and again.
    */
   private incoming(t: PeerTables, a: PathAttributes): Incoming {
     const raw = routeAttributes(a);
@@ -335,6 +326,7 @@ export class Rib {
     const keep = peer.keepPrePolicy;
     if (
       !peer.local &&
+      !this.interner.owns(raw) &&
       raw.localPref === undefined &&
       (peer.ibgp || (raw.originatorId === undefined && raw.clusterList === undefined)) &&
       importRejection(raw, peer, this.rules) === undefined
@@ -368,7 +360,7 @@ export class Rib {
     const checked = incoming.checked;
     const post = typeof checked === 'string' || !t.peer.importPolicy ? checked : this.applyImportPolicy(t, prefix, checked);
     if (typeof post === 'string') {
-      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(flatPrefix(prefix), pathId), this.receivedSet(incoming));
+      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(prefix, pathId), this.receivedSet(incoming));
       return this.removePath(t, prefix, pathId);
     }
     if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
@@ -426,7 +418,8 @@ export class Rib {
 
   private upsertPath(t: PeerTables, text: string, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
     const slot = this.destinations.get(text);
-    const prefix = slot === undefined ? flatPrefix(text) : slotPrefix(slot);
+    // Paths of one prefix share one string (the first one's).
+    const prefix = slot === undefined ? text : slotPrefix(slot);
     if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs, received, slot);
     if (!(slot instanceof Destination)) {
       // One path, best (or none yet): the common case stays one object per route.
