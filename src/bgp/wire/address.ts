@@ -20,12 +20,15 @@ const MAX_TEXT = 43;
  */
 const chars = new Uint8Array(MAX_TEXT);
 const fromCharCode = String.fromCharCode;
+/** The 16-bit groups of the IPv6 address being formatted or parsed; scratch as `chars`. */
+const groups = new Uint16Array(8);
 /** The codes again as a plain array for `apply` (faster there than a typed array); scratch as `chars`. */
 const longCodes: number[] = [];
 
 /**
  * The string of chars[0..n). With the codes as arguments, String.fromCharCode allocates the
- * flat string once; spelled out up to 18 (the longest IPv4 prefix), `apply` beyond (IPv6).
+ * flat string once; spelled out from 7 to 26 characters (every IPv4 address and prefix, most
+ * IPv6 prefixes: `2001:db8:1234:5678::/64` is 23), `apply` on a plain array otherwise.
  */
 function asciiString(n: number): string {
   const c = chars;
@@ -42,6 +45,14 @@ function asciiString(n: number): string {
     case 16: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!);
     case 17: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!);
     case 18: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!);
+    case 19: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!);
+    case 20: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!);
+    case 21: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!);
+    case 22: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!);
+    case 23: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!);
+    case 24: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!);
+    case 25: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!);
+    case 26: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!);
     default: {
       const codes = longCodes;
       codes.length = n;
@@ -99,28 +110,25 @@ function putHex16(at: number, g: number): number {
   return at;
 }
 
-/** Byte k of the address at b[at] with all but its first `bits` bits zeroed (later bytes are not read). */
-function maskedByte(b: Uint8Array, at: number, k: number, bits: number): number {
-  const keep = bits - 8 * k;
-  if (keep >= 8) return b[at + k]!;
-  return keep <= 0 ? 0 : b[at + k]! & (0xff << (8 - keep)) & 0xff;
-}
-
-function group(b: Uint8Array, at: number, i: number, bits: number): number {
-  return (maskedByte(b, at, 2 * i, bits) << 8) | maskedByte(b, at, 2 * i + 1, bits);
-}
-
 /**
  * RFC 5952 text of the IPv6 address at b[at], of which only the first `bits` bits count (and
  * only those bytes are read), into chars[0]; returns the length.
  */
 function putIpv6(b: Uint8Array, at: number, bits: number): number {
+  const g = groups;
+  const bytes = (bits + 7) >>> 3;
+  for (let i = 0; i < 8; i++) {
+    const hi = 2 * i < bytes ? b[at + 2 * i]! : 0;
+    const lo = 2 * i + 1 < bytes ? b[at + 2 * i + 1]! : 0;
+    g[i] = (hi << 8) | lo;
+  }
+  if (bits & 7) g[(bytes - 1) >>> 1] = g[(bytes - 1) >>> 1]! & (0xffff << (16 - (bits & 15)));
   // Find the longest run of zero groups (length >= 2), first one wins a tie (RFC 5952 §4.2.3).
   let bestStart = -1;
   let bestLen = 1;
   let runStart = -1;
   for (let i = 0; i < 8; i++) {
-    if (group(b, at, i, bits) === 0) {
+    if (g[i] === 0) {
       if (runStart < 0) runStart = i;
       const len = i - runStart + 1;
       if (len > bestLen) {
@@ -137,7 +145,7 @@ function putIpv6(b: Uint8Array, at: number, bits: number): number {
       i += bestLen - 1;
       continue;
     }
-    n = putHex16(n, group(b, at, i, bits));
+    n = putHex16(n, g[i]!);
     if (i < 7) chars[n++] = 58;
   }
   return n;
@@ -183,9 +191,6 @@ export function parseIpv4Number(text: string, end = text.length): number | undef
   if (dots !== 3 || digits === 0) return undefined;
   return value * 256 + octet;
 }
-
-/** The 16-bit groups of the address being parsed; scratch as `chars`. */
-const groups = new Uint16Array(8);
 
 function hexDigit(c: number): number {
   return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
