@@ -1,9 +1,9 @@
 /**
  * Reader and Writer cursors over Uint8Array (style.md shape 2). Every read is bounds-checked
  * and throws a BgpDecodeError carrying the absolute offset; the writer reserves length fields
- * and back-patches them. No module-global state: each cursor owns its buffer. The reader reads
- * big-endian integers from the bytes itself: a DataView per decoded message was an allocation
- * as large as the reader.
+ * and back-patches them. No module-global state: each cursor owns its buffer. Both read and
+ * write big-endian integers byte by byte: a DataView per message was an allocation as large as
+ * the cursor itself.
  */
 import { BgpDecodeError, BgpEncodeError } from './errors.js';
 
@@ -113,12 +113,10 @@ export class Reader {
 
 export class Writer {
   private buf: Uint8Array;
-  private view: DataView;
   pos = 0;
 
   constructor(capacity = 4096) {
     this.buf = new Uint8Array(Math.max(16, capacity));
-    this.view = new DataView(this.buf.buffer);
   }
 
   private ensure(n: number): void {
@@ -128,7 +126,6 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   u8(v: number): void {
@@ -138,13 +135,18 @@ export class Writer {
 
   u16(v: number): void {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
+    this.set16(this.pos, v);
     this.pos += 2;
   }
 
   u32(v: number): void {
     this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0);
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
     this.pos += 4;
   }
 
@@ -174,13 +176,14 @@ export class Writer {
     const max = size === 1 ? 0xff : 0xffff;
     if (len > max) throw new BgpEncodeError(`length ${len} does not fit a ${size}-byte length field`);
     if (size === 1) this.buf[at] = len;
-    else this.view.setUint16(at, len);
+    else this.set16(at, len);
     return len;
   }
 
   /** Overwrite a 16-bit field at an earlier position (e.g. the BGP header length). */
   set16(at: number, v: number): void {
-    this.view.setUint16(at, v);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
   }
 
   /** The bytes written (a view; copy if the writer is reused). */
