@@ -374,6 +374,14 @@ export class BgpDaemon {
       link.counters.received.push(chunk);
       this.mrt.received(link.id, chunk);
       this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      // One chunk per turn of the event loop: libuv reads up to 32 chunks of 64 KiB per wake-up,
+      // which for a peer sending a full table is seconds of work during which no timer fires
+      // (keepalives, hold timers of other sessions) and the control API does not answer.
+      // Paused, the rest waits in the kernel's socket buffer.
+      socket.pause();
+      setImmediate(() => {
+        if (link.socket === socket) socket.resume();
+      });
     });
     const gone = () => {
       if (link.socket !== socket) return;
