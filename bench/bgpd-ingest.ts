@@ -3,14 +3,24 @@
  * into (a) flatlab bgpd, (b) BIRD 2, (c) GoBGP, (d) FRR bgpd, each in its own network
  * namespace, one at a time, in one run. Reported per target: time from the session reaching
  * Established to all N prefixes in the target's Loc-RIB, peak RSS (VmHWM), CPU seconds spent
- * during that time (utime+stime from /proc/PID/stat), and ratios to BIRD. Progress is read
- * every 250 ms from each daemon's per-neighbour accepted-routes counter (cheap to ask for).
+ * during that time (utime+stime from /proc/PID/stat), and ratios to BIRD; beside them each
+ * target's idle RSS (started, answering its control interface, no session yet), so the
+ * report shows the runtime floor apart from what the routes cost.
+ *
+ * Progress is read from each daemon's per-neighbour accepted-routes counter (cheap to ask for)
+ * on the schedule of bench/_progress-poll.ts, the same for every target: readings thicken
+ * towards the predicted end, so the time is bracketed to about one reading's round trip (the
+ * middle of the bracket is reported, with its half-width) instead of being quantised to a
+ * polling interval. What a reading costs the daemon is measured at idle before the session
+ * (its CPU over back-to-back readings) and reported with the number of readings taken.
  *
  *   npm run bench -- bgpd-ingest [--prefixes N] [--targets flatlab,bird,gobgp,frr] [--seed S]
  *   (BGPD_INGEST_PREFIXES=N works too; default 100000; root and the daemons are needed)
  *
  * The sender is this file run with `--sender` in a namespace of its own: it builds and
- * encodes every UPDATE before it connects, so during the measurement it only writes bytes.
+ * encodes every UPDATE first, says `ready`, and connects when signalled (SIGUSR2), so during
+ * the measurement it only writes bytes, and the target is started only when the table is
+ * built: its idle reading comes the same time after its start at every table size.
  * Input shape (bench/_ingest-table.ts, seeded): prefixes /19–/24 (about half /24) allocated upwards from 1.0.0.0; 1–8
  * prefixes per attribute set (about 4.5 on average, as UPDATE packing in real tables);
  * AS paths of 2–6 hops from a pool of 2000 ASNs (a third 4-octet), ORIGIN mostly IGP, a MED
@@ -20,19 +30,20 @@
  * like the others), GoBGP and flatlab with defaults. flatlab runs from its build (dist/, as
  * users run it; the bench builds it first).
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileAtomically } from '../src/files/write-file.js';
 import { BgpFramer, codecContext, decodeMessage, encodeMessage, endOfRib } from '../src/bgp/wire/index.js';
 import type { BgpMessage } from '../src/bgp/wire/types.js';
 import { packUpdates } from '../src/bgp/speaker/packing.js';
 import { buildTable, SENDER_AS } from './_ingest-table.js';
+import { pollUntil, reachedBetween } from './_progress-poll.js';
 import {
-  createNet, GiveUp, mustBeRunning, startBird, startDaemon, startFlatlabBgpd, startFrr, startGobgp, stopAll, stopStarted, waitFor, type NeighborJson, type RunningDaemon, type TestNet,
+  createNet, GiveUp, mustBeRunning, sleepMs, startBird, startDaemon, startFlatlabBgpd, startFrr, startGobgp, stopAll, stopStarted, waitFor, type NeighborJson, type RunningDaemon, type TestNet,
 } from '../test/support/daemons.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,6 +81,11 @@ async function runSender(): Promise<void> {
   if (pending.length) chunks.push(Buffer.concat(pending));
   const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
   say({ event: 'ready', bytes: chunks.reduce((n, c) => n + c.length, 0), attributeSets: table.attributeSets });
+  // The bench reads the target's idle figures, then signals. (SIGUSR1 would open Node's inspector.)
+  const hold = setInterval(() => {}, 1 << 30); // a signal listener alone does not keep Node running
+  await new Promise<void>((r) => process.once('SIGUSR2', () => r()));
+  clearInterval(hold);
+  say({ event: 'go', at: Date.now() });
 
   const sock = connect({ host: opts.target, port: 179, localAddress: opts.local, noDelay: true });
   const framer = new BgpFramer(() => ctx);
@@ -118,8 +134,21 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime, stime (fields 14, 15)
 }
 
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** CPU time of every thread of `pid` in nanoseconds (/proc/PID/task/TID/schedstat), finer than the clock ticks of /proc/PID/stat. */
+function cpuNanoseconds(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended
+    }
+  }
+  return ns;
+}
+
+function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
@@ -131,12 +160,10 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** The first line the command prints (BIRD prints its version on stderr). */
 function version(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
-  } catch (err) {
-    return `${(err as { stderr?: string }).stderr ?? ''}`.split('\n')[0]!.trim();
-  }
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return `${r.stdout ?? ''}`.trim().split('\n')[0]!.trim() || `${r.stderr ?? ''}`.trim().split('\n')[0]!.trim();
 }
 
 async function startTarget(target: Target, net: TestNet, dir: string): Promise<Running> {
@@ -230,12 +257,29 @@ interface TargetResult {
   target: Target;
   version: string;
   prefixes: number;
+  /** Established to all prefixes accepted: the middle of the bracket the readings give. */
   seconds: number;
+  /** Half the bracket's width: `seconds` is within this of the moment the counter reached `prefixes`. */
+  plusMinusSeconds: number;
   prefixesPerSecond: number;
+  /** VmRSS once started and answering, before the session (IDLE_SETTLE_MS after it first answered). */
+  idleRssMiB: number;
   peakRssMiB: number;
+  /** (peak − idle) RSS per prefix. */
+  bytesPerPrefix: number;
+  /** From the signal to connect until the last reading (session setup is a few milliseconds of it). */
   cpuSeconds: number;
+  /** Readings of the counter during the ingest (each: sent and answered, ms after Established, and the count), and the daemon's CPU per reading measured at idle. */
+  polling: { readings: number; cpuMsPerReading: number; trace: Array<[sentMs: number, answeredMs: number, count: number]> };
   ratioToBird?: { time: number; rss: number; cpu: number };
 }
+
+/** How long an idle target is left after it first answers before its idle RSS is read. */
+const IDLE_SETTLE_MS = 1000;
+/** Back-to-back readings at idle to measure what a reading costs the daemon. */
+const COST_READINGS = 20;
+
+type SenderEvent = { event: string; at?: number; code?: number; message?: string };
 
 async function measure(target: Target, n: number, seed: number, subnet: number): Promise<TargetResult> {
   const dir = mkdtempSync(join(tmpdir(), `flatlab-ingest-${target}-`));
@@ -244,33 +288,49 @@ async function measure(target: Target, n: number, seed: number, subnet: number):
   let running: Running | undefined;
   let sender: RunningDaemon | undefined;
   try {
-    running = await startTarget(target, net, join(dir, target));
+    // The sender builds its table first; the target starts once it is ready, so the target's
+    // idle reading comes the same time after its start whatever the table size.
     const senderArgs = JSON.stringify({ target: net.address('target', 'sender', 4), local: net.address('sender', 'target', 4), prefixes: n, seed });
     sender = await startDaemon(net.ns('sender'), 'sender', [process.execPath, '--max-old-space-size=4096', '--import', 'tsx', fileURLToPath(import.meta.url), '--sender', senderArgs], dir);
-    const events = () => sender!.logText().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; at?: number; code?: number; message?: string });
-    const established = await waitFor(`${target}: session Established`, async () => {
+    const events = () => sender!.logText().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as SenderEvent);
+    const senderSays = (what: string, timeoutMs: number, intervalMs: number) => waitFor(`${target}: sender ${what}`, async () => {
       const e = events();
-      if (!e.some((x) => x.event === 'established')) await mustBeRunning(sender!);
       const bad = e.find((x) => x.event === 'notification' || x.event === 'error');
       if (bad) throw new GiveUp(`sender: ${JSON.stringify(bad)}`);
-      return e.find((x) => x.event === 'established')?.at;
-    }, { timeoutMs: 300_000, intervalMs: 50 });
+      const found = e.find((x) => x.event === what);
+      if (!found) await mustBeRunning(sender!);
+      return found;
+    }, { timeoutMs, intervalMs });
+    await senderSays('ready', 600_000, 100);
+    running = await startTarget(target, net, join(dir, target));
+    await sleepMs(IDLE_SETTLE_MS);
+    const idleRssMiB = statusMiB(running.pid, 'VmRSS');
+    const cost0 = cpuNanoseconds(running.pid);
+    for (let i = 0; i < COST_READINGS; i++) await running.count();
+    const cpuMsPerReading = (cpuNanoseconds(running.pid) - cost0) / 1e6 / COST_READINGS;
+
     const cpu0 = cpuSeconds(running.pid);
-    let last = 0;
-    const done = await waitFor(`${target}: ${n} prefixes in the Loc-RIB`, async () => {
-      last = await running!.count();
-      return last >= n ? Date.now() : undefined;
-    }, { timeoutMs: 900_000, intervalMs: 250, last: () => last });
+    process.kill(sender.pid, 'SIGUSR2');
+    const established = (await senderSays('established', 60_000, 5)).at!;
+    const readings = await pollUntil(() => running!.count(), n, established, { timeoutMs: 900_000 });
+    const cpu1 = cpuSeconds(running.pid);
+    const reached = reachedBetween(readings, n, established)!;
+    const seconds = ((reached.after + reached.by) / 2 - established) / 1000;
+    const peakRssMiB = statusMiB(running.pid, 'VmHWM');
     const result: TargetResult = {
       target,
       version: running.version,
       prefixes: n,
-      seconds: (done - established) / 1000,
-      prefixesPerSecond: Math.round(n / ((done - established) / 1000)),
-      peakRssMiB: Math.round(peakRssMiB(running.pid) * 10) / 10,
-      cpuSeconds: Math.round((cpuSeconds(running.pid) - cpu0) * 100) / 100,
+      seconds: Math.round(seconds * 1000) / 1000,
+      plusMinusSeconds: Math.round(reached.by - reached.after) / 2000,
+      prefixesPerSecond: Math.round(n / seconds),
+      idleRssMiB: Math.round(idleRssMiB * 10) / 10,
+      peakRssMiB: Math.round(peakRssMiB * 10) / 10,
+      bytesPerPrefix: Math.round(((peakRssMiB - idleRssMiB) * 1048576) / n),
+      cpuSeconds: Math.round((cpu1 - cpu0) * 100) / 100,
+      polling: { readings: readings.length, cpuMsPerReading: Math.round(cpuMsPerReading * 1000) / 1000, trace: readings.map((r) => [r.sentAt - established, r.answeredAt - established, r.count]) },
     };
-    console.log(`  ${target.padEnd(8)} ${result.seconds.toFixed(2).padStart(8)} s  ${result.peakRssMiB.toFixed(1).padStart(8)} MiB  ${result.cpuSeconds.toFixed(2).padStart(7)} CPU s`);
+    console.log(`  ${target.padEnd(8)} ${result.seconds.toFixed(3).padStart(8)} s ±${result.plusMinusSeconds.toFixed(3)}  idle ${result.idleRssMiB.toFixed(1).padStart(6)} MiB  peak ${result.peakRssMiB.toFixed(1).padStart(7)} MiB  ${result.cpuSeconds.toFixed(2).padStart(7)} CPU s  ${readings.length} readings`);
     return result;
   } finally {
     await stopAll([sender, running]);
@@ -305,11 +365,15 @@ async function runBench(): Promise<void> {
   const round = (x: number) => Math.round(x * 100) / 100;
   if (bird) for (const r of results) r.ratioToBird = { time: round(r.seconds / bird.seconds), rss: round(r.peakRssMiB / bird.peakRssMiB), cpu: round(r.cpuSeconds / bird.cpuSeconds) };
 
-  const header = ['target', 'time s', 'prefixes/s', 'peak RSS MiB', 'CPU s', '×BIRD time', '×BIRD RSS', '×BIRD CPU'];
-  const rows = results.map((r) => [r.target, r.seconds.toFixed(2), r.prefixesPerSecond.toLocaleString('en'), r.peakRssMiB.toFixed(1), r.cpuSeconds.toFixed(2), r.ratioToBird?.time.toFixed(2) ?? '-', r.ratioToBird?.rss.toFixed(2) ?? '-', r.ratioToBird?.cpu.toFixed(2) ?? '-']);
+  const header = ['target', 'time s', '±', 'prefixes/s', 'idle RSS MiB', 'peak RSS MiB', 'B/prefix', 'CPU s', '×BIRD time', '×BIRD RSS', '×BIRD CPU', 'readings', 'CPU ms/reading'];
+  const rows = results.map((r) => [
+    r.target, r.seconds.toFixed(3), r.plusMinusSeconds.toFixed(3), r.prefixesPerSecond.toLocaleString('en'), r.idleRssMiB.toFixed(1), r.peakRssMiB.toFixed(1), String(r.bytesPerPrefix), r.cpuSeconds.toFixed(2),
+    r.ratioToBird?.time.toFixed(2) ?? '-', r.ratioToBird?.rss.toFixed(2) ?? '-', r.ratioToBird?.cpu.toFixed(2) ?? '-', String(r.polling.readings), r.polling.cpuMsPerReading.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   console.log(`\n  load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (2 cores here: wall times stretch with load, CPU seconds much less)`);
   for (const r of [header, ...rows]) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
+  console.log(`  (time: the middle of the interval in which the counter reached ${n.toLocaleString('en')}, ± its half-width; B/prefix: (peak − idle RSS) / prefixes; CPU ms/reading: the daemon's CPU per counter reading, measured at idle)`);
 
   const file = join(resolve(here, 'results'), 'bgpd-ingest.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: Record<string, unknown> }) : {};
