@@ -10,33 +10,50 @@ import type { MrtCounters } from './mrt-output.js';
 export const MESSAGE_TYPES: Readonly<Record<number, string>> = { 1: 'open', 2: 'update', 3: 'notification', 4: 'keepalive', 5: 'route_refresh' };
 const HEADER = 19;
 
-/** Counts BGP messages by type in a TCP byte stream, however it is split into chunks. */
+/** Index of a message type in MessageTally's counts: its code, or 0 for a code not in MESSAGE_TYPES. */
+const TYPE_NAMES: readonly string[] = ['unknown', ...[1, 2, 3, 4, 5].map((code) => MESSAGE_TYPES[code]!)];
+
+/**
+ * Counts BGP messages by type in a TCP byte stream, however it is split into chunks. It runs
+ * on every chunk a peer sends, so it reads headers in place (only a header split across chunks
+ * is copied) and jumps over message bodies.
+ */
 export class MessageTally {
-  readonly counts = new Map<string, number>();
+  private readonly byType = new Array<number>(TYPE_NAMES.length).fill(0);
+  /** Type indexes in the order first seen (the order `counts` lists them). */
+  private readonly seen: number[] = [];
   private readonly header = new Uint8Array(HEADER);
   private have = 0;
   private skip = 0;
 
   push(chunk: Uint8Array): void {
+    const end = chunk.length;
     let i = 0;
-    while (i < chunk.length) {
+    while (i < end) {
       if (this.skip > 0) {
-        const n = Math.min(this.skip, chunk.length - i);
+        const n = Math.min(this.skip, end - i);
         this.skip -= n;
         i += n;
         continue;
       }
-      const n = Math.min(HEADER - this.have, chunk.length - i);
-      this.header.set(chunk.subarray(i, i + n), this.have);
-      this.have += n;
-      i += n;
-      if (this.have < HEADER) break;
-      const length = (this.header[16]! << 8) | this.header[17]!;
-      const type = MESSAGE_TYPES[this.header[18]!] ?? 'unknown';
-      this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
+      let length: number;
+      let type: number;
+      if (this.have === 0 && end - i >= HEADER) {
+        length = (chunk[i + 16]! << 8) | chunk[i + 17]!;
+        type = chunk[i + 18]!;
+        i += HEADER;
+      } else {
+        while (this.have < HEADER && i < end) this.header[this.have++] = chunk[i++]!;
+        if (this.have < HEADER) break;
+        length = (this.header[16]! << 8) | this.header[17]!;
+        type = this.header[18]!;
+        this.have = 0;
+      }
+      const t = type > 0 && type < TYPE_NAMES.length ? type : 0;
+      if (this.byType[t] === 0) this.seen.push(t);
+      this.byType[t]! += 1;
       // A length below 19 is a header error the speaker answers with a NOTIFICATION; count it and go on.
       this.skip = Math.max(0, length - HEADER);
-      this.have = 0;
     }
   }
 
@@ -46,8 +63,14 @@ export class MessageTally {
     this.skip = 0;
   }
 
+  /** Messages by type name, in the order the types were first seen. */
+  get counts(): Map<string, number> {
+    return new Map(this.seen.map((t) => [TYPE_NAMES[t]!, this.byType[t]!]));
+  }
+
   get(type: string): number {
-    return this.counts.get(type) ?? 0;
+    const t = TYPE_NAMES.indexOf(type);
+    return t < 0 ? 0 : this.byType[t]!;
   }
 }
 

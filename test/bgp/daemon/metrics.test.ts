@@ -32,6 +32,33 @@ describe('MessageTally', () => {
     );
   });
 
+  test('property: any type code and length, any split: counts by name (unknown codes together), listed in the order first seen', () => {
+    const names: Record<number, string> = { 1: 'open', 2: 'update', 3: 'notification', 4: 'keepalive', 5: 'route_refresh' };
+    fc.assert(
+      fc.property(fc.array(fc.record({ type: fc.integer({ min: 0, max: 255 }), body: fc.integer({ min: 0, max: 300 }) }), { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 20 }), (messages, cuts) => {
+        const stream = Buffer.concat(messages.map(({ type, body }) => {
+          const m = Buffer.alloc(19 + body, 0xab);
+          m.fill(0xff, 0, 16);
+          m.writeUInt16BE(19 + body, 16);
+          m[18] = type;
+          return m;
+        }));
+        const tally = new MessageTally();
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const n = cuts[i % cuts.length]!;
+          tally.push(stream.subarray(at, at + n));
+          at += n;
+        }
+        const expected = new Map<string, number>();
+        for (const { type } of messages) expected.set(names[type] ?? 'unknown', (expected.get(names[type] ?? 'unknown') ?? 0) + 1);
+        expect([...tally.counts]).toEqual([...expected]);
+        for (const name of [...Object.values(names), 'unknown']) expect(tally.get(name)).toBe(expected.get(name) ?? 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('restart drops a partial message from a closed connection', () => {
     const t = new MessageTally();
     const ka = encodeMessage({ type: 'KEEPALIVE' }, ctx);
