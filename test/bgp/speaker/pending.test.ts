@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Lab } from './harness.js';
 import { resolvePolicyChain } from '../../../src/bgp/policy/evaluate.js';
-import type { Output, PeerConfig, SpeakerConfig } from '../../../src/bgp/speaker/index.js';
+import { attributesKey, type Output, type PeerConfig, type SpeakerConfig } from '../../../src/bgp/speaker/index.js';
 import { codecContext, decodeMessage, isEndOfRib, type PathAttributes, type UpdateMessage } from '../../../src/bgp/wire/index.js';
 
 const ALL = resolvePolicyChain(['all'], {});
@@ -70,6 +70,13 @@ function prefixCounts(out: Output): Map<string, number> {
   return counts;
 }
 
+/** h's Adj-RIB-Out as canonical text per "peer prefix". */
+function sentContents(lab: Lab): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of Object.keys(LINK)) for (const [prefix, a] of lab.speaker('h').adjRibOut(id)) out.set(`${id} ${prefix}`, attributesKey(a));
+  return out;
+}
+
 const sentTo = (lab: Lab, id: Edge) => [...lab.speaker('h').adjRibOut(id)].sort(([x], [y]) => (x < y ? -1 : 1));
 const view = (lab: Lab) => ({ c: lab.speaker('c').locRibRoutes(), toA: sentTo(lab, 'a'), toB: sentTo(lab, 'b'), toC: sentTo(lab, 'c') });
 
@@ -84,8 +91,13 @@ describe('pending changes', () => {
           const outs = round.map((s) => coalesced.speaker('h').receiveUpdate(s.from, updateOf(s), { flush: false }));
           // Nothing goes out before the flush.
           for (const out of outs) expect(out.send).toEqual([]);
+          const before = sentContents(coalesced);
           const flushed = coalesced.speaker('h').flushPending();
-          for (const [key, n] of prefixCounts(flushed)) expect([key, n]).toEqual([key, 1]);
+          const counts = prefixCounts(flushed);
+          for (const [key, n] of counts) expect([key, n]).toEqual([key, 1]);
+          // A prefix goes out exactly when what the peer should hold changed in content (not merely in object).
+          const after = sentContents(coalesced);
+          for (const key of new Set([...before.keys(), ...after.keys()])) expect([key, counts.has(key)]).toEqual([key, before.get(key) !== after.get(key)]);
           coalesced.apply('h', flushed);
           expect(view(coalesced)).toEqual(view(eager));
         }
