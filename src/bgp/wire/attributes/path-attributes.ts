@@ -70,15 +70,35 @@ function survive(errors: AttributeError[], typeCode: number, disposition: ErrorD
   return disposition === 'treat-as-withdraw';
 }
 
+/**
+ * Type codes seen so far in the list being decoded, as a 256-bit set. Scratch: cleared when
+ * decodePathAttributes starts (nothing re-enters it), it holds nothing between calls; an array
+ * per UPDATE was one more allocation per message.
+ */
+const seen = new Int32Array(8);
+
+/** How many attributes of bytes[start..end) have a header and a value that fit: the layout's length. */
+function countAttributes(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let at = start; at < end; n++) {
+    const headerLen = bytes[at]! & FLAG_EXTENDED_LENGTH ? 4 : 3;
+    if (end - at < headerLen) break;
+    at += headerLen + (headerLen === 4 ? u16At(bytes, at + 2) : bytes[at + 2]!);
+    if (at > end) break;
+  }
+  return n;
+}
+
 /** Decode the attribute list in bytes[start..end). */
 export function decodePathAttributes(bytes: Uint8Array, start: number, end: number, ctx: CodecContext): DecodedAttributes {
   const attributes: PathAttributes = {};
   const errors: AttributeError[] = [];
   let treatAsWithdraw = false;
   let framingError = false;
-  // Type codes seen so far, as a 256-bit set (a typed array here was an off-heap allocation per UPDATE).
-  const seen = [0, 0, 0, 0, 0, 0, 0, 0];
-  const layout: AttributeLayout = [];
+  for (let i = 0; i < 8; i++) seen[i] = 0;
+  // Sized first: grown by push it had room for 16.
+  const layout: AttributeLayout = new Array<number>(countAttributes(bytes, start, end));
+  let attributeCount = 0;
   // One reader for every attribute value in turn (`window` moves it): codecs do not keep it.
   let value: Reader | undefined;
 
@@ -105,7 +125,7 @@ export function decodePathAttributes(bytes: Uint8Array, start: number, end: numb
       break;
     }
     at = valueEnd;
-    layout.push(headerLen === 4 ? typeCode | LAYOUT_EXTENDED : typeCode);
+    layout[attributeCount++] = headerLen === 4 ? typeCode | LAYOUT_EXTENDED : typeCode;
 
     if ((seen[typeCode >>> 5]! >>> (typeCode & 31)) & 1) {
       // RFC 7606 §3(g): a repeated MP attribute is a Malformed Attribute List; other repeats

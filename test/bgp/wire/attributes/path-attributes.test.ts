@@ -1,9 +1,12 @@
 /**
  * RFC 7606 error handling, attribute by attribute (§7), plus flags (§3(c)), duplicates (§3(g)),
- * missing mandatory attributes (§3(d)), attribute-list framing (§4) and NLRI syntax (§5.3).
+ * missing mandatory attributes (§3(d)), attribute-list framing (§4) and NLRI syntax (§5.3);
+ * and the attribute layout kept for byte-exact re-encoding.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BgpDecodeError, codecContext, decodeMessage, notificationFor } from '../../../../src/bgp/wire/index.js';
+import { decodePathAttributes } from '../../../../src/bgp/wire/attributes/path-attributes.js';
+import { BgpDecodeError, codecContext, decodeMessage, LAYOUT_EXTENDED, notificationFor } from '../../../../src/bgp/wire/index.js';
 import type { CodecContext, DecodedMessage, UpdateMessage } from '../../../../src/bgp/wire/index.js';
 import { MANDATORY, NLRI, rawUpdate } from '../support/build.js';
 import { fromHex } from '../support/hex.js';
@@ -193,5 +196,36 @@ describe('RFC 7606 §4, §5.3: attribute list framing and NLRI syntax', () => {
   test('notificationFor turns a session-reset error into the NOTIFICATION to send', () => {
     const e = resetError({ attrs: `${MANDATORY} 40 63 01 00`, nlri: NLRI });
     expect(notificationFor(e)).toEqual({ type: 'NOTIFICATION', code: 3, subcode: 2, data: fromHex('40 63 01 00') });
+  });
+});
+
+describe('attribute layout', () => {
+  test('lists in order each attribute whose header and value fit the list, extended-length ones marked', () => {
+    const attr = fc.record({ flags: fc.constantFrom(0x40, 0x50, 0x80, 0x90, 0xc0, 0xd0, 0xe0), typeCode: fc.integer({ min: 1, max: 255 }), value: fc.uint8Array({ maxLength: 12 }) });
+    fc.assert(
+      fc.property(fc.array(attr, { maxLength: 8 }), fc.nat(), (attrs, cutAt) => {
+        const encoded = attrs.map(({ flags, typeCode, value }) => (flags & 0x10 ? [flags, typeCode, value.length >> 8, value.length & 255, ...value] : [flags, typeCode, value.length, ...value]));
+        const all = encoded.flat();
+        // Cut the list anywhere: what lies wholly before the cut is listed, nothing after it.
+        const cut = all.length === 0 ? 0 : cutAt % (all.length + 1);
+        const expected: number[] = [];
+        let at = 0;
+        for (const [i, bytes] of encoded.entries()) {
+          if (at + bytes.length > cut) break;
+          expected.push(attrs[i]!.typeCode | (attrs[i]!.flags & 0x10 ? LAYOUT_EXTENDED : 0));
+          at += bytes.length;
+        }
+        const list = Uint8Array.from(all.slice(0, cut));
+        let layout: number[];
+        try {
+          layout = decodePathAttributes(list, 0, list.length, ebgp).layout;
+        } catch (e) {
+          expect(e).toBeInstanceOf(BgpDecodeError); // a session reset (unrecognized well-known, repeated MP attribute)
+          return;
+        }
+        expect(layout).toStrictEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
