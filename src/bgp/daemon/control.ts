@@ -18,7 +18,7 @@ import { buildManifest, type ModuleManifest } from '../../observe/manifest.js';
 import { renderBgpdMetrics } from './metrics.js';
 import { ControlRequestError, knownPeer, neighborView, neighborViews, parseCommunityText, parseLargeCommunityText, parseQueryPrefix, parseRibQuery, prefixText, ribView } from './views.js';
 import type { BgpDaemon, ReloadOutcome } from './daemon.js';
-import { MrtOutputError } from './mrt-output.js';
+import { MrtOutputError } from './mrt-errors.js';
 
 export interface ControlServer {
   close(): Promise<void>;
@@ -119,7 +119,7 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
           peers: neighborViews(daemon).map((n) => ({ ...n, uptime: n.state === 'Established' ? n.uptime : 0, counters: daemon.counters(n.name) })),
           locRibRoutes: daemon.speaker.locRibSize(),
           reloads: daemon.reloads,
-          mrt: daemon.mrt.counters,
+          mrt: daemon.mrtCounters(),
         }),
       }),
     },
@@ -176,7 +176,7 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
       method: 'POST', path: /^\/mrt-dump$/, handle: async (_q, body) => {
         const { file } = parseBody(mrtDumpBody, body, 'mrt-dump');
         try {
-          return { body: await daemon.mrt.tableDump(file) };
+          return { body: await daemon.mrtDump(file) };
         } catch (err) {
           if (err instanceof MrtOutputError) throw new ControlRequestError(err.code.replace(/^mrt\./, 'mrt-'), err.message, err.hint ?? '', err.code === 'mrt.no-table-dump' ? 409 : 500);
           throw err;

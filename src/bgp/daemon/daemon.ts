@@ -10,7 +10,7 @@
 import { createServer, connect as tcpConnect, isIPv6, type Server, type Socket } from 'node:net';
 import { resolvePolicyChain } from '../policy/evaluate.js';
 import { LOCAL, Speaker, type Output, type PeerConfig, type SpeakerEvent } from '../speaker/index.js';
-import { KernelRoutes } from './kernel-routes.js';
+import type { KernelRoutes } from './kernel-routes.js';
 import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
@@ -18,8 +18,7 @@ import { dampingOf, peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfi
 import { PeerCounters } from './metrics.js';
 import { connectWithKey, setListenerKey, tcpMd5 } from './tcp-md5.js';
 import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
-import { MrtOutput, realTimers, type MrtEnvironment } from './mrt-output.js';
-import { daemonRibSource, daemonSessionEnds } from './mrt-source.js';
+import type { MrtCounters, MrtEnvironment, MrtOutput, TableDumpResult } from './mrt-output.js';
 
 export interface DaemonOptions {
   /** Milliseconds; monotonic. */
@@ -55,6 +54,8 @@ export interface ReloadOutcome {
 
 const toFamily = (f: 'ipv4' | 'ipv6'): Family => (f === 'ipv4' ? 'ipv4-unicast' : 'ipv6-unicast');
 const GRACEFUL_CLOSE_MS = 1000;
+/** Speaker events kept for `events` (a full table is a best-path event per prefix: only the last few are of use). */
+const EVENT_LOG = 1000;
 
 /** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) is 192.0.2.1. */
 export function plainAddress(a: string | undefined): string {
@@ -72,15 +73,22 @@ export class BgpDaemon {
   private readonly now: () => number;
   private readonly log: (event: Record<string, unknown>) => void;
   private stopped = false;
-  readonly events: SpeakerEvent[] = [];
-  private readonly kernel: KernelRoutes | undefined;
+  /** The last EVENT_LOG speaker events, overwritten in a ring from `eventAt` once full. */
+  private readonly eventLog: SpeakerEvent[] = [];
+  private eventAt = 0;
+  /** Loaded by start() when kernel-routes is on. */
+  private kernel: KernelRoutes | undefined;
   readonly startedAt: number;
   private current: BgpdConfig;
   readonly reloads = { ok: 0, failed: 0 };
   /** The last reload's outcome (a failed one leaves the previous configuration running). */
   lastReload: ReloadOutcome | undefined;
-  /** RIB dumps and update logs (bgpd.yml mrt:; on-demand dumps work without it). */
-  readonly mrt: MrtOutput;
+  /**
+   * RIB dumps and update logs: loaded by start() when bgpd.yml has `mrt:`, or by the first
+   * on-demand dump (mrtDump), so a daemon without them does not carry the MRT writers.
+   */
+  private mrtOutput: MrtOutput | undefined;
+  private mrtLoading: Promise<MrtOutput> | undefined;
 
   constructor(config: BgpdConfig, private readonly opts: DaemonOptions = {}) {
     this.current = config;
@@ -89,19 +97,41 @@ export class BgpDaemon {
     this.log = opts.log ?? (() => {});
     this.startedAt = Date.now();
     const peerConfigs: PeerConfig[] = config.peers.map((p, i) => this.addLink(config, p, i));
-    const kr = config['kernel-routes'];
-    this.kernel = kr === false ? undefined : (opts.kernelRoutes ?? new KernelRoutes(kr === true ? 'main' : kr.table, this.log));
+    if (config['kernel-routes'] !== false) this.kernel = opts.kernelRoutes;
     this.speaker = new Speaker(
       { localAsn: config.asn, routerId: config['router-id'], ...(config['cluster-id'] ? { clusterId: config['cluster-id'] } : {}), ...(config.damping ? { damping: dampingOf(config)! } : {}), rfc8212: config.rfc8212, peers: peerConfigs },
       { now: this.now() },
     );
-    const wallMs = opts.mrt?.wallMs ?? (() => Date.now());
-    this.mrt = new MrtOutput(config.mrt, () => daemonRibSource(this, wallMs()), (peer) => daemonSessionEnds(this, peer), {
-      wallMs,
-      timers: opts.mrt?.timers ?? realTimers,
-      baseDir: opts.mrt?.baseDir ?? process.cwd(),
-      log: this.log,
-    });
+  }
+
+  /** MRT output, once loaded (bgpd.yml `mrt:`, or after an on-demand dump). */
+  get mrt(): MrtOutput | undefined {
+    return this.mrtOutput;
+  }
+
+  /** What /metrics shows about MRT output (zeros while none was written). */
+  mrtCounters(): MrtCounters {
+    return this.mrtOutput?.counters ?? { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };
+  }
+
+  /** A RIB dump now (POST /mrt-dump): to `file`, or to mrt.table-dump's name for this instant. */
+  async mrtDump(file?: string): Promise<TableDumpResult> {
+    return (await this.loadMrt()).tableDump(file);
+  }
+
+  private loadMrt(): Promise<MrtOutput> {
+    this.mrtLoading ??= (async () => {
+      const [{ MrtOutput, realTimers }, { daemonRibSource, daemonSessionEnds }] = await Promise.all([import('./mrt-output.js'), import('./mrt-source.js')]);
+      const wallMs = this.opts.mrt?.wallMs ?? (() => Date.now());
+      this.mrtOutput = new MrtOutput(this.config.mrt, () => daemonRibSource(this, wallMs()), (peer) => daemonSessionEnds(this, peer), {
+        wallMs,
+        timers: this.opts.mrt?.timers ?? realTimers,
+        baseDir: this.opts.mrt?.baseDir ?? process.cwd(),
+        log: this.log,
+      });
+      return this.mrtOutput;
+    })();
+    return this.mrtLoading;
   }
 
   /** The running configuration (replaced by a successful reload). */
@@ -231,11 +261,14 @@ export class BgpDaemon {
 
   /** Listen, start every peer, originate the configured prefixes. */
   async start(): Promise<void> {
+    // Optional parts are loaded only when configured (kernel-routes and mrt cannot change at a reload).
+    const kr = this.config['kernel-routes'];
+    if (kr !== false && !this.kernel) this.kernel = new (await import('./kernel-routes.js')).KernelRoutes(kr === true ? 'main' : kr.table, this.log);
+    if (this.config.mrt) (await this.loadMrt()).start();
     for (const address of this.config.listen.address) await this.listen(address);
     for (const link of this.peers.values()) this.setMd5Keys(link, link.cfg['md5-password']);
     for (const id of this.peers.keys()) this.apply(this.speaker.startPeer(id));
     for (const prefix of this.config.originate) this.apply(this.speaker.originate(prefix, { origin: 0 }));
-    this.mrt.start();
     this.log({ msg: 'started', asn: this.config.asn, routerId: this.config['router-id'], port: this.listenPort, peers: this.peers.size });
   }
 
@@ -245,7 +278,7 @@ export class BgpDaemon {
     this.stopped = true;
     for (const id of this.peers.keys()) this.apply(this.speaker.stopPeer(id, reason));
     if (this.timer) clearTimeout(this.timer);
-    await this.mrt.stop();
+    await this.mrtOutput?.stop();
     await this.kernel?.withdrawAll();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     await new Promise((r) => setTimeout(r, 50));
@@ -255,16 +288,24 @@ export class BgpDaemon {
     }
   }
 
+  /** The last speaker events, oldest first (tests and diagnostics read them). */
+  get events(): SpeakerEvent[] {
+    return [...this.eventLog.slice(this.eventAt), ...this.eventLog.slice(0, this.eventAt)];
+  }
+
   /** Run a core input and act on its output (for the control API). */
   apply(out: Output): void {
     for (const e of out.events) {
-      this.events.push(e);
-      if (this.events.length > 1000) this.events.shift();
+      if (this.eventLog.length < EVENT_LOG) this.eventLog.push(e);
+      else {
+        this.eventLog[this.eventAt] = e;
+        this.eventAt = (this.eventAt + 1) % EVENT_LOG;
+      }
       if (e.type === 'session') {
         const p = this.peers.get(e.peer);
         if (p) p.since = this.now();
         if (p && e.to === 'Established') p.counters.establishedTransitions += 1;
-        this.mrt.stateChange(e.peer, e.from, e.to);
+        this.mrtOutput?.stateChange(e.peer, e.from, e.to);
         this.log({ msg: 'session', peer: e.peer, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
       } else if (e.type === 'best-path') this.kernel?.change(e.prefix, e.best, e.best?.from === LOCAL);
       else this.log({ msg: e.type, ...e });
@@ -273,7 +314,7 @@ export class BgpDaemon {
       const p = this.peers.get(s.peer);
       if (!p?.socket) continue;
       p.counters.sent.push(s.bytes);
-      this.mrt.sent(s.peer, s.bytes);
+      this.mrtOutput?.sent(s.peer, s.bytes);
       p.socket.write(s.bytes);
     }
     for (const id of out.connect) this.connect(id);
@@ -372,7 +413,7 @@ export class BgpDaemon {
     socket.on('data', (chunk: Buffer) => {
       if (link.socket !== socket) return;
       link.counters.received.push(chunk);
-      this.mrt.received(link.id, chunk);
+      this.mrtOutput?.received(link.id, chunk);
       this.apply(this.speaker.receive(link.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
       // One chunk per turn of the event loop: libuv reads up to 32 chunks of 64 KiB per wake-up,
       // which for a peer sending a full table is seconds of work during which no timer fires

@@ -10,7 +10,7 @@
  * tests drive them.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { FlatlabError } from '../../config/diagnostics.js';
+import { MrtOutputError } from './mrt-errors.js';
 import { BgpFramer } from '../wire/framer.js';
 import { codecContext } from '../wire/index.js';
 import { bgp4mpMessageRecord, bgp4mpStateChangeRecord, type Bgp4mpSession } from '../mrt/bgp4mp-writer.js';
@@ -69,7 +69,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A BGP header is 19 bytes; the framer checks lengths against the largest message (RFC 8654). */
 const FRAMER_CTX = codecContext({ extendedMessage: true });
 
-export class MrtOutputError extends FlatlabError {}
+export { MrtOutputError };
 
 export class MrtOutput {
   readonly counters: MrtCounters = { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };

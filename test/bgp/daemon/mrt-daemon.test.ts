@@ -81,7 +81,7 @@ describe('flatlab bgpd MRT output', () => {
 
   test('the update log: state changes, and every message received and sent, in BGP4MP_ET records', async () => {
     await lab.dut.stop(); // the lab's directory stays until afterAll
-    expect(lab.dut.daemon.mrt.armed).toBe(false); // dump and rotation timers cleared at shutdown
+    expect(lab.dut.daemon.mrt?.armed).toBe(false); // dump and rotation timers cleared at shutdown
     const file = join(lab.dir, `updates.${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.mrt.gz`);
     const { gunzipSync } = await import('node:zlib');
     const records = [...readMrtRecords(gunzipSync(readFileSync(file)))];
