@@ -38,7 +38,8 @@ function malformed(spec: NlriErrorSpec, offset: number, why: string): BgpDecodeE
  * straight from the bytes and its text built in one allocation (address.ts).
  */
 export function decodePrefixes(bytes: Uint8Array, start: number, end: number, afi: number, addPath: boolean, spec: NlriErrorSpec): Prefix[] {
-  const out: Prefix[] = [];
+  const out = new Array<Prefix>(countPrefixes(bytes, start, end, addPath));
+  let count = 0;
   const v6 = afi === AFI_IPV6;
   const maxBits = v6 ? 128 : 32;
   let pos = start;
@@ -61,9 +62,22 @@ export function decodePrefixes(bytes: Uint8Array, start: number, end: number, af
       text = formatIpv4Prefix(bits === 0 ? 0 : v & (-1 << (32 - bits)), bits);
     } else text = formatIpv6Prefix(bytes, pos, bits);
     pos += n;
-    out.push(addPath ? { prefix: text, pathId } : { prefix: text });
+    out[count++] = addPath ? { prefix: text, pathId } : { prefix: text };
   }
   return out;
+}
+
+/**
+ * How many prefixes bytes[start..end) holds, when it is well formed (decodePrefixes throws
+ * otherwise): the list is made at its size, where one grown by push had room for 16.
+ */
+function countPrefixes(bytes: Uint8Array, start: number, end: number, addPath: boolean): number {
+  let n = 0;
+  for (let pos = start; pos < end; n++) {
+    if (addPath) pos += 4;
+    pos += 1 + (((bytes[pos] ?? 0) + 7) >>> 3);
+  }
+  return n;
 }
 
 interface ParsedPrefix {
