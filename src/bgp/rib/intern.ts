@@ -87,6 +87,15 @@ function firstAs(segs: readonly AsPathSegment[] | undefined): number | undefined
 
 /** Not frozen: read-only by type, internal to the decision, and one freeze per attribute set costs more than the rest of it. */
 export function computeFacts(a: PathAttributes): RouteFacts {
+  return factsOwnedBy(a, undefined);
+}
+
+/** The facts an interner keeps on a set it made, with that interner (how it knows its own sets). */
+interface OwnedFacts extends RouteFacts {
+  readonly owner: AttributeInterner | undefined;
+}
+
+function factsOwnedBy(a: PathAttributes, owner: AttributeInterner | undefined): OwnedFacts {
   return {
     localPref: a.localPref,
     asPathLength: asPathLength(a.asPath),
@@ -96,7 +105,21 @@ export function computeFacts(a: PathAttributes): RouteFacts {
     nextHop: a.mpReach?.nextHop ?? a.nextHop ?? '',
     originatorId: a.originatorId === undefined ? undefined : ipv4ToNumber(a.originatorId),
     clusterListLength: a.clusterList?.length ?? 0,
+    owner,
   };
+}
+
+/**
+ * Where an interned set keeps its facts: a non-enumerable own property, defined before the set
+ * is frozen (spread, Object.keys, JSON and equality checks do not see it). It replaced a WeakMap
+ * from set to facts, whose entry cost more than the field and a lookup per path, and lets a
+ * path read its facts through its attributes instead of holding them too.
+ */
+const FACTS = Symbol('route facts');
+
+/** The decision facts of a set: kept on it when interned, computed on the spot otherwise. */
+export function factsOf(attrs: PathAttributes): RouteFacts {
+  return ((attrs as Record<symbol, unknown>)[FACTS] as RouteFacts | undefined) ?? computeFacts(attrs);
 }
 
 /** Bucket of sets with one hash: nearly always one, so the array form is the rare case. */
@@ -114,13 +137,6 @@ function live(bucket: Bucket): Bucket | undefined {
 export class AttributeInterner {
   /** By attributeHash; equal sets found with sameAttributes (no key string per set). */
   private readonly table = new Map<number, Bucket>();
-  /**
-   * Key of the facts on each set this interner made: a non-enumerable own property, defined
-   * before the set is frozen (spread, Object.keys, JSON and equality checks do not see it). It
-   * replaced a WeakMap from set to facts, whose entry cost more than the field and a lookup
-   * per path. One symbol per interner, so a set another interner made is not taken for ours.
-   */
-  private readonly factsKey = Symbol('route facts');
   /**
    * Entries of collected sets are swept out after as many insertions as the table held at the
    * last sweep (amortised O(1) per insertion, the table at most twice its live size). This
@@ -144,11 +160,12 @@ export class AttributeInterner {
 
   /** Whether `attrs` is a set this interner made (so interning it again returns it). */
   owns(attrs: PathAttributes): boolean {
-    return (attrs as Record<symbol, unknown>)[this.factsKey] !== undefined;
+    // The owner, not only the facts: a set another interner made is not in our table.
+    return ((attrs as Record<symbol, unknown>)[FACTS] as OwnedFacts | undefined)?.owner === this;
   }
 
   private lookup(attrs: PathAttributes, owned: boolean): PathAttributes {
-    if ((attrs as Record<symbol, unknown>)[this.factsKey] !== undefined) return attrs; // already one of ours
+    if (this.owns(attrs)) return attrs;
     const a = routeAttributes(attrs);
     // `| 0`: a signed 32-bit key is a small integer to V8; an unsigned one above 2^31 is a heap number.
     const hash = attributeHash(a) | 0;
@@ -165,7 +182,7 @@ export class AttributeInterner {
       }
     }
     const copy = a === attrs && !owned ? { ...a } : a;
-    Object.defineProperty(copy, this.factsKey, { value: computeFacts(copy) });
+    Object.defineProperty(copy, FACTS, { value: factsOwnedBy(copy, this) });
     const frozen = deepFreeze(copy);
     const ref = new WeakRef(frozen);
     const kept = bucket === undefined ? undefined : live(bucket);
@@ -189,7 +206,7 @@ export class AttributeInterner {
 
   /** Facts of an interned set (computed on the spot for one that is not). */
   factsOf(attrs: PathAttributes): RouteFacts {
-    return ((attrs as Record<symbol, unknown>)[this.factsKey] as RouteFacts | undefined) ?? computeFacts(attrs);
+    return factsOf(attrs);
   }
 
   /** Distinct attribute sets currently alive. */

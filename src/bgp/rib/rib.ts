@@ -14,7 +14,7 @@ import { ipv4ToNumber } from '../fsm/open.js';
 import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
 import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
 import { FlapDamping, type DampingConfig, type DampingState } from './flap-damping.js';
-import { AttributeInterner, routeAttributes } from './intern.js';
+import { AttributeInterner, factsOf, routeAttributes } from './intern.js';
 import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
 import type { ExportRejection, RuleContext } from './rules.js';
 import type {
@@ -63,7 +63,6 @@ export class StoredPath implements PathRecord {
     readonly pathId: number,
     readonly peer: RibPeer,
     readonly attrs: PathAttributes,
-    readonly facts: RouteFacts,
     /**
      * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
      * LOCAL_PREF_ADDED, or undefined when the peer keeps no pre-policy table. A re-announcement
@@ -72,6 +71,11 @@ export class StoredPath implements PathRecord {
      */
     public received: PathAttributes | typeof LOCAL_PREF_ADDED | undefined,
   ) {}
+
+  /** Kept on the (interned) attribute set, not on every path. */
+  get facts(): RouteFacts {
+    return factsOf(this.attrs);
+  }
 }
 
 /** The set a stored path was received with (pre-policy). */
@@ -428,7 +432,7 @@ export class Rib {
         slot.received = received; // imports to the same route: only the pre-policy entry changes
         return undefined;
       }
-      const path = new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
+      const path = new StoredPath(prefix, pathId, t.peer, attrs, received);
       if (!this.decision.nextHopReachable(path.facts.nextHop)) {
         return this.upsertInto(t, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), path);
       }
@@ -464,7 +468,7 @@ export class Rib {
       d.paths[i]!.received = received; // a duplicate announcement changes nothing else
       return undefined;
     }
-    const path = made ?? new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
+    const path = made ?? new StoredPath(prefix, pathId, t.peer, attrs, received);
     if (i >= 0) {
       d.paths[i] = path;
     } else {
@@ -495,7 +499,7 @@ export class Rib {
       before.received = received;
       return undefined;
     }
-    const path = new StoredPath(prefix, pathId, t.peer, attrs, this.interner.factsOf(attrs), received);
+    const path = new StoredPath(prefix, pathId, t.peer, attrs, received);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
     if (i >= 0) d.paths = without(d.paths, i);
     if (j >= 0) d.suppressed = without(d.suppressed!, j);
