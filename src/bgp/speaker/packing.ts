@@ -45,22 +45,26 @@ function prefixBytes(p: string, addPath: boolean): number {
   return 1 + ((len + 7) >> 3) + (addPath ? 4 : 0);
 }
 
-/** Split `items` into runs whose message stays within `max`, given the message's size with no items. */
-function chunks(items: readonly Prefix[], base: number, max: number, addPath: boolean): Prefix[][] {
-  const out: Prefix[][] = [];
-  let cur: Prefix[] = [];
+/**
+ * Split `items` into runs whose message stays within `max`, given the message's size with no
+ * items. Items that fit one message are that run themselves (the common case: no copy).
+ */
+function chunks(items: Prefix[], base: number, max: number, addPath: boolean): Prefix[][] {
+  if (items.length === 0) return [];
+  let out: Prefix[][] | undefined;
+  let start = 0;
   let size = base;
-  for (const p of items) {
-    const n = prefixBytes(p.prefix, addPath);
-    if (cur.length > 0 && size + n > max) {
-      out.push(cur);
-      cur = [];
+  for (let i = 0; i < items.length; i++) {
+    const n = prefixBytes(items[i]!.prefix, addPath);
+    if (i > start && size + n > max) {
+      (out ??= []).push(items.slice(start, i));
+      start = i;
       size = base;
     }
-    cur.push(p);
     size += n;
   }
-  if (cur.length > 0) out.push(cur);
+  if (out === undefined) return [items];
+  out.push(items.slice(start));
   return out;
 }
 
@@ -104,9 +108,10 @@ export function packUpdates(family: Family, changes: readonly OutgoingChange[], 
 
 /**
  * UPDATEs for withdrawals and announcements already grouped by attribute set (the speaker groups
- * its interned sets as it finds them). The Prefix objects go into the messages as they are.
+ * its interned sets as it finds them). The Prefix objects go into the messages as they are, and
+ * so does a list that fits one message: the caller hands the lists over.
  */
-export function packGroups(family: Family, withdrawn: readonly Prefix[], groups: readonly AttributeGroup[], ctx: CodecContext): UpdateMessage[] {
+export function packGroups(family: Family, withdrawn: Prefix[], groups: readonly AttributeGroup[], ctx: CodecContext): UpdateMessage[] {
   const max = maxMessageLength(ctx, MESSAGE_TYPE.UPDATE);
   const addPath = ctx.addPathSend.has(family);
   const v6 = family === 'ipv6-unicast';
@@ -124,9 +129,15 @@ export function packGroups(family: Family, withdrawn: readonly Prefix[], groups:
   }
 
   for (const g of groups) {
-    const build = (run: Prefix[]): UpdateMessage =>
-      v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(g.attributes, run), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes: g.attributes, nlri: run };
-    for (const run of chunks(g.prefixes, messageEncodedLength(build([]), ctx) + slack, max, addPath)) out.push(build(run));
+    const base = messageEncodedLength(announcement(v6, g.attributes, NO_PREFIXES), ctx) + slack;
+    for (const run of chunks(g.prefixes, base, max, addPath)) out.push(announcement(v6, g.attributes, run));
   }
   return out;
+}
+
+/** Read only: the NLRI of a message measured without any. */
+const NO_PREFIXES: Prefix[] = [];
+
+function announcement(v6: boolean, attributes: PathAttributes, run: Prefix[]): UpdateMessage {
+  return v6 ? { type: 'UPDATE', withdrawn: [], attributes: ipv6Attributes(attributes, run), nlri: [] } : { type: 'UPDATE', withdrawn: [], attributes, nlri: run };
 }
