@@ -14,7 +14,7 @@
  * polling interval. What a reading costs the daemon is measured at idle before the session
  * (its CPU over back-to-back readings) and reported with the number of readings taken.
  *
- *   npm run bench -- bgpd-ingest [--prefixes N] [--targets flatlab,bird,gobgp,frr] [--seed S]
+ *   npm run bench -- bgpd-ingest [--prefixes N] [--targets flatlab,bird,gobgp,frr] [--seed S] [--timeout SECONDS]
  *   (BGPD_INGEST_PREFIXES=N works too; default 100000; root and the daemons are needed)
  *
  * The sender is this file run with `--sender` in a namespace of its own: it builds and
@@ -42,6 +42,7 @@ import type { BgpMessage } from '../src/bgp/wire/types.js';
 import { packUpdates } from '../src/bgp/speaker/packing.js';
 import { buildTable, SENDER_AS } from './_ingest-table.js';
 import { pollUntil, reachedBetween } from './_progress-poll.js';
+import { numberArg } from './_args.js';
 import {
   createNet, GiveUp, mustBeRunning, sleepMs, startBird, startDaemon, startFlatlabBgpd, startFrr, startGobgp, stopAll, stopStarted, waitFor, type NeighborJson, type RunningDaemon, type TestNet,
 } from '../test/support/daemons.js';
@@ -281,7 +282,8 @@ const COST_READINGS = 20;
 
 type SenderEvent = { event: string; at?: number; code?: number; message?: string };
 
-async function measure(target: Target, n: number, seed: number, subnet: number): Promise<TargetResult> {
+/** `timeoutMs`: how long the target may take from Established to all `n` prefixes (a target that does not finish is reported as failed, with its last count). */
+async function measure(target: Target, n: number, seed: number, subnet: number, timeoutMs: number): Promise<TargetResult> {
   const dir = mkdtempSync(join(tmpdir(), `flatlab-ingest-${target}-`));
   chmodSync(dir, 0o755);
   const net = await createNet({ tag: `ing${target}`.slice(0, 9), subnet, nodes: ['sender', 'target'], links: [['sender', 'target']] });
@@ -312,7 +314,7 @@ async function measure(target: Target, n: number, seed: number, subnet: number):
     const cpu0 = cpuSeconds(running.pid);
     process.kill(sender.pid, 'SIGUSR2');
     const established = (await senderSays('established', 60_000, 5)).at!;
-    const readings = await pollUntil(() => running!.count(), n, established, { timeoutMs: 900_000 });
+    const readings = await pollUntil(() => running!.count(), n, established, { timeoutMs });
     const cpu1 = cpuSeconds(running.pid);
     const reached = reachedBetween(readings, n, established)!;
     const seconds = ((reached.after + reached.by) / 2 - established) / 1000;
@@ -343,18 +345,19 @@ async function measure(target: Target, n: number, seed: number, subnet: number):
 async function runBench(): Promise<void> {
   const n = Number(arg('--prefixes') ?? process.env.BGPD_INGEST_PREFIXES ?? 100_000);
   const seed = Number(arg('--seed') ?? 1);
+  const timeoutMs = numberArg('--timeout', 900) * 1000;
   const targets = (arg('--targets') ?? TARGETS.join(',')).split(',') as Target[];
   if (!Number.isInteger(n) || n <= 0) throw new Error('--prefixes needs a positive integer');
   const unknown = targets.filter((t) => !TARGETS.includes(t));
   if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
   if (process.getuid?.() !== 0) throw new Error('bench/bgpd-ingest needs root (network namespaces)');
-  console.log(`bench/bgpd-ingest: ${n.toLocaleString('en')} IPv4 prefixes, one eBGP session, seed ${seed}`);
+  console.log(`bench/bgpd-ingest: ${n.toLocaleString('en')} IPv4 prefixes, one eBGP session, seed ${seed}, at most ${timeoutMs / 1000} s per target`);
   const results: TargetResult[] = [];
   const loadBefore = loadavg()[0]!;
   const failed: Array<{ target: Target; error: string }> = [];
   for (const [i, t] of targets.entries()) {
     try {
-      results.push(await measure(t, n, seed, 80 + i));
+      results.push(await measure(t, n, seed, 80 + i, timeoutMs));
     } catch (err) {
       // One target failing (a timeout) still leaves the others' figures.
       console.log(`  ${t.padEnd(8)} failed: ${(err as Error).message.split('\n')[0]}`);
@@ -379,7 +382,7 @@ async function runBench(): Promise<void> {
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: Record<string, unknown> }) : {};
   const table = buildTable(n, seed, '192.0.2.1');
   // Wall times on a shared machine depend on what else runs; the load average says how much did, and CPU seconds depend on it least.
-  const run = { prefixes: n, seed, attributeSets: table.attributeSets, node: process.version, measuredAt: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, results, failed };
+  const run = { prefixes: n, seed, timeoutSeconds: timeoutMs / 1000, attributeSets: table.attributeSets, node: process.version, measuredAt: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, results, failed };
   await writeFileAtomically(file, `${JSON.stringify({ runs: { ...(previous.runs ?? {}), [String(n)]: run } }, null, 2)}\n`);
 }
 
