@@ -792,12 +792,13 @@ export class Speaker {
     for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
     const v4: Prefix[] = [];
     const v6: Prefix[] = [];
-    for (const [prefix, before] of this.changed) {
+    // forEach rather than for-of: no [key, value] pair per prefix.
+    this.changed.forEach((before, prefix) => {
       const now = this.rib.bestPath(prefix);
-      if (sameRoute(before, now)) continue;
+      if (sameRoute(before, now)) return;
       if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, before, now));
       if (targets.length > 0) (familyOfPrefix(prefix) === 'ipv6-unicast' ? v6 : v4).push({ prefix });
-    }
+    });
     this.changed.clear();
     // One list per family for every peer: each flush reads it, none changes it.
     for (const [family, prefixes] of [['ipv4-unicast', v4], ['ipv6-unicast', v6]] as const) {
