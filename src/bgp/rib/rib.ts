@@ -276,7 +276,7 @@ export class Rib {
         }
         d.paths = kept;
         d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
-        const c = this.decide(prefix, d);
+        const c = this.decide(prefix, d, d);
         if (c) changes.push(c);
       }
     }
@@ -427,14 +427,14 @@ export class Rib {
     if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs, received, slot);
     if (!(slot instanceof Destination)) {
       // One path, best (or none yet): the common case stays one object per route.
-      if (slot !== undefined && (slot.peer !== t.peer || slot.pathId !== pathId)) return this.upsertInto(t, prefix, pathId, attrs, received, this.expand(slot));
+      if (slot !== undefined && (slot.peer !== t.peer || slot.pathId !== pathId)) return this.upsertInto(t, prefix, pathId, attrs, received, this.expand(slot), slot);
       if (slot !== undefined && slot.attrs === attrs) {
         slot.received = received; // imports to the same route: only the pre-policy entry changes
         return undefined;
       }
       const path = new StoredPath(prefix, pathId, t.peer, attrs, received);
       if (!this.decision.nextHopReachable(path.facts.nextHop)) {
-        return this.upsertInto(t, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), path);
+        return this.upsertInto(t, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), slot, path);
       }
       this.destinations.set(prefix, path);
       if (slot === undefined) {
@@ -443,7 +443,7 @@ export class Rib {
       }
       return { prefix, old: slot, new: path, reason: 'only-path' };
     }
-    return this.upsertInto(t, prefix, pathId, attrs, received, slot);
+    return this.upsertInto(t, prefix, pathId, attrs, received, slot, slot);
   }
 
   /** A Destination for a prefix whose slot holds a lone path (not stored yet: `decide` does). */
@@ -461,6 +461,7 @@ export class Rib {
     attrs: PathAttributes,
     received: StoredPath['received'],
     d: Destination,
+    stored: Slot | undefined,
     made?: StoredPath,
   ): BestChange | undefined {
     const i = indexOfPath(d.paths, t.peer, pathId);
@@ -479,7 +480,7 @@ export class Rib {
       d.paths = grown;
       t.accepted++;
     }
-    return this.decide(prefix, d);
+    return this.decide(prefix, d, stored);
   }
 
   /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
@@ -507,7 +508,7 @@ export class Rib {
     if (suppressed) d.suppressed = [...(d.suppressed ?? []), path];
     else d.paths = [...d.paths, path];
     if (d.suppressed?.length === 0) d.suppressed = undefined;
-    return this.decide(prefix, d);
+    return this.decide(prefix, d, slot);
   }
 
   private damped(peer: RibPeer): boolean {
@@ -533,7 +534,7 @@ export class Rib {
         const j = indexOfPath(d.suppressed!, t.peer, pathId);
         d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
         t.accepted--;
-        return this.decide(prefix, d);
+        return this.decide(prefix, d, d);
       }
     }
     if (i < 0) return undefined;
@@ -541,25 +542,26 @@ export class Rib {
     for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
     d.paths = shrunk;
     t.accepted--;
-    return this.decide(prefix, d);
+    return this.decide(prefix, d, d);
   }
 
   /**
    * Re-run the decision for one destination and store it in the form its paths call for (see
-   * Slot); the change, if the best path changed.
+   * Slot; `stored` is what the map holds for the prefix now); the change, if the best path changed.
    */
-  private decide(prefix: string, d: Destination): BestChange | undefined {
+  private decide(prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
     const old = d.best;
     if (d.paths.length === 0) {
-      if (d.suppressed === undefined) this.destinations.delete(prefix);
-      else this.destinations.set(prefix, d);
+      if (d.suppressed === undefined) {
+        if (stored !== undefined) this.destinations.delete(prefix);
+      } else if (stored !== d) this.destinations.set(prefix, d);
       d.best = undefined;
     } else {
       const s = selectBest(d.paths, this.decision);
       d.best = s.best as StoredPath | undefined;
       d.reason = s.reason;
-      const lone = d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined;
-      this.destinations.set(prefix, lone ? d.best! : d);
+      const wanted = d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined ? d.best : d;
+      if (wanted !== stored) this.destinations.set(prefix, wanted);
     }
     if (d.best === old) return undefined;
     if (old === undefined) this.bestPaths++;
@@ -579,7 +581,7 @@ export class Rib {
       if (slot === undefined) continue;
       // A lone best path stays so unless its next hop no longer resolves.
       if (!(slot instanceof Destination) && this.decision.nextHopReachable(slot.facts.nextHop)) continue;
-      const c = this.decide(prefix, slot instanceof Destination ? slot : this.expand(slot));
+      const c = this.decide(prefix, slot instanceof Destination ? slot : this.expand(slot), slot);
       if (c) changes.push(c);
     }
     return changes;
@@ -608,7 +610,7 @@ export class Rib {
       const path = d.suppressed![j]!;
       d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
       d.paths = [...d.paths, path];
-      const c = this.decide(prefix, d);
+      const c = this.decide(prefix, d, d);
       if (c) changes.push(c);
     }
     return changes;
