@@ -44,9 +44,19 @@ export class EventQueue {
    * `maxEvents` so a protocol loop cannot hang the process.
    */
   runUntil(until: number, maxEvents = 50_000_000): void {
-    for (;;) {
+    this.runSome(until, Infinity, maxEvents);
+  }
+
+  /**
+   * Run at most `budget` of the events due up to `until`, in order. True when none is left (the
+   * clock is then at `until`); false when the budget ran out first (the clock stays at the last
+   * event run), so a caller can yield and go on with the same events as one runUntil would run.
+   */
+  runSome(until: number, budget: number, maxEvents = 50_000_000): boolean {
+    for (let n = 0; ; n++) {
       const next = this.peek();
       if (next === undefined || next > until) break;
+      if (n >= budget) return false;
       const ev = this.pop()!;
       this.clock = ev.at;
       this.executed++;
@@ -54,6 +64,7 @@ export class EventQueue {
       ev.run();
     }
     if (until > this.clock) this.clock = until;
+    return true;
   }
 
   // Sift with a hole rather than swaps: one write per level (this runs for every segment and timer).

@@ -34,6 +34,9 @@ import { probeReach } from './packet-reach.js';
 import { seededRandom } from './random.js';
 import { tcpListeners, type TcpListener } from './tcp-services.js';
 
+/** Events run between two yields to the event loop at most (see sleep). */
+const SLICE_EVENTS = 20_000;
+
 /** What one send carries: bytes, or an UPDATE record between two in-process speakers. */
 type Segment = Uint8Array | UpdateMessage;
 
@@ -297,11 +300,14 @@ export class SimRuntime implements Runtime {
   }
 
   async sleep(ms: number, opts: CallOptions = {}): Promise<void> {
-    // Run in slices so a long virtual wait still yields to the event loop (Ctrl-C, timeouts).
+    // Run in slices (a virtual second, or SLICE_EVENTS events when that comes first) so a long
+    // virtual wait, and a large lab's convergence (minutes of CPU in one virtual second at 1,000
+    // routers), still yield to the event loop (Ctrl-C, timeouts). The events run are the same.
     const until = this.queue.now() + ms;
-    while (this.queue.now() < until) {
+    let finished = true;
+    while (!finished || this.queue.now() < until) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      this.queue.runUntil(Math.min(until, this.queue.now() + 1000));
+      finished = this.queue.runSome(Math.min(until, this.queue.now() + 1000), SLICE_EVENTS);
       await new Promise((r) => setImmediate(r));
     }
   }

@@ -71,11 +71,12 @@ describe('EventQueue', () => {
     }
   }
 
-  type Op = { kind: 'schedule'; delay: number; spawn: number } | { kind: 'cancel'; which: number } | { kind: 'run'; advance: number };
+  /** `budget`: run through runSome slices of that many events (as SimRuntime.sleep does) instead of one runUntil. */
+  type Op = { kind: 'schedule'; delay: number; spawn: number } | { kind: 'cancel'; which: number } | { kind: 'run'; advance: number; budget: number | undefined };
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ kind: fc.constant('schedule' as const), delay: fc.integer({ min: 0, max: 50 }), spawn: fc.integer({ min: 0, max: 2 }) }),
     fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }),
-    fc.record({ kind: fc.constant('run' as const), advance: fc.integer({ min: 0, max: 40 }) }),
+    fc.record({ kind: fc.constant('run' as const), advance: fc.integer({ min: 0, max: 40 }), budget: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) }),
   );
 
   propTest.prop([fc.array(op, { maxLength: 150 })])('interleaved scheduling, cancelling and running (events scheduling events) match a reference queue', (ops) => {
@@ -107,7 +108,8 @@ describe('EventQueue', () => {
         }
       } else {
         const until = q.now() + o.advance;
-        q.runUntil(until);
+        if (o.budget === undefined) q.runUntil(until);
+        else for (let slices = 0; !q.runSome(until, o.budget); slices++) expect(slices).toBeLessThan(1000);
         m.runUntil(until, (id) => fire(id, model, (d, i) => void scheduleModel(d, i)));
         expect(real).toEqual(model);
         expect(q.now()).toBe(m.clock);
