@@ -2,15 +2,19 @@
  * bench/bgp-codec: encode and decode rates for realistic UPDATEs (issue 4): AS paths of 3-8
  * ASNs, 0-4 communities, one large community, 1-100 prefixes per message, IPv4 in the classic
  * NLRI field and IPv6 in MP_REACH. Prints messages/s and prefixes/s per CPU second (of the
- * fastest round over all messages); writes bench/results/bgp-codec.json. The daemon benchmark
- * compares whole daemons with BIRD.
+ * fastest round over all messages). Then the receive side of bench/bgpd-ingest alone: the
+ * same 100k-prefix stream framed from 64 KiB chunks and decoded, in CPU seconds (the share of
+ * the core ingest that is wire decoding). Writes bench/results/bgp-codec.json. The daemon
+ * benchmark compares whole daemons with BIRD.
  *
  *   npm run bench -- bgp-codec [MESSAGES] [SECONDS]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { codecContext, decodeMessage, encodeMessage, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { packUpdates } from '../src/bgp/speaker/packing.js';
+import { BgpFramer, codecContext, decodeMessage, encodeMessage, endOfRib, type UpdateMessage } from '../src/bgp/wire/index.js';
 import { seededRandom } from '../src/runtime/sim/random.js';
+import { buildTable } from './_ingest-table.js';
 
 const count = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 3);
@@ -71,6 +75,16 @@ const enc = measure(() => {
 const dec = measure(() => {
   for (const b of encoded) decodeMessage(b, ctx);
 });
+// The bgpd-ingest input (same table, seed and packing as bench/bgpd-ingest-core), framed and decoded.
+const INGEST_PREFIXES = 100_000;
+const ingestCtx = codecContext();
+const ingestStream = Buffer.concat([...packUpdates('ipv4-unicast', buildTable(INGEST_PREFIXES, 1, '10.0.0.1').changes, ingestCtx).map((u) => encodeMessage(u, ingestCtx)), encodeMessage(endOfRib(1, 1), ingestCtx)]);
+const ingest = measure(() => {
+  const framer = new BgpFramer(() => ingestCtx);
+  for (let at = 0; at < ingestStream.length; at += 65536) {
+    for (const m of framer.push(Uint8Array.prototype.slice.call(ingestStream, at, at + 65536))) decodeMessage(m, ingestCtx);
+  }
+});
 const rate = (r: { rounds: number; seconds: number }, per: number) => Math.round((r.rounds * per) / r.seconds);
 const result = {
   messages: count,
@@ -78,9 +92,11 @@ const result = {
   bytesPerMessage: Math.round(bytesPerRound / count),
   encode: { messagesPerSecond: rate(enc, count), prefixesPerSecond: rate(enc, prefixesPerRound), mbPerSecond: Number(((enc.rounds * bytesPerRound) / enc.seconds / 1e6).toFixed(1)) },
   decode: { messagesPerSecond: rate(dec, count), prefixesPerSecond: rate(dec, prefixesPerRound), mbPerSecond: Number(((dec.rounds * bytesPerRound) / dec.seconds / 1e6).toFixed(1)) },
+  ingestDecode: { prefixes: INGEST_PREFIXES, bytes: ingestStream.length, cpuSeconds: Number(ingest.seconds.toFixed(4)) },
   node: process.version,
 };
 console.table({ encode: result.encode, decode: result.decode });
+console.log(`bgpd-ingest stream (${INGEST_PREFIXES.toLocaleString('en')} prefixes, ${ingestStream.length.toLocaleString('en')} bytes) framed and decoded: ${result.ingestDecode.cpuSeconds} CPU s`);
 const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'bgp-codec.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
