@@ -53,7 +53,8 @@ export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<RunningBg
   const logger = pino({ level: opts.logLevel === 'quiet' ? 'silent' : opts.logLevel, base: undefined }, pino.destination(2));
   const port = opts.port === undefined ? undefined : parsePort(opts.port, '--port');
   // mrt: file templates are relative to the config file, as its other paths.
-  const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}), mrt: { baseDir: dirname(resolve(io.cwd, file)) } });
+  // No best-path events unless kernel-routes needs them: nothing else in the process reads them.
+  const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}), mrt: { baseDir: dirname(resolve(io.cwd, file)) }, bestPathEvents: false });
   await daemon.start();
   let control: ControlServer | undefined;
   const target = opts.controlSocket ? { socket: resolve(io.cwd, opts.controlSocket) } : opts.control ? hostPort(opts.control) : config.control ? hostPort(config.control.http) : undefined;
