@@ -277,6 +277,26 @@ export function ipv4Text(v: number): string {
   return text;
 }
 
+/** The same memo for IPv6 addresses (MP_REACH_NLRI next hops), by the 16 bytes. */
+const cachedIpv6 = new Uint8Array(TEXT_CACHE_SLOTS * 16);
+const cachedIpv6Texts = new Array<string | undefined>(TEXT_CACHE_SLOTS).fill(undefined);
+
+/** formatIpv6Bytes, from the cache when the same 16 bytes were formatted lately. */
+export function ipv6Text(b: Uint8Array, at: number): string {
+  const slot = (b[at + 15]! ^ b[at + 14]! ^ b[at + 7]!) & (TEXT_CACHE_SLOTS - 1);
+  const base = slot * 16;
+  const cached = cachedIpv6Texts[slot];
+  if (cached !== undefined) {
+    let same = true;
+    for (let i = 0; i < 16 && same; i++) same = cachedIpv6[base + i] === b[at + i];
+    if (same) return cached;
+  }
+  const text = formatIpv6Bytes(b, at);
+  for (let i = 0; i < 16; i++) cachedIpv6[base + i] = b[at + i]!;
+  cachedIpv6Texts[slot] = text;
+  return text;
+}
+
 export function readIpv4(r: Reader): string {
   r.need(4);
   const s = ipv4Text(u32At(r.bytes, r.pos));

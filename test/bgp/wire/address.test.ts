@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text, parseIpv6Into } from '../../../src/bgp/wire/address.js';
+import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text, ipv6Text, parseIpv6Into } from '../../../src/bgp/wire/address.js';
 import { ipv4Reference, ipv6Reference, masked, parseIpv6Reference } from './support/address-reference.js';
 
 // Zero runs are what makes IPv6 text interesting: groups drawn mostly from 0 and small values.
@@ -62,6 +62,22 @@ describe('address text', () => {
         expect(formatIpv4Prefix(v | 0, bits)).toBe(`${ipv4Reference(net)}/${bits}`);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  test('cached IPv6 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
+    // A small pool of addresses (differing in one byte, so they share or collide in slots) and fresh ones.
+    const pool = [0, 1, 2, 9, 0x41].map((x) => Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, x, 0, 0, 0, 0, 0, 0, 0, 1]));
+    const address = fc.oneof(fc.constantFrom(...pool), ipv6Bytes);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(address, fc.integer({ min: 0, max: 3 })), { maxLength: 40 }), (seq) => {
+        for (const [b, at] of seq) {
+          const buf = new Uint8Array(20);
+          buf.set(b, at);
+          expect(ipv6Text(buf, at)).toBe(ipv6Reference(b));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -5,7 +5,7 @@
  * resets the session with UPDATE/Optional Attribute Error (RFC 4760 §7, RFC 7606 §7.11: we
  * take "session reset" rather than "AFI/SAFI disable", as GoBGP does).
  */
-import { formatIpv6Bytes, ipv4Text, parseIpv4Number, parseIpv6Into } from '../address.js';
+import { ipv4Text, ipv6Text, parseIpv4Number, parseIpv6Into } from '../address.js';
 import { u32At, type Reader } from '../cursor.js';
 import { BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
 import { decodePrefixes, encodePrefixes, familyOf, prefixesEncodedLength, type NlriErrorSpec } from '../nlri.js';
@@ -76,8 +76,8 @@ export const mpReachAttribute: AttributeSpec<'mpReach'> = {
       let linkLocal: string | undefined;
       if (nhLen === 4) nextHop = ipv4Text(u32At(r.bytes, r.pos));
       else {
-        nextHop = formatIpv6Bytes(r.bytes, r.pos);
-        if (nhLen === 32) linkLocal = formatIpv6Bytes(r.bytes, r.pos + 16);
+        nextHop = ipv6Text(r.bytes, r.pos);
+        if (nhLen === 32) linkLocal = ipv6Text(r.bytes, r.pos + 16);
       }
       r.pos += nhLen;
       r.u8(); // reserved: ignored on receipt (RFC 4760 §3)
