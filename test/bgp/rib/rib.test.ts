@@ -40,6 +40,44 @@ describe('Rib', () => {
     expect(out.set('10.0.0.0/8', 0, undefined)).toBe('withdraw');
     expect(out.set('10.0.0.0/8', 0, undefined)).toBeUndefined();
   });
+
+  test('property: AdjRibOut answers as a plain map of what was sent, whatever the order of get, set and clear', () => {
+    const sets = [Object.freeze({ origin: 0 as const }), Object.freeze({ origin: 1 as const }), undefined];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), prefix: fc.constantFrom('10.0.0.0/8', '192.0.2.0/24'), pathId: fc.constantFrom(0, 0, 7) }),
+      fc.record({ kind: fc.constant('set' as const), prefix: fc.constantFrom('10.0.0.0/8', '192.0.2.0/24'), pathId: fc.constantFrom(0, 0, 7), attrs: fc.nat(2) }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const out = new AdjRibOut();
+        const model = new Map<string, object>();
+        for (const o of ops) {
+          if (o.kind === 'clear') {
+            out.clear();
+            model.clear();
+            continue;
+          }
+          // A fresh string each time, as a decoded prefix is.
+          const prefix = `${o.prefix.slice(0, 3)}${o.prefix.slice(3)}`;
+          const key = `${o.prefix}#${o.pathId}`;
+          if (o.kind === 'get') {
+            expect(out.get(prefix, o.pathId)).toBe(model.get(key));
+            continue;
+          }
+          const attrs = sets[o.attrs];
+          const before = model.get(key);
+          const want = attrs === undefined ? (before === undefined ? undefined : 'withdraw') : before === attrs ? undefined : 'announce';
+          expect(out.set(prefix, o.pathId, attrs)).toBe(want);
+          if (attrs === undefined) model.delete(key);
+          else model.set(key, attrs);
+        }
+        expect(out.size).toBe(model.size);
+        expect(new Map([...out.entries()].map((e) => [`${e.prefix}#${e.pathId}`, e.attrs]))).toEqual(model);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('Rib arrival order', () => {
