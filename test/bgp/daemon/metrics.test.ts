@@ -12,18 +12,23 @@ const MESSAGES: Record<string, BgpMessage> = {
   route_refresh: { type: 'ROUTE_REFRESH', afi: 1, subtype: 0, safi: 1 },
 };
 
+/** A tally fed `stream` in pieces of the given sizes, cycling through them. */
+function tallyInChunks(stream: Buffer, cuts: readonly number[]): MessageTally {
+  const tally = new MessageTally();
+  for (let i = 0, at = 0; at < stream.length; i++) {
+    const n = cuts[i % cuts.length]!;
+    tally.push(stream.subarray(at, at + n));
+    at += n;
+  }
+  return tally;
+}
+
 describe('MessageTally', () => {
   test('property: counts by type are the same however the stream is split', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...Object.keys(MESSAGES)), { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }), (types, cuts) => {
         const stream = Buffer.concat(types.map((t) => encodeMessage(MESSAGES[t]!, ctx)));
-        const tally = new MessageTally();
-        let at = 0;
-        for (let i = 0; at < stream.length; i++) {
-          const n = cuts[i % cuts.length]!;
-          tally.push(stream.subarray(at, at + n));
-          at += n;
-        }
+        const tally = tallyInChunks(stream, cuts);
         const expected: Record<string, number> = {};
         for (const t of types) expected[t] = (expected[t] ?? 0) + 1;
         expect(Object.fromEntries(tally.counts)).toEqual(expected);
@@ -43,13 +48,7 @@ describe('MessageTally', () => {
           m[18] = type;
           return m;
         }));
-        const tally = new MessageTally();
-        let at = 0;
-        for (let i = 0; at < stream.length; i++) {
-          const n = cuts[i % cuts.length]!;
-          tally.push(stream.subarray(at, at + n));
-          at += n;
-        }
+        const tally = tallyInChunks(stream, cuts);
         const expected = new Map<string, number>();
         for (const { type } of messages) expected.set(names[type] ?? 'unknown', (expected.get(names[type] ?? 'unknown') ?? 0) + 1);
         expect([...tally.counts]).toEqual([...expected]);
