@@ -117,6 +117,8 @@ interface PendingPrefixes {
   prefixes: readonly Prefix[];
 }
 
+const BOTH_FAMILIES: ReadonlySet<Family> = new Set<Family>(['ipv4-unicast', 'ipv6-unicast']);
+
 /** `prefixes` as pending lists, one per family of `families` that has some. */
 function pendingLists(prefixes: Iterable<string>, families: ReadonlySet<Family>): PendingPrefixes[] {
   const v4: Prefix[] = [];
@@ -790,22 +792,17 @@ export class Speaker {
     // pending work: flush would find nothing to send for any prefix (a receive-only session).
     const targets: PeerState[] = [];
     for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
-    const v4: Prefix[] = [];
-    const v6: Prefix[] = [];
+    const moved: string[] = [];
     // forEach rather than for-of: no [key, value] pair per prefix.
     this.changed.forEach((before, prefix) => {
       const now = this.rib.bestPath(prefix);
       if (sameRoute(before, now)) return;
       if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, before, now));
-      if (targets.length > 0) (familyOfPrefix(prefix) === 'ipv6-unicast' ? v6 : v4).push({ prefix });
+      if (targets.length > 0) moved.push(prefix);
     });
     this.changed.clear();
     // One list per family for every peer: each flush reads it, none changes it.
-    for (const [family, prefixes] of [['ipv4-unicast', v4], ['ipv6-unicast', v6]] as const) {
-      if (prefixes.length === 0) continue;
-      const list: PendingPrefixes = { family, prefixes };
-      for (const p of targets) if (p.families.has(family)) p.pending.push(list);
-    }
+    for (const list of pendingLists(moved, BOTH_FAMILIES)) for (const p of targets) if (p.families.has(list.family)) p.pending.push(list);
   }
 
   private bestPathEvent(prefix: string, before: PathRecord | undefined, now: PathRecord | undefined): SpeakerEvent {
