@@ -1,10 +1,9 @@
 /** Shared by the containerlab runtime's real-Docker tests: skip reason, the stand-in, polling. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import type { Lab } from '../../../src/topology/lab.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { needTools } from '../../support/need-tools.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 export const FAKE_CONTAINERLAB = join(import.meta.dirname, '../../support/fake-containerlab/containerlab');
 
@@ -20,10 +19,8 @@ export function dockerReason(): string | undefined {
   return reason;
 }
 
-export async function labFrom(file: string): Promise<Lab> {
-  const r = await compileTopologyFile(join(import.meta.dirname, file), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
+export function labFrom(file: string): Promise<Lab> {
+  return compiledLab(join(import.meta.dirname, file));
 }
 
 /** IDs of the containers containerlab labelled as `lab`'s. */

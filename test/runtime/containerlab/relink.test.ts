@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import { relinkPlan } from '../../../src/runtime/containerlab/relink.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { sampleLab } from '../../fixtures/emit/sample-lab.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
-async function threeNode() {
-  const r = await compileTopologyFile(join(import.meta.dirname, 'three-node.yml'), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const threeNode = () => compiledLab(join(import.meta.dirname, 'three-node.yml'));
 
 describe('relinkPlan (after docker start of a node)', () => {
   it('recreates every link of the node and re-addresses both ends', async () => {

@@ -4,20 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
 import { needTools } from '../../support/need-tools.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
 const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-netns-'));
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('fl-nstest'));
 
-async function lab(file: string) {
-  const r = await compileTopologyFile(join(import.meta.dirname, file), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
 
 describe.skipIf(reason)('NetnsRuntime (root)', () => {
   const rt = new NetnsRuntime({ runRoot });

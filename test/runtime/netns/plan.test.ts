@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { planNetns } from '../../../src/runtime/netns/plan.js';
 import { netemArgs } from '../../../src/runtime/netns/netns-runtime.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
-async function lab(file: string) {
-  const r = await compileTopologyFile(join(import.meta.dirname, file), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
 
 describe('planNetns', () => {
   it('plans namespaces, veth pairs created in place, addresses, and forwarding for routers only', async () => {

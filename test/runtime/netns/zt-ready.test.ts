@@ -10,21 +10,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import { RuntimeError } from '../../../src/runtime/errors.js';
 import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { needTools } from '../../support/need-tools.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 const reason = needTools(['ip', 'nft', 'ping'], { root: true });
 const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-zt-ready-'));
 const namespaces = (lab: string) => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`fl-${lab}-`));
 
-async function lab(file: string) {
-  const r = await compileTopologyFile(join(import.meta.dirname, file), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
 
 describe.skipIf(reason)('netns up waits for the ZeroTier agents (root)', () => {
   const rt = new NetnsRuntime({ runRoot });

@@ -1,18 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configWriters } from '../../../src/emit/config-writers.js';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 // The node's zone as the Hesiod writer would write it (the real writer is checked elsewhere).
 const writers = { ...configWriters, hesiod: (_lab: unknown, node: { config: Record<string, unknown> }) => [{ path: 'hesiod.zone', content: String(node.config.zone) }] };
 
 async function up(rt: SimRuntime) {
-  const r = await compileTopologyFile(join(import.meta.dirname, 'fixtures/dns.yml'), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  await rt.up(r.lab);
-  return r.lab;
+  const lab = await compiledLab(join(import.meta.dirname, 'fixtures/dns.yml'));
+  await rt.up(lab);
+  return lab;
 }
 
 describe('SimRuntime DNS', () => {

@@ -8,25 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { parseIpv4, parseIpv6 } from '../../../src/net/ip.js';
 import { bigintBytes } from '../../../src/net/siit/address-map.js';
 import { checksumValid, pseudoSum4, pseudoSum6, readU16, sumWords } from '../../../src/net/siit/checksum.js';
-import { kindCatalog } from '../../../src/kinds/index.js';
 import { SimNat64Node, Nat64DropError } from '../../../src/runtime/sim/nat64-node.js';
 import { SimNetwork } from '../../../src/runtime/sim/network.js';
 import { probeReach } from '../../../src/runtime/sim/packet-reach.js';
 import { seededRandom } from '../../../src/runtime/sim/random.js';
 import { buildPacket, parsePacket, TCP_ACK, TCP_SYN, type Packet, type Transport } from '../../../src/runtime/sim/packets.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import type { Lab } from '../../../src/topology/lab.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 const root = join(import.meta.dirname, '../../..');
 const a6 = (t: string) => bigintBytes(parseIpv6(t)!, 16);
 const a4 = (t: string) => bigintBytes(parseIpv4(t)!, 4);
 
-async function lab(file: string): Promise<Lab> {
-  const r = await compileTopologyFile(join(root, 'topologies', file), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = (file: string): Promise<Lab> => compiledLab(join(root, 'topologies', file));
 
 async function upSim(file: string): Promise<SimRuntime> {
   const rt = new SimRuntime();

@@ -1,16 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindCatalog } from '../../../src/kinds/index.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
 import { BASE_HOP_DELAY_MS, SimNetwork } from '../../../src/runtime/sim/network.js';
 import { seededRandom } from '../../../src/runtime/sim/random.js';
 import type { Lab } from '../../../src/topology/lab.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 async function lab(): Promise<Lab> {
   // r1 - r2 - r3 in one AS (iBGP over loopbacks needs the compiled static routes), r4 eBGP to r3.
-  const r = await compileTopologyFile(join(import.meta.dirname, 'fixtures', 'line.yml'), { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
+  return compiledLab(join(import.meta.dirname, 'fixtures', 'line.yml'));
 }
 
 const addr = (cidr: string | undefined) => cidr!.split('/')[0]!;

@@ -4,15 +4,11 @@ import { kindCatalog } from '../../../src/kinds/index.js';
 import { loadScenarioFile } from '../../../src/scenario/load.js';
 import { runScenario } from '../../../src/scenario/run.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
-import { compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 const scenarios = join(import.meta.dirname, '../../scenario/fixtures');
 
-async function lab(file: string) {
-  const r = await compileTopologyFile(file, { kinds: kindCatalog });
-  if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.lab;
-}
+const lab = compiledLab;
 
 describe('SimRuntime', () => {
   it('establishes eBGP sessions and propagates an originated prefix in virtual time', async () => {

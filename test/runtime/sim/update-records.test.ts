@@ -8,8 +8,9 @@ import { kindCatalog } from '../../../src/kinds/index.js';
 import type { Lab } from '../../../src/topology/lab.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
 import { seededRandom } from '../../../src/runtime/sim/random.js';
-import { compileTopology, compileTopologyFile } from '../../../src/topology/pipeline.js';
+import { compileTopology } from '../../../src/topology/pipeline.js';
 import { linkSet } from '../../support/link-set.js';
+import { compiledLab } from '../../support/compiled-lab.js';
 
 /** 8 ASes of 3 routers (iBGP inside, eBGP between), dual-stack, a v4 and a v6 prefix each, an export policy on some. */
 function randomLab(seed: number): Lab {
@@ -83,9 +84,8 @@ describe('sim UPDATE records', () => {
   });
 
   it('the backbone (route reflectors, policies, MED, damping) ends in the same state as over bytes', async () => {
-    const r = await compileTopologyFile(join(import.meta.dirname, '../../../topologies/bgp-backbone.yml'), { kinds: kindCatalog });
-    if (!r.lab) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-    expect(await trace(r.lab, 'records', 1)).toEqual(await trace(r.lab, 'bytes', 1));
+    const lab = await compiledLab(join(import.meta.dirname, '../../../topologies/bgp-backbone.yml'));
+    expect(await trace(lab, 'records', 1)).toEqual(await trace(lab, 'bytes', 1));
   });
 
   it('is deterministic: the same seed gives the same events and routes', async () => {
