@@ -15,10 +15,10 @@ import type { Family } from '../wire/types.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { parseIp } from '../../net/ip.js';
 import { dampingOf, peerChain, peerFamilies, type BgpdConfig, type BgpdPeerConfig } from './config.js';
-import { PeerCounters } from './metrics.js';
+import { emptyMrtCounters, PeerCounters, type MrtCounters } from './metrics.js';
 import { connectWithKey, setListenerKey, tcpMd5 } from './tcp-md5.js';
 import { emptyPlan, planIsEmpty, planReload, type ReloadPlan } from './reload.js';
-import type { MrtCounters, MrtEnvironment, MrtOutput, TableDumpResult } from './mrt-output.js';
+import type { MrtEnvironment, MrtOutput, TableDumpResult } from './mrt-output.js';
 
 export interface DaemonOptions {
   /** Milliseconds; monotonic. */
@@ -118,7 +118,7 @@ export class BgpDaemon {
 
   /** What /metrics shows about MRT output (zeros while none was written). */
   mrtCounters(): MrtCounters {
-    return this.mrtOutput?.counters ?? { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };
+    return this.mrtOutput?.counters ?? emptyMrtCounters();
   }
 
   /** A RIB dump now (POST /mrt-dump): to `file`, or to mrt.table-dump's name for this instant. */

@@ -5,7 +5,20 @@
  * the flatlab_dns_* family: flatlab_bgp_<what>[_total|_seconds].
  */
 import { MetricsRegistry } from '../../observe/metrics.js';
-import type { MrtCounters } from './mrt-output.js';
+
+/** What /metrics shows about MRT output. */
+export interface MrtCounters {
+  tableDumps: { ok: number; failed: number };
+  /** Records handed to the update log, and records dropped because its file had failed. */
+  updateRecords: { written: number; dropped: number };
+  /** Update log files that failed (to open or to write). */
+  updateWriteErrors: number;
+}
+
+/** The counters before any MRT output was written (also what /metrics shows while none is loaded). */
+export function emptyMrtCounters(): MrtCounters {
+  return { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };
+}
 
 export const MESSAGE_TYPES: Readonly<Record<number, string>> = { 1: 'open', 2: 'update', 3: 'notification', 4: 'keepalive', 5: 'route_refresh' };
 const HEADER = 19;

@@ -19,6 +19,7 @@ import { ribDumpRecords } from '../mrt/rib-dump-writer.js';
 import type { MrtConfig } from './mrt-config.js';
 import { ribSnapshot, type RibSource } from './rib-snapshot.js';
 import { RotatingLog, writeFileAtomically } from './mrt-files.js';
+import { emptyMrtCounters, type MrtCounters } from './metrics.js';
 
 export interface MrtTimers {
   set(fn: () => void, ms: number): unknown;
@@ -45,15 +46,6 @@ export const realTimers: MrtTimers = {
   },
 };
 
-/** What /metrics shows about MRT output. */
-export interface MrtCounters {
-  tableDumps: { ok: number; failed: number };
-  /** Records handed to the update log, and records dropped because its file had failed. */
-  updateRecords: { written: number; dropped: number };
-  /** Update log files that failed (to open or to write). */
-  updateWriteErrors: number;
-}
-
 export interface TableDumpResult {
   file: string;
   prefixes: number;
@@ -72,7 +64,7 @@ const FRAMER_CTX = codecContext({ extendedMessage: true });
 export { MrtOutputError };
 
 export class MrtOutput {
-  readonly counters: MrtCounters = { tableDumps: { ok: 0, failed: 0 }, updateRecords: { written: 0, dropped: 0 }, updateWriteErrors: 0 };
+  readonly counters: MrtCounters = emptyMrtCounters();
   private dumpTimer: unknown;
   private rotateTimer: unknown;
   private readonly log: RotatingLog | undefined;
