@@ -34,7 +34,7 @@ export async function waitZtAgents(lab: Lab, deps: ZtReadyDeps, timeoutMs = ZT_R
   const plan = zerotierPlan(lab);
   let pending = agentExpectations(plan);
   if (pending.length === 0) return;
-  const memberOf = new Map([...plan.addressOf].filter(([name]) => plan.agents.get(name)?.role === 'member').map(([name, id]) => [id as string, name]));
+  const memberOf = memberNames(plan);
   const deadline = deps.now() + timeoutMs;
   const reasons = new Map<string, string>();
   for (;;) {
@@ -67,7 +67,7 @@ export async function waitZtAgentRestarted(lab: Lab, node: string, deps: ZtReady
   const plan = zerotierPlan(lab);
   const e = agentExpectations(plan).find((x) => x.node === node);
   if (!e) return;
-  const memberOf = new Map([...plan.addressOf].filter(([name]) => plan.agents.get(name)?.role === 'member').map(([name, id]) => [id as string, name]));
+  const memberOf = memberNames(plan);
   const deadline = deps.now() + timeoutMs;
   for (;;) {
     const controllerRunning = e.role === 'member' && e.controller !== null ? await deps.running(e.controller) : false;
@@ -82,6 +82,11 @@ export async function waitZtAgentRestarted(lab: Lab, node: string, deps: ZtReady
     }
     await deps.sleep(POLL_MS);
   }
+}
+
+/** Member nodes by their ZeroTier address (how an agent's peer list names them). */
+function memberNames(plan: ReturnType<typeof zerotierPlan>): Map<string, string> {
+  return new Map([...plan.addressOf].filter(([name]) => plan.agents.get(name)?.role === 'member').map(([name, id]) => [id as string, name]));
 }
 
 async function observe(e: AgentExpectation, deps: ZtReadyDeps, memberOf: ReadonlyMap<string, string>): Promise<AgentObservation> {
