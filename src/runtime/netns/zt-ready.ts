@@ -10,6 +10,7 @@ import type { Lab } from '../../topology/lab.js';
 import { deviceName } from '../../zt/agent/kernel-port.js';
 import { agentStatus, apiSocketOf, listNetworks, listPeers } from '../../zt/client.js';
 import type { NetworkId } from '../../zt/ids.js';
+import type { ZtLabPlan } from '../../zt/lab-plan.js';
 import { agentExpectations, notReadyReason, notRestartedReason, type AgentExpectation, type AgentObservation } from '../../zt/readiness.js';
 import { RuntimeError } from '../errors.js';
 import type { ExecResult } from '../runtime.js';
@@ -85,7 +86,7 @@ export async function waitZtAgentRestarted(lab: Lab, node: string, deps: ZtReady
 }
 
 /** Member nodes by their ZeroTier address (how an agent's peer list names them). */
-function memberNames(plan: ReturnType<typeof zerotierPlan>): Map<string, string> {
+function memberNames(plan: ZtLabPlan): Map<string, string> {
   return new Map([...plan.addressOf].filter(([name]) => plan.agents.get(name)?.role === 'member').map(([name, id]) => [id as string, name]));
 }
 
