@@ -52,9 +52,12 @@ export interface ClabTopology {
   };
 }
 
-/** The host bridges a lab's LANs need: one per multi-access link. */
-export function lanBridges(lab: Lab): Array<{ link: number; bridge: string }> {
-  return lab.links.filter((l) => l.type === 'lan').map((l) => ({ link: l.index, bridge: lanBridgeName(lab.name, l.index) }));
+/** The host bridges a lab's LANs need: one per multi-access link, with the host-side veth port of each endpoint. */
+export function lanBridges(lab: Lab): Array<{ link: number; bridge: string; ports: string[] }> {
+  return lab.links.filter((l) => l.type === 'lan').map((l) => {
+    const bridge = lanBridgeName(lab.name, l.index);
+    return { link: l.index, bridge, ports: l.endpoints.map((_, n) => lanPortName(bridge, n + 1)) };
+  });
 }
 
 /** `configFiles` maps node name → the files its config writers produced (paths under configs/<node>/). */

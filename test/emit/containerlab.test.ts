@@ -58,6 +58,7 @@ describe('containerlab emitter', () => {
       ['vm1:eth1', 'r1:eth2'],
     ]);
     expect(topo.topology.links?.[2]?.mtu).toBe(9000);
+    expect(bridge?.ports).toEqual([2, 3, 4].map((n) => topo.topology.links![n]!.endpoints[1].split(':')[1]));
   });
 
   it('runs a VM node\'s QEMU script in a container and leaves its addresses to the guest', () => {

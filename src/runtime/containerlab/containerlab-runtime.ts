@@ -185,6 +185,10 @@ export class ContainerlabRuntime implements Runtime {
       await execa('ip', ['link', 'del', bridge], { reject: false });
       await execa('iptables', ['-w', '-D', 'FORWARD', ...forwardRule(bridge)], { reject: false });
     }
+    // A LAN port's veth lives on in the host until the kernel has torn down the namespace of the
+    // container at its other end, which it does in the background after the container is gone;
+    // the next deploy of the lab would then fail with "File exists" on that name. Delete them now.
+    for (const port of lanBridges(lab).flatMap((b) => b.ports)) await execa('ip', ['link', 'del', port], { reject: false });
     await rm(`${this.runRoot}/${lab.name}`, { recursive: true, force: true });
   }
 
