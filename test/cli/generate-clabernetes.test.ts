@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { memoryIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,11 +15,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const io = memoryIO(dir);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const run = (...argv: string[]) => runCli(dir, argv);
 
 describe('flatlab generate --clabernetes', () => {
   it('writes clabernetes.yml next to clab.yml holding it', async () => {

@@ -2,8 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 
 const fixture = new URL('../fixtures/emit/topologies/mixed.yml', import.meta.url).pathname;
 
@@ -16,11 +15,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const io = memoryIO(dir);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const run = (...argv: string[]) => runCli(dir, argv);
 
 describe('flatlab generate', () => {
   it('writes labs/<name> under the current directory by default', async () => {

@@ -2,9 +2,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { xmlProblems } from '../support/xml-well-formed.js';
+import { runCli } from '../support/run-cli.js';
 
 const fixture = new URL('../fixtures/emit/topologies/mixed.yml', import.meta.url).pathname;
 
@@ -17,11 +16,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const io = memoryIO(dir);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const run = (...argv: string[]) => runCli(dir, argv);
 
 describe('flatlab graph', () => {
   it('prints SVG by default', async () => {

@@ -6,19 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { needTools } from '../support/need-tools.js';
+import { runCli } from '../support/run-cli.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
 const fixtures = join(import.meta.dirname, 'fixtures');
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('fl-nsbgp-'));
 
-async function cli(...argv: string[]) {
-  const io = memoryIO(fixtures);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const cli = (...argv: string[]) => runCli(fixtures, argv);
 
 describe.skipIf(reason)('run --runtime sim,netns (root)', () => {
   afterAll(async () => {

@@ -3,8 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { needTools } from '../support/need-tools.js';
+import { runCli } from '../support/run-cli.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -14,11 +14,7 @@ const leftovers = () => ({
   stateFile: (() => { try { execFileSync('test', ['-e', '/run/flatlab/nspair/state.json']); return true; } catch { return false; } })(),
 });
 
-async function cli(...argv: string[]) {
-  const io = memoryIO(fixtures);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const cli = (...argv: string[]) => runCli(fixtures, argv);
 
 describe.skipIf(reason)('lab verbs on netns (root)', () => {
   afterAll(async () => {

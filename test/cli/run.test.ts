@@ -2,16 +2,11 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
+import { runCli } from '../support/run-cli.js';
 
 const root = join(import.meta.dirname, '../..');
 
-async function cli(...argv: string[]) {
-  const io = memoryIO(root);
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const cli = (...argv: string[]) => runCli(root, argv);
 
 describe('flatlab run (sim)', () => {
   it('passes the backbone scenarios and writes JUnit XML', async () => {

@@ -5,20 +5,15 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryIO } from '../../../src/cli/io.js';
-import { main } from '../../../src/cli/main.js';
 import { ContainerlabRuntime } from '../../../src/runtime/containerlab/containerlab-runtime.js';
 import { needTools } from '../../support/need-tools.js';
 import { dockerReason, eventually, FAKE_CONTAINERLAB, labContainers, labFrom, removeLabContainers } from './docker-support.js';
+import { runCli } from '../../support/run-cli.js';
 
 const reason = dockerReason() ?? needTools(['npm']);
 const topology = join(import.meta.dirname, 'daemons.yml');
 
-async function cli(...argv: string[]) {
-  const io = memoryIO();
-  const code = await main(argv, io);
-  return { code, ...io.text() };
-}
+const cli = (...argv: string[]) => runCli(undefined, argv);
 
 describe.skipIf(reason)('containerlab runtime with BIRD, GoBGP and flatlab bgpd images (root)', () => {
   const saved = process.env.FLATLAB_CONTAINERLAB;
