@@ -6,8 +6,10 @@
  * per route), or to a Destination holding every imported path for it. The post-policy
  * Adj-RIB-In is that view filtered by peer; the pre-policy one is the attribute set as received,
  * kept on each path, plus one Map per peer of the routes its import rejected. So an accepted
- * route costs one Map entry and one object. A change to one prefix re-runs the decision for
- * that prefix only and returns the best-path change, if any.
+ * route costs one Map entry and one object. The maps are keyed by prefix-key.ts: a number for
+ * an IPv4 prefix up to /24, so no prefix text is kept for most routes (the API takes and gives
+ * text). A change to one prefix re-runs the decision for that prefix only and returns the
+ * best-path change, if any.
  */
 import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
@@ -15,6 +17,7 @@ import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
 import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
 import { FlapDamping, type DampingConfig, type DampingState } from './flap-damping.js';
 import { AttributeInterner, factsOf, routeAttributes } from './intern.js';
+import { prefixKey, prefixText, type PrefixKey } from './prefix-key.js';
 import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
 import type { ExportRejection, RuleContext } from './rules.js';
 import type {
@@ -56,12 +59,23 @@ export interface RibOptions {
  */
 const LOCAL_PREF_ADDED = Symbol('received: attrs without LOCAL_PREF');
 
+/**
+ * The peer and ADD-PATH id of a path: one object per peer for id 0, shared by all its paths
+ * (a path without ADD-PATH, the common case, carries one field for both).
+ */
+class PathSource {
+  constructor(
+    readonly peer: RibPeer,
+    readonly pathId: number,
+  ) {}
+}
+
 /** A path as the RIB stores it: the record the decision and the speaker read, and the set as received. */
 export class StoredPath implements PathRecord {
   constructor(
-    readonly prefix: string,
-    readonly pathId: number,
-    readonly peer: RibPeer,
+    /** The prefix as a Loc-RIB key (prefix-key.ts): no text kept per route for most IPv4 prefixes. */
+    readonly key: PrefixKey,
+    readonly source: PathSource,
     readonly attrs: PathAttributes,
     /**
      * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
@@ -71,6 +85,18 @@ export class StoredPath implements PathRecord {
      */
     public received: PathAttributes | typeof LOCAL_PREF_ADDED | undefined,
   ) {}
+
+  get prefix(): string {
+    return prefixText(this.key);
+  }
+
+  get peer(): RibPeer {
+    return this.source.peer;
+  }
+
+  get pathId(): number {
+    return this.source.pathId;
+  }
 
   /** Kept on the (interned) attribute set, not on every path. */
   get facts(): RouteFacts {
@@ -124,18 +150,26 @@ export function addressSortKey(address: string): string {
   return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
 }
 
-/** The prefix text a slot's paths already share. */
-function slotPrefix(slot: Slot): string {
-  return slot instanceof Destination ? (slot.paths[0] ?? slot.suppressed![0]!).prefix : slot.prefix;
+/** The key a slot's paths already share (for a text key, one string for all of them). */
+function slotKey(slot: Slot): PrefixKey {
+  return slot instanceof Destination ? (slot.paths[0] ?? slot.suppressed![0]!).key : slot.key;
 }
 
-function pathKey(prefix: string, pathId: number): string {
-  return pathId === 0 ? prefix : `${prefix}#${pathId}`;
+/** Key of a route in a per-peer table: the prefix key, or with an ADD-PATH id its text and the id. */
+function routeKey(key: PrefixKey, pathId: number): PrefixKey {
+  return pathId === 0 ? key : `${prefixText(key)}#${pathId}`;
+}
+
+/** The prefix text and path id of a routeKey. */
+function routeOf(key: PrefixKey): { prefix: string; pathId: number } {
+  if (typeof key === 'number') return { prefix: prefixText(key), pathId: 0 };
+  const hash = key.indexOf('#');
+  return hash < 0 ? { prefix: key, pathId: 0 } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)) };
 }
 
 /** Damping records are per (peer, route): the prefix, with the ADD-PATH id when there is one. */
 function dampingKey(prefix: string, pathId: number): string {
-  return pathKey(prefix, pathId);
+  return pathId === 0 ? prefix : `${prefix}#${pathId}`;
 }
 
 function without(paths: readonly StoredPath[], i: number): StoredPath[] {
@@ -145,7 +179,10 @@ function without(paths: readonly StoredPath[], i: number): StoredPath[] {
 }
 
 function indexOfPath(paths: readonly StoredPath[], peer: RibPeer, pathId: number): number {
-  for (let i = 0; i < paths.length; i++) if (paths[i]!.peer === peer && paths[i]!.pathId === pathId) return i;
+  for (let i = 0; i < paths.length; i++) {
+    const s = paths[i]!.source;
+    if (s.peer === peer && s.pathId === pathId) return i;
+  }
   return -1;
 }
 
@@ -179,11 +216,13 @@ function makePeer(input: RibPeerInput, localAs: number): RibPeer {
 
 interface PeerTables {
   peer: RibPeer;
+  /** The source of the peer's paths without ADD-PATH id (a path with one has its own). */
+  source: PathSource;
   /**
-   * Pre-policy Adj-RIB-In entries of routes the import rejected: (prefix, path id) → interned
-   * attributes as received. Accepted routes keep theirs on the path (StoredPath.received).
+   * Pre-policy Adj-RIB-In entries of routes the import rejected: routeKey → interned attributes
+   * as received. Accepted routes keep theirs on the path (StoredPath.received).
    */
-  rejected: Map<string, PathAttributes>;
+  rejected: Map<PrefixKey, PathAttributes>;
   /** Import result per received attribute set (loop checks and LOCAL_PREF stripping), memoised. */
   imported: WeakMap<PathAttributes, PathAttributes | ImportRejection>;
   /** Paths of this peer in the Loc-RIB. */
@@ -194,7 +233,8 @@ export class Rib {
   readonly interner: AttributeInterner;
   readonly decision: DecisionContext;
   readonly rules: RuleContext;
-  private readonly destinations = new Map<string, Slot>();
+  /** Loc-RIB by prefix key (prefix-key.ts). */
+  private readonly destinations = new Map<PrefixKey, Slot>();
   private readonly peers = new Map<string, PeerTables>();
   /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
   private bestPaths = 0;
@@ -228,7 +268,7 @@ export class Rib {
       throw new RibError('bgp.rib.duplicate-peer', `peer ${input.id} is already in the RIB`, { hint: 'remove it first' });
     }
     const peer = makePeer(input, this.rules.localAs);
-    this.peers.set(peer.id, { peer, rejected: new Map(), imported: new WeakMap(), accepted: 0 });
+    this.peers.set(peer.id, { peer, source: new PathSource(peer, 0), rejected: new Map(), imported: new WeakMap(), accepted: 0 });
     if (peer.rrClient) this.rules.routeReflector = true;
     return peer;
   }
@@ -253,11 +293,12 @@ export class Rib {
     const changes: BestChange[] = [];
     if (t.accepted > 0) {
       const damped = this.damped(t.peer);
-      for (const [prefix, d] of this.destinations) {
+      for (const [key, d] of this.destinations) {
         if (!(d instanceof Destination)) {
-          if (d.peer !== t.peer) continue;
+          if (d.source.peer !== t.peer) continue;
+          const prefix = prefixText(key);
           if (damped) this.damping!.forget(t.peer.id, dampingKey(prefix, d.pathId));
-          this.destinations.delete(prefix);
+          this.destinations.delete(key);
           this.bestPaths--;
           changes.push({ prefix, old: d, new: undefined, reason: 'withdrawn' });
           continue;
@@ -265,6 +306,7 @@ export class Rib {
         const kept = d.paths.filter((p) => p.peer !== t.peer);
         const keptSuppressed = d.suppressed?.filter((p) => p.peer !== t.peer);
         if (kept.length === d.paths.length && keptSuppressed?.length === d.suppressed?.length) continue;
+        const prefix = prefixText(key);
         // Session down, as FRR 8.4 does it (bgp_clear_route_node → bgp_rib_remove): a suppressed
         // route counts a withdrawal and keeps its record (FRR's history entry, still suppressed when
         // the session returns); any other route's record goes with the path, so session resets
@@ -276,7 +318,7 @@ export class Rib {
         }
         d.paths = kept;
         d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
-        const c = this.decide(prefix, d, d);
+        const c = this.decide(key, prefix, d, d);
         if (c) changes.push(c);
       }
     }
@@ -348,10 +390,14 @@ export class Rib {
   }
 
   private withdrawFrom(t: PeerTables, p: Prefix, changes: BestChange[]): void {
-    const pathId = p.pathId ?? 0;
-    if (t.rejected.size > 0) t.rejected.delete(pathKey(p.prefix, pathId));
-    const c = this.removePath(t, p.prefix, pathId);
+    const c = this.withdrawRoute(t, p.prefix, p.pathId ?? 0);
     if (c) changes.push(c);
+  }
+
+  private withdrawRoute(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
+    const key = prefixKey(prefix);
+    if (t.rejected.size > 0) t.rejected.delete(routeKey(key, pathId));
+    return this.removePath(t, prefix, key, pathId);
   }
 
   /** One route from a peer (attributes as received, pre-policy). */
@@ -361,16 +407,17 @@ export class Rib {
   }
 
   private announceChecked(t: PeerTables, prefix: string, pathId: number, incoming: Incoming): BestChange | undefined {
+    const key = prefixKey(prefix);
     const checked = incoming.checked;
     const post = typeof checked === 'string' || !t.peer.importPolicy ? checked : this.applyImportPolicy(t, prefix, checked);
     if (typeof post === 'string') {
-      if (t.peer.keepPrePolicy) t.rejected.set(pathKey(prefix, pathId), this.receivedSet(incoming));
-      return this.removePath(t, prefix, pathId);
+      if (t.peer.keepPrePolicy) t.rejected.set(routeKey(key, pathId), this.receivedSet(incoming));
+      return this.removePath(t, prefix, key, pathId);
     }
-    if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
+    if (t.rejected.size > 0) t.rejected.delete(routeKey(key, pathId));
     // A path policy changed cannot rebuild its received set from its own attributes.
     const pre = incoming.pre === LOCAL_PREF_ADDED && post !== checked ? this.receivedSet(incoming) : incoming.pre;
-    return this.upsertPath(t, prefix, pathId, post, pre);
+    return this.upsertPath(t, prefix, key, pathId, post, pre);
   }
 
   /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised. */
@@ -415,35 +462,38 @@ export class Rib {
   }
 
   withdraw(peerId: string, prefix: string, pathId = 0): BestChange | undefined {
-    const t = this.tables(peerId);
-    if (t.rejected.size > 0) t.rejected.delete(pathKey(prefix, pathId));
-    return this.removePath(t, prefix, pathId);
+    return this.withdrawRoute(this.tables(peerId), prefix, pathId);
   }
 
-  private upsertPath(t: PeerTables, text: string, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
-    const slot = this.destinations.get(text);
-    // Paths of one prefix share one string (the first one's).
-    const prefix = slot === undefined ? text : slotPrefix(slot);
-    if (this.damped(t.peer)) return this.upsertDamped(t, prefix, pathId, attrs, received, slot);
+  /** The source of a new path from the peer: the shared one without ADD-PATH id. */
+  private sourceOf(t: PeerTables, pathId: number): PathSource {
+    return pathId === 0 ? t.source : new PathSource(t.peer, pathId);
+  }
+
+  private upsertPath(t: PeerTables, prefix: string, given: PrefixKey, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
+    const slot = this.destinations.get(given);
+    // Paths of one prefix share one key (for a text key, the first path's string).
+    const key = slot === undefined || typeof given === 'number' ? given : slotKey(slot);
+    if (this.damped(t.peer)) return this.upsertDamped(t, key, prefix, pathId, attrs, received, slot);
     if (!(slot instanceof Destination)) {
       // One path, best (or none yet): the common case stays one object per route.
-      if (slot !== undefined && (slot.peer !== t.peer || slot.pathId !== pathId)) return this.upsertInto(t, prefix, pathId, attrs, received, this.expand(slot), slot);
+      if (slot !== undefined && (slot.source.peer !== t.peer || slot.source.pathId !== pathId)) return this.upsertInto(t, key, prefix, pathId, attrs, received, this.expand(slot), slot);
       if (slot !== undefined && slot.attrs === attrs) {
         slot.received = received; // imports to the same route: only the pre-policy entry changes
         return undefined;
       }
-      const path = new StoredPath(prefix, pathId, t.peer, attrs, received);
+      const path = new StoredPath(key, slot === undefined ? this.sourceOf(t, pathId) : slot.source, attrs, received);
       if (!this.decision.nextHopReachable(path.facts.nextHop)) {
-        return this.upsertInto(t, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), slot, path);
+        return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), slot, path);
       }
-      this.destinations.set(prefix, path);
+      this.destinations.set(key, path);
       if (slot === undefined) {
         t.accepted++;
         this.bestPaths++;
       }
       return { prefix, old: slot, new: path, reason: 'only-path' };
     }
-    return this.upsertInto(t, prefix, pathId, attrs, received, slot, slot);
+    return this.upsertInto(t, key, prefix, pathId, attrs, received, slot, slot);
   }
 
   /** A Destination for a prefix whose slot holds a lone path (not stored yet: `decide` does). */
@@ -456,6 +506,7 @@ export class Rib {
 
   private upsertInto(
     t: PeerTables,
+    key: PrefixKey,
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
@@ -469,7 +520,7 @@ export class Rib {
       d.paths[i]!.received = received; // a duplicate announcement changes nothing else
       return undefined;
     }
-    const path = made ?? new StoredPath(prefix, pathId, t.peer, attrs, received);
+    const path = made ?? new StoredPath(key, i >= 0 ? d.paths[i]!.source : this.sourceOf(t, pathId), attrs, received);
     if (i >= 0) {
       d.paths[i] = path;
     } else {
@@ -480,12 +531,13 @@ export class Rib {
       d.paths = grown;
       t.accepted++;
     }
-    return this.decide(prefix, d, stored);
+    return this.decide(key, prefix, d, stored);
   }
 
   /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
   private upsertDamped(
     t: PeerTables,
+    key: PrefixKey,
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
@@ -500,7 +552,7 @@ export class Rib {
       before.received = received;
       return undefined;
     }
-    const path = new StoredPath(prefix, pathId, t.peer, attrs, received);
+    const path = new StoredPath(key, before?.source ?? this.sourceOf(t, pathId), attrs, received);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
     if (i >= 0) d.paths = without(d.paths, i);
     if (j >= 0) d.suppressed = without(d.suppressed!, j);
@@ -508,20 +560,20 @@ export class Rib {
     if (suppressed) d.suppressed = [...(d.suppressed ?? []), path];
     else d.paths = [...d.paths, path];
     if (d.suppressed?.length === 0) d.suppressed = undefined;
-    return this.decide(prefix, d, slot);
+    return this.decide(key, prefix, d, slot);
   }
 
   private damped(peer: RibPeer): boolean {
     return this.damping !== undefined && !peer.ibgp && !peer.local;
   }
 
-  private removePath(t: PeerTables, prefix: string, pathId: number): BestChange | undefined {
-    const slot = this.destinations.get(prefix);
+  private removePath(t: PeerTables, prefix: string, key: PrefixKey, pathId: number): BestChange | undefined {
+    const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) {
-      if (slot.peer !== t.peer || slot.pathId !== pathId) return undefined;
+      if (slot.source.peer !== t.peer || slot.source.pathId !== pathId) return undefined;
       if (this.damped(t.peer)) this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
-      this.destinations.delete(prefix);
+      this.destinations.delete(key);
       t.accepted--;
       this.bestPaths--;
       return { prefix, old: slot, new: undefined, reason: 'withdrawn' };
@@ -534,7 +586,7 @@ export class Rib {
         const j = indexOfPath(d.suppressed!, t.peer, pathId);
         d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
         t.accepted--;
-        return this.decide(prefix, d, d);
+        return this.decide(key, prefix, d, d);
       }
     }
     if (i < 0) return undefined;
@@ -542,26 +594,26 @@ export class Rib {
     for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
     d.paths = shrunk;
     t.accepted--;
-    return this.decide(prefix, d, d);
+    return this.decide(key, prefix, d, d);
   }
 
   /**
    * Re-run the decision for one destination and store it in the form its paths call for (see
    * Slot; `stored` is what the map holds for the prefix now); the change, if the best path changed.
    */
-  private decide(prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
+  private decide(key: PrefixKey, prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
     const old = d.best;
     if (d.paths.length === 0) {
       if (d.suppressed === undefined) {
-        if (stored !== undefined) this.destinations.delete(prefix);
-      } else if (stored !== d) this.destinations.set(prefix, d);
+        if (stored !== undefined) this.destinations.delete(key);
+      } else if (stored !== d) this.destinations.set(key, d);
       d.best = undefined;
     } else {
       const s = selectBest(d.paths, this.decision);
       d.best = s.best as StoredPath | undefined;
       d.reason = s.reason;
       const wanted = d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined ? d.best : d;
-      if (wanted !== stored) this.destinations.set(prefix, wanted);
+      if (wanted !== stored) this.destinations.set(key, wanted);
     }
     if (d.best === old) return undefined;
     if (old === undefined) this.bestPaths++;
@@ -575,13 +627,13 @@ export class Rib {
    */
   recompute(prefixes?: Iterable<string>): BestChange[] {
     const changes: BestChange[] = [];
-    const list = prefixes ?? [...this.destinations.keys()];
-    for (const prefix of list) {
-      const slot = this.destinations.get(prefix);
+    const keys = prefixes === undefined ? [...this.destinations.keys()] : Array.from(prefixes, prefixKey);
+    for (const key of keys) {
+      const slot = this.destinations.get(key);
       if (slot === undefined) continue;
       // A lone best path stays so unless its next hop no longer resolves.
       if (!(slot instanceof Destination) && this.decision.nextHopReachable(slot.facts.nextHop)) continue;
-      const c = this.decide(prefix, slot instanceof Destination ? slot : this.expand(slot), slot);
+      const c = this.decide(key, prefixText(key), slot instanceof Destination ? slot : this.expand(slot), slot);
       if (c) changes.push(c);
     }
     return changes;
@@ -603,14 +655,15 @@ export class Rib {
       const hash = r.prefix.indexOf('#');
       const prefix = hash < 0 ? r.prefix : r.prefix.slice(0, hash);
       const pathId = hash < 0 ? 0 : Number(r.prefix.slice(hash + 1));
-      const slot = this.destinations.get(prefix);
+      const key = prefixKey(prefix);
+      const slot = this.destinations.get(key);
       const d = slot instanceof Destination ? slot : undefined;
       const j = d?.suppressed?.findIndex((p) => p.peer.id === r.peer && p.pathId === pathId) ?? -1;
       if (!d || j < 0) continue;
       const path = d.suppressed![j]!;
       d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
       d.paths = [...d.paths, path];
-      const c = this.decide(prefix, d, d);
+      const c = this.decide(key, prefix, d, d);
       if (c) changes.push(c);
     }
     return changes;
@@ -623,7 +676,7 @@ export class Rib {
 
   /** Paths held back by damping for a prefix. */
   suppressedPaths(prefix: string): readonly PathRecord[] {
-    const slot = this.destinations.get(prefix);
+    const slot = this.destinations.get(prefixKey(prefix));
     return (slot instanceof Destination ? slot.suppressed : undefined) ?? [];
   }
 
@@ -635,7 +688,7 @@ export class Rib {
 
   /** Loc-RIB entry: the best path and why. */
   best(prefix: string): { path: PathRecord; reason: DecisionReason } | undefined {
-    const slot = this.destinations.get(prefix);
+    const slot = this.destinations.get(prefixKey(prefix));
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) return { path: slot, reason: 'only-path' };
     return slot.best ? { path: slot.best, reason: slot.reason } : undefined;
@@ -643,21 +696,21 @@ export class Rib {
 
   /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
   bestPath(prefix: string): PathRecord | undefined {
-    const slot = this.destinations.get(prefix);
+    const slot = this.destinations.get(prefixKey(prefix));
     return slot instanceof Destination ? slot.best : slot;
   }
 
   /** Every imported (post-policy) path for a prefix. */
   paths(prefix: string): readonly PathRecord[] {
-    const slot = this.destinations.get(prefix);
+    const slot = this.destinations.get(prefixKey(prefix));
     return slot === undefined ? [] : slot instanceof Destination ? slot.paths : [slot];
   }
 
   /** Loc-RIB: every prefix with a best path. */
   *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
-    for (const [prefix, slot] of this.destinations) {
-      if (!(slot instanceof Destination)) yield { prefix, path: slot, reason: 'only-path' };
-      else if (slot.best) yield { prefix, path: slot.best, reason: slot.reason };
+    for (const [key, slot] of this.destinations) {
+      if (!(slot instanceof Destination)) yield { prefix: prefixText(key), path: slot, reason: 'only-path' };
+      else if (slot.best) yield { prefix: prefixText(key), path: slot.best, reason: slot.reason };
     }
   }
 
@@ -675,20 +728,17 @@ export class Rib {
   /** A peer's accepted routes (their paths carry the set as received), then its rejected ones. */
   private *prePolicy(t: PeerTables): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
     for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: receivedOf(p) };
-    for (const [key, attrs] of t.rejected) {
-      const hash = key.indexOf('#');
-      yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
-    }
+    for (const [key, attrs] of t.rejected) yield { ...routeOf(key), attrs };
   }
 
   private *pathsOf(peer: RibPeer): IterableIterator<StoredPath> {
     for (const slot of this.destinations.values()) {
       if (!(slot instanceof Destination)) {
-        if (slot.peer === peer) yield slot;
+        if (slot.source.peer === peer) yield slot;
         continue;
       }
-      for (const p of slot.paths) if (p.peer === peer) yield p;
-      if (slot.suppressed) for (const p of slot.suppressed) if (p.peer === peer) yield p;
+      for (const p of slot.paths) if (p.source.peer === peer) yield p;
+      if (slot.suppressed) for (const p of slot.suppressed) if (p.source.peer === peer) yield p;
     }
   }
 
@@ -737,11 +787,12 @@ export class Rib {
  * Attribute sets are compared by identity, so callers pass interned objects.
  */
 export class AdjRibOut {
-  private readonly sent = new Map<string, PathAttributes>();
+  /** By routeKey: most IPv4 routes are keyed by a number, so no text is kept for them. */
+  private readonly sent = new Map<PrefixKey, PathAttributes>();
 
   /** Record the wanted state of a route; returns what must go on the wire, if anything. */
   set(prefix: string, pathId: number, attrs: PathAttributes | undefined): 'announce' | 'withdraw' | undefined {
-    const key = pathKey(prefix, pathId);
+    const key = routeKey(prefixKey(prefix), pathId);
     const before = this.sent.get(key);
     if (attrs === undefined) {
       if (before === undefined) return undefined;
@@ -754,14 +805,11 @@ export class AdjRibOut {
   }
 
   get(prefix: string, pathId = 0): PathAttributes | undefined {
-    return this.sent.get(pathKey(prefix, pathId));
+    return this.sent.get(routeKey(prefixKey(prefix), pathId));
   }
 
   *entries(): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
-    for (const [key, attrs] of this.sent) {
-      const hash = key.indexOf('#');
-      yield hash < 0 ? { prefix: key, pathId: 0, attrs } : { prefix: key.slice(0, hash), pathId: Number(key.slice(hash + 1)), attrs };
-    }
+    for (const [key, attrs] of this.sent) yield { ...routeOf(key), attrs };
   }
 
   get size(): number {

@@ -17,7 +17,8 @@ const PEERS = [
   { id: 'i1', address: '10.0.0.1', asn: LOCAL_AS, routerId: '4.4.4.4' },
   { id: 'np', address: '192.0.2.3', asn: 65003, routerId: '3.3.3.3', keepPrePolicy: false },
 ];
-const PREFIXES = ['198.51.100.0/24', '203.0.113.0/24', '192.0.2.0/25', '100.100.100.0/24'];
+// Of each key kind the RIB uses (prefix-key.ts): numbers for IPv4 /0-/24, text otherwise.
+const PREFIXES = ['198.51.100.0/24', '203.0.113.0/24', '192.0.2.0/25', '100.100.100.0/24', '0.0.0.0/0', '2001:db8::/32'];
 const ATTRS: PathAttributes[] = [
   { origin: 0, asPath: seq(65001), nextHop: '192.0.2.1' },
   // The next two import alike from eBGP (LOCAL_PREF is replaced), so only the received set differs.

@@ -15,7 +15,8 @@ const PEERS = [
   { id: 'e3', address: '192.0.2.3', asn: 65001, routerId: '3.3.3.3' },
   { id: 'i1', address: '10.0.0.1', asn: LOCAL_AS, routerId: '4.4.4.4' },
 ];
-const PREFIXES = ['198.51.100.0/24', '203.0.113.0/24', '192.0.2.0/25'];
+// Of each key kind the RIB uses (prefix-key.ts): numbers for IPv4 /0-/24, text otherwise.
+const PREFIXES = ['198.51.100.0/24', '203.0.113.0/24', '192.0.2.0/25', '0.0.0.0/0', '2001:db8::/32'];
 const ATTRS: PathAttributes[] = [
   { origin: 0, asPath: seq(65001), nextHop: '192.0.2.1' },
   { origin: 0, asPath: seq(65001, 65100), nextHop: '192.0.2.1', med: 5 },
