@@ -4,6 +4,15 @@ import { unknownKeys } from './config-checks.js';
 
 // ExaBGP drops privileges to user `nobody` unless told otherwise; as root in a lab it must stay root to bind port 179.
 const env = { 'exabgp.daemon.user': 'root', 'exabgp.daemon.daemonize': 'false' };
+/** The same settings in the spelling ExaBGP also reads, which survives `sh` (dash drops variables whose names have dots). */
+const shellEnv = { exabgp_daemon_user: 'root', exabgp_daemon_daemonize: 'false' };
+
+/** The node's ExaBGP CLI pipes (exabgp.in, exabgp.out) on netns. */
+export const EXABGP_PIPES_DIR = '{run}/exabgp-api';
+/** `sh -c` script, the pipe directory as $0: make the pipes unless a previous start did. */
+const EXABGP_PIPES_SETUP = 'mkdir -p "$0" && for p in "$0/exabgp.in" "$0/exabgp.out"; do [ -p "$p" ] || mkfifo "$p"; done';
+/** `sh -c` fragment, the pipe directory as $0: show it at /run/exabgp (in this mount namespace only). */
+export const EXABGP_PIPES_MOUNT = 'mkdir -p /run/exabgp && mount --bind "$0" /run/exabgp';
 
 export const exabgpKind: Kind = {
   name: 'exabgp',
@@ -16,7 +25,15 @@ export const exabgpKind: Kind = {
   vm: false,
   containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21-local', configDir: '/etc/exabgp', cmd: ['exabgp', '/etc/exabgp/exabgp.conf'], env },
   configWriters: ['exabgp'],
-  netns: { setup: [], processes: [{ argv: ['exabgp', '{config}/exabgp.conf'], env }], postStart: [] },
+  netns: {
+    // ExaBGP's CLI talks over two named pipes it looks for in fixed places (/run/exabgp/ first).
+    // Each node keeps its own in its run directory, bind-mounted over /run/exabgp in the private
+    // mount namespace `ip netns exec` gives the daemon (and the observer's exabgpcli), so nodes
+    // never share them and the host keeps only ExaBGP's own (empty) /run/exabgp.
+    setup: [['sh', '-c', EXABGP_PIPES_SETUP, EXABGP_PIPES_DIR]],
+    processes: [{ name: 'exabgp', argv: ['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgp "$1"`, EXABGP_PIPES_DIR, '{config}/exabgp.conf'], env: shellEnv }],
+    postStart: [],
+  },
   sim: 'bgp-speaker',
   configDefaults: {},
   validateConfig: (config) => unknownKeys(config, [], 'exabgp'),

@@ -55,6 +55,8 @@ export interface NetnsLaunch {
 
 export interface NetnsProcess {
   argv: string[];
+  /** Name for its log (`<name>.log`) and status when argv[0] is a wrapper such as `sh`; default argv[0]'s base name. */
+  name?: string;
   /** Run as this user (FRR refuses to run as root outside its vty group: design.md). */
   user?: string;
   env?: Record<string, string>;

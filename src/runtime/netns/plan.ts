@@ -114,7 +114,7 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
     processes.set(node.name, launch.processes.map((p) => {
       const argv = expandArgv(p.argv, values);
       const env = p.env ? Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, expandArgv([v], values)[0]!])) : undefined;
-      return { node: node.name, name: argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(env ? { env } : {}) };
+      return { node: node.name, name: p.name ?? argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(env ? { env } : {}) };
     }));
   }
   return { namespaces, nodeNamespace, rootBatch, namespaceBatch, sysctls, setup, processes, postStart, dirs: { configOf, runOf } };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Lab } from '../../../src/topology/lab.js';
 import { needTools } from '../../support/need-tools.js';
 import { compiledLab } from '../../support/compiled-lab.js';
+export { eventually } from '../../support/eventually.js';
 
 export const FAKE_CONTAINERLAB = join(import.meta.dirname, '../../support/fake-containerlab/containerlab');
 
@@ -32,13 +33,3 @@ export function removeLabContainers(lab: string): void {
   for (const id of labContainers(lab)) execFileSync('docker', ['rm', '-f', id]);
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe().catch((e: Error) => e as unknown as T);
-    if (!(last instanceof Error) && ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} not seen within ${ms / 1000} s; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-}
