@@ -58,10 +58,45 @@ export function routeAttributes(a: PathAttributes): PathAttributes {
   return out;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || Object.isFrozen(v)) return v;
-  for (const key of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[key]);
-  return Object.freeze(v);
+function freezeSegments(segs: readonly AsPathSegment[] | undefined): void {
+  if (!segs) return;
+  for (const s of segs) {
+    Object.freeze(s.asns);
+    Object.freeze(s);
+  }
+  Object.freeze(segs);
+}
+
+function freezeRecords(xs: readonly object[] | undefined): void {
+  if (!xs) return;
+  for (const x of xs) Object.freeze(x);
+  Object.freeze(xs);
+}
+
+/**
+ * Freeze a set and everything it holds but byte arrays (typed arrays cannot be frozen), field by
+ * field as PathAttributes declares them: a generic walk (Object.keys and a recursive call per
+ * value) cost more than the rest of interning a new set.
+ */
+function freezeSet(a: PathAttributes): PathAttributes {
+  freezeSegments(a.asPath);
+  if (a.aggregator) Object.freeze(a.aggregator);
+  if (a.communities) Object.freeze(a.communities);
+  if (a.clusterList) Object.freeze(a.clusterList);
+  if (a.mpReach) {
+    freezeRecords(a.mpReach.nlri);
+    Object.freeze(a.mpReach);
+  }
+  if (a.mpUnreach) {
+    freezeRecords(a.mpUnreach.withdrawn);
+    Object.freeze(a.mpUnreach);
+  }
+  freezeRecords(a.extendedCommunities);
+  freezeRecords(a.largeCommunities);
+  freezeSegments(a.as4Path);
+  if (a.as4Aggregator) Object.freeze(a.as4Aggregator);
+  freezeRecords(a.unknown);
+  return Object.freeze(a);
 }
 
 function asPathLength(segs: readonly AsPathSegment[] | undefined): number {
@@ -87,39 +122,66 @@ function firstAs(segs: readonly AsPathSegment[] | undefined): number | undefined
 
 /** Not frozen: read-only by type, internal to the decision, and one freeze per attribute set costs more than the rest of it. */
 export function computeFacts(a: PathAttributes): RouteFacts {
-  return factsOwnedBy(a, undefined);
-}
-
-/** The facts an interner keeps on a set it made, with that interner (how it knows its own sets). */
-interface OwnedFacts extends RouteFacts {
-  readonly owner: AttributeInterner | undefined;
-}
-
-function factsOwnedBy(a: PathAttributes, owner: AttributeInterner | undefined): OwnedFacts {
   return {
     localPref: a.localPref,
     asPathLength: asPathLength(a.asPath),
     origin: a.origin ?? 2,
     med: a.med,
     firstAs: firstAs(a.asPath),
-    nextHop: a.mpReach?.nextHop ?? a.nextHop ?? '',
+    nextHop: nextHopOf(a),
     originatorId: a.originatorId === undefined ? undefined : ipv4ToNumber(a.originatorId),
     clusterListLength: a.clusterList?.length ?? 0,
-    owner,
   };
 }
 
-/**
- * Where an interned set keeps its facts: a non-enumerable own property, defined before the set
- * is frozen (spread, Object.keys, JSON and equality checks do not see it). It replaced a WeakMap
- * from set to facts, whose entry cost more than the field and a lookup per path, and lets a
- * path read its facts through its attributes instead of holding them too.
- */
-const FACTS = Symbol('route facts');
+/** The next hop the decision resolves (RouteFacts.nextHop), read without the facts. */
+export function nextHopOf(a: PathAttributes): string {
+  return a.mpReach?.nextHop ?? a.nextHop ?? '';
+}
 
-/** The decision facts of a set: kept on it when interned, computed on the spot otherwise. */
+/** Returns the object it is given, so a subclass can add private fields to any object. */
+class Carrier {
+  constructor(o: object) {
+    return o;
+  }
+}
+
+/**
+ * What an interner keeps on a set it made: itself (how it knows its own sets) and the set's
+ * decision facts, worked out the first time the decision asks (a prefix with a single path
+ * never does). Private fields: invisible to spread, Object.keys, JSON, structuredClone and
+ * equality checks, added without a property descriptor (a non-enumerable symbol property
+ * cost twice as much per set), and still writable once the set is frozen, which is what lets
+ * the facts come later. It replaced a facts object made with every set.
+ */
+class InternedMark extends Carrier {
+  #interner: AttributeInterner;
+  #facts: RouteFacts | undefined = undefined;
+
+  private constructor(set: PathAttributes, interner: AttributeInterner) {
+    super(set);
+    this.#interner = interner;
+  }
+
+  static mark(set: PathAttributes, interner: AttributeInterner): void {
+    new InternedMark(set, interner);
+  }
+
+  static internerOf(attrs: PathAttributes): AttributeInterner | undefined {
+    return #interner in attrs ? (attrs as unknown as InternedMark).#interner : undefined;
+  }
+
+  /** The facts of a set an interner made (memoised on it), or undefined for any other set. */
+  static factsOf(attrs: PathAttributes): RouteFacts | undefined {
+    if (!(#facts in attrs)) return undefined;
+    const marked = attrs as unknown as InternedMark;
+    return (marked.#facts ??= computeFacts(attrs));
+  }
+}
+
+/** The decision facts of a set: kept on it when interned (from its first use), computed on the spot otherwise. */
 export function factsOf(attrs: PathAttributes): RouteFacts {
-  return ((attrs as Record<symbol, unknown>)[FACTS] as RouteFacts | undefined) ?? computeFacts(attrs);
+  return InternedMark.factsOf(attrs) ?? computeFacts(attrs);
 }
 
 /** Bucket of sets with one hash: nearly always one, so the array form is the rare case. */
@@ -160,8 +222,8 @@ export class AttributeInterner {
 
   /** Whether `attrs` is a set this interner made (so interning it again returns it). */
   owns(attrs: PathAttributes): boolean {
-    // The owner, not only the facts: a set another interner made is not in our table.
-    return ((attrs as Record<symbol, unknown>)[FACTS] as OwnedFacts | undefined)?.owner === this;
+    // This interner, not any: a set another interner made is not in our table.
+    return InternedMark.internerOf(attrs) === this;
   }
 
   private lookup(attrs: PathAttributes, owned: boolean): PathAttributes {
@@ -182,8 +244,8 @@ export class AttributeInterner {
       }
     }
     const copy = a === attrs && !owned ? { ...a } : a;
-    Object.defineProperty(copy, FACTS, { value: factsOwnedBy(copy, this) });
-    const frozen = deepFreeze(copy);
+    InternedMark.mark(copy, this);
+    const frozen = freezeSet(copy);
     const ref = new WeakRef(frozen);
     const kept = bucket === undefined ? undefined : live(bucket);
     if (kept === undefined) this.table.set(hash, ref);
