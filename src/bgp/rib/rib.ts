@@ -16,7 +16,7 @@ import { ipv4ToNumber } from '../fsm/open.js';
 import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
 import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
 import { FlapDamping, type DampingConfig, type DampingState } from './flap-damping.js';
-import { AttributeInterner, factsOf, routeAttributes } from './intern.js';
+import { AttributeInterner, factsOf, nextHopOf, routeAttributes } from './intern.js';
 import { prefixKey, prefixText, type PrefixKey } from './prefix-key.js';
 import { exportAttributes, exportRejection, importAttributes, importRejection } from './rules.js';
 import type { ExportRejection, RuleContext } from './rules.js';
@@ -483,7 +483,7 @@ export class Rib {
         return undefined;
       }
       const path = new StoredPath(key, slot === undefined ? this.sourceOf(t, pathId) : slot.source, attrs, received);
-      if (!this.decision.nextHopReachable(path.facts.nextHop)) {
+      if (!this.decision.nextHopReachable(nextHopOf(path.attrs))) {
         return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), slot, path);
       }
       this.destinations.set(key, path);
@@ -632,7 +632,7 @@ export class Rib {
       const slot = this.destinations.get(key);
       if (slot === undefined) continue;
       // A lone best path stays so unless its next hop no longer resolves.
-      if (!(slot instanceof Destination) && this.decision.nextHopReachable(slot.facts.nextHop)) continue;
+      if (!(slot instanceof Destination) && this.decision.nextHopReachable(nextHopOf(slot.attrs))) continue;
       const c = this.decide(key, prefixText(key), slot instanceof Destination ? slot : this.expand(slot), slot);
       if (c) changes.push(c);
     }
