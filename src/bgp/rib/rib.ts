@@ -694,6 +694,12 @@ export class Rib {
     return slot.best ? { path: slot.best, reason: slot.reason } : undefined;
   }
 
+  /** Why the best path of a prefix is best (no allocation: the speaker's best-path events ask this per change). */
+  bestReason(prefix: string): DecisionReason | undefined {
+    const slot = this.destinations.get(prefixKey(prefix));
+    return slot instanceof Destination ? (slot.best ? slot.reason : undefined) : slot === undefined ? undefined : 'only-path';
+  }
+
   /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
   bestPath(prefix: string): PathRecord | undefined {
     const slot = this.destinations.get(prefixKey(prefix));

@@ -187,8 +187,12 @@ export class Speaker {
   private readonly rfc8212: boolean;
   private readonly peers = new Map<string, PeerState>();
   private readonly rib: Rib;
-  /** Best path of each prefix the decision touched since the last `publish`, as it was before. */
-  private readonly changed = new Map<string, PathRecord | undefined>();
+  /**
+   * Each prefix the decision touched since the last `publish`: its first change of the input,
+   * whose `new` later changes of the same prefix overwrite, so it holds the best path before
+   * and the best path now (the RIB reports every change of a best path) without a lookup.
+   */
+  private readonly changed = new Map<string, BestChange>();
   /** ebgpBase results by Loc-RIB set, for routes we originate and routes learned from peers. */
   private readonly ebgpBases = { local: new WeakMap<PathAttributes, PathAttributes>(), learned: new WeakMap<PathAttributes, PathAttributes>() };
   /** Milliseconds; the FSM's timers run in seconds of the same clock. */
@@ -774,15 +778,17 @@ export class Speaker {
     };
   }
 
-  /** Note best-path changes; `publish` reports the net change per prefix once per input. */
+  /** Note best-path changes (the RIB's records, ours from here on); `publish` reports the net change per prefix once per input. */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
     if (changes === undefined) return;
-    if (!Array.isArray(changes)) {
-      const c = changes as BestChange;
-      if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
-      return;
-    }
-    for (const c of changes) if (!this.changed.has(c.prefix)) this.changed.set(c.prefix, c.old);
+    if (!Array.isArray(changes)) return this.note(changes as BestChange);
+    for (const c of changes) this.note(c);
+  }
+
+  private note(c: BestChange): void {
+    const first = this.changed.get(c.prefix);
+    if (first === undefined) this.changed.set(c.prefix, c);
+    else first.new = c.new;
   }
 
   /** A best path that differs from before this input is an event and pending work for every peer. */
@@ -794,10 +800,9 @@ export class Speaker {
     for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
     const moved: string[] = [];
     // forEach rather than for-of: no [key, value] pair per prefix.
-    this.changed.forEach((before, prefix) => {
-      const now = this.rib.bestPath(prefix);
-      if (sameRoute(before, now)) return;
-      if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, before, now));
+    this.changed.forEach((c, prefix) => {
+      if (sameRoute(c.old, c.new)) return;
+      if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, c.old, c.new));
       if (targets.length > 0) moved.push(prefix);
     });
     this.changed.clear();
@@ -806,7 +811,8 @@ export class Speaker {
   }
 
   private bestPathEvent(prefix: string, before: PathRecord | undefined, now: PathRecord | undefined): SpeakerEvent {
-    const e: Extract<SpeakerEvent, { type: 'best-path' }> = now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: this.rib.best(prefix)!.reason } } : { type: 'best-path', prefix };
+    // The reason as it is now: another path may have changed it since the best did.
+    const e: Extract<SpeakerEvent, { type: 'best-path' }> = now ? { type: 'best-path', prefix, best: { from: now.peer.id, attributes: now.attrs, reason: this.rib.bestReason(prefix)! } } : { type: 'best-path', prefix };
     if (before) e.previous = before.peer.id;
     return e;
   }
