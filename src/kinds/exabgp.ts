@@ -2,10 +2,10 @@
 import type { Kind } from './kind.js';
 import { unknownKeys } from './config-checks.js';
 
-// ExaBGP drops privileges to user `nobody` unless told otherwise; as root in a lab it must stay root to bind port 179.
-const env = { 'exabgp.daemon.user': 'root', 'exabgp.daemon.daemonize': 'false' };
-/** The same settings in the spelling ExaBGP also reads, which survives `sh` (dash drops variables whose names have dots). */
-const shellEnv = { exabgp_daemon_user: 'root', exabgp_daemon_daemonize: 'false' };
+// ExaBGP drops privileges to user `nobody` unless told otherwise; as root in a lab it must stay
+// root to bind port 179. Spelt with underscores, which ExaBGP reads as well as `exabgp.daemon.user`
+// and which survive a shell (dash drops variables whose names hold dots).
+const env = { exabgp_daemon_user: 'root', exabgp_daemon_daemonize: 'false' };
 
 /** The node's ExaBGP CLI pipes (exabgp.in, exabgp.out) on netns. */
 export const EXABGP_PIPES_DIR = '{run}/exabgp-api';
@@ -13,6 +13,9 @@ export const EXABGP_PIPES_DIR = '{run}/exabgp-api';
 const EXABGP_PIPES_SETUP = 'mkdir -p "$0" && for p in "$0/exabgp.in" "$0/exabgp.out"; do [ -p "$p" ] || mkfifo "$p"; done';
 /** `sh -c` fragment, the pipe directory as $0: show it at /run/exabgp (in this mount namespace only). */
 export const EXABGP_PIPES_MOUNT = 'mkdir -p /run/exabgp && mount --bind "$0" /run/exabgp';
+/** In a container the pipes are ExaBGP's own, at /run/exabgp: made before the daemon looks for them. */
+export const EXABGP_CONTAINER_PIPES = '/run/exabgp';
+const CONTAINER_CMD = ['sh', '-c', `${EXABGP_PIPES_SETUP} && exec exabgp /etc/exabgp/exabgp.conf`, EXABGP_CONTAINER_PIPES];
 
 export const exabgpKind: Kind = {
   name: 'exabgp',
@@ -23,7 +26,7 @@ export const exabgpKind: Kind = {
   failureDetection: 'hold-timer',
   defaultRole: 'router',
   vm: false,
-  containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21-local', configDir: '/etc/exabgp', cmd: ['exabgp', '/etc/exabgp/exabgp.conf'], env },
+  containerlab: { kind: 'linux', image: 'flatlab/exabgp:4.2.21-local', configDir: '/etc/exabgp', cmd: CONTAINER_CMD, env },
   configWriters: ['exabgp'],
   netns: {
     // ExaBGP's CLI talks over two named pipes it looks for in fixed places (/run/exabgp/ first).
@@ -31,7 +34,7 @@ export const exabgpKind: Kind = {
     // mount namespace `ip netns exec` gives the daemon (and the observer's exabgpcli), so nodes
     // never share them and the host keeps only ExaBGP's own (empty) /run/exabgp.
     setup: [['sh', '-c', EXABGP_PIPES_SETUP, EXABGP_PIPES_DIR]],
-    processes: [{ name: 'exabgp', argv: ['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgp "$1"`, EXABGP_PIPES_DIR, '{config}/exabgp.conf'], env: shellEnv }],
+    processes: [{ name: 'exabgp', argv: ['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgp "$1"`, EXABGP_PIPES_DIR, '{config}/exabgp.conf'], env }],
     postStart: [],
   },
   sim: 'bgp-speaker',

@@ -14,6 +14,7 @@ import { containerlabTopology, lanBridges } from '../../emit/containerlab.js';
 import { labFiles, nodeConfigFiles } from '../../emit/lab-files.js';
 import { writeFileAtomically } from '../../files/write-file.js';
 import { writeTree } from '../../files/write-tree.js';
+import { EXABGP_CONTAINER_PIPES } from '../../kinds/exabgp.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError } from '../errors.js';
 import { parseDig } from '../netns/dig.js';
@@ -57,7 +58,7 @@ const ROUTE_RETRIES = 30;
  * gRPC API is on the container's own loopback. flatlab bgpd is reached through a host relay
  * (bgpd-relay.ts).
  */
-const CONTAINER_RUN_DIRS: Readonly<Record<string, string>> = { bird: '/run', frr: '/var/run/frr', gobgp: '/run' };
+const CONTAINER_RUN_DIRS: Readonly<Record<string, string>> = { bird: '/run', frr: '/var/run/frr', gobgp: '/run', exabgp: EXABGP_CONTAINER_PIPES };
 const OBSERVABLE_KINDS = [...Object.keys(CONTAINER_RUN_DIRS), 'flatlab-bgpd'];
 
 /**

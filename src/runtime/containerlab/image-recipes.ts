@@ -6,6 +6,7 @@
  * iputils ping, bash for TCP reach checks, dig for DNS observations). The tags are the kinds'
  * default images (src/kinds/*.ts), so a generated clab.yml runs on them unchanged.
  */
+import { exabgpKind } from '../../kinds/exabgp.js';
 
 export interface GeneratedFile {
   /** Absolute path inside the image. */
@@ -121,11 +122,13 @@ export function imageRecipes(projectRoot: string): readonly ImageRecipe[] {
         { from: '/usr/bin/python3', to: '/usr/bin/python3' },
         // /usr/sbin/exabgp is an alternatives link to Debian's python3-exabgp entry script.
         { from: '/usr/sbin/python3-exabgp', to: '/usr/sbin/exabgp' },
+        // Its CLI, through which the runtime observes the node (src/runtime/netns/observers/exabgp.ts).
+        { from: '/usr/sbin/python3-exabgpcli', to: '/usr/sbin/exabgpcli' },
         { from: '/usr/lib/python3.11', to: '/usr/lib/python3.11', exclude: ['config-3.11-x86_64-linux-gnu', 'test', 'ensurepip'], libraries: true },
         ...['exabgp', 'exabgp-4.2.21.egg-info', 'pkg_resources'].map((d) => ({ from: `/usr/lib/python3/dist-packages/${d}`, to: `/usr/lib/python3/dist-packages/${d}` })),
       ],
       dirs: ['/etc/exabgp', '/run/exabgp'],
-      cmd: ['exabgp', '/etc/exabgp/exabgp.conf'],
+      cmd: exabgpKind.containerlab!.cmd!,
     }),
     recipe({
       tag: 'flatlab/tayga:0.9.2-local',

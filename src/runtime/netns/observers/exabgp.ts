@@ -1,7 +1,8 @@
 /**
  * ExaBGP 4.2: `exabgpcli show neighbor extensive` and `show adj-rib in extensive`, read as ExaBGP
- * prints them. The CLI reaches the daemon over the named pipes the kind keeps in the node's run
- * directory (src/kinds/exabgp.ts), shown at /run/exabgp in the CLI's own mount namespace.
+ * prints them. The CLI reaches the daemon over the named pipes the kind makes (src/kinds/exabgp.ts):
+ * on netns in the node's run directory, shown at /run/exabgp in the CLI's own mount namespace; in
+ * a container at /run/exabgp.
  *
  * ExaBGP selects no best path: it keeps what each neighbour sent (its Adj-RIB-In) and installs
  * nothing. A prefix received from one neighbour is reported as best; among several, the paths
@@ -10,7 +11,7 @@
  * the node. Its own announcements are not in the table, as BIRD's static routes are not in the
  * BIRD observer's.
  */
-import { EXABGP_PIPES_DIR, EXABGP_PIPES_MOUNT } from '../../../kinds/exabgp.js';
+import { EXABGP_CONTAINER_PIPES, EXABGP_PIPES_DIR, EXABGP_PIPES_MOUNT } from '../../../kinds/exabgp.js';
 import { RuntimeError } from '../../errors.js';
 import type { RouteObservation, SessionObservation, SessionState } from '../../runtime.js';
 import { peerNodeName, type BgpObserver, type ObserveContext } from './observer.js';
@@ -195,8 +196,11 @@ export function exabgpRouteObservations(routes: readonly ExabgpRoute[], name: (a
 }
 
 async function exabgpcli(ctx: ObserveContext, command: string[]): Promise<string> {
-  const pipes = EXABGP_PIPES_DIR.replace('{run}', ctx.runDir);
-  const r = await ctx.exec(['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgpcli "$@"`, pipes, ...command]);
+  // In a container (containerlab) the pipes are at /run/exabgp already; on netns they are the
+  // node's, in its run directory, to be shown at /run/exabgp for this call only.
+  const inPlace = ctx.runDir === EXABGP_CONTAINER_PIPES;
+  const argv = inPlace ? ['exabgpcli', ...command] : ['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgpcli "$@"`, EXABGP_PIPES_DIR.replace('{run}', ctx.runDir), ...command];
+  const r = await ctx.exec(argv);
   if (r.exitCode !== 0 || /could not find|ExaBGP is not running|timeout/i.test(r.stdout)) {
     throw new RuntimeError('netns.exabgp', `exabgpcli on ${ctx.node.name} failed: ${(r.stdout + r.stderr).trim()}`, { hint: `is ExaBGP running? see ${ctx.runDir}/exabgp.log` });
   }
