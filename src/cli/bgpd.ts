@@ -13,6 +13,7 @@ import { InputError, ValidationError, formatDiagnostic } from '../config/diagnos
 import { parseBgpdConfig } from '../bgp/daemon/config.js';
 import { BgpDaemon, type ReloadOutcome } from '../bgp/daemon/daemon.js';
 import { startControlServer, type ControlServer } from '../bgp/daemon/control.js';
+import { applyDaemonHeapSettings } from '../bgp/daemon/heap-settings.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './version.js';
@@ -138,6 +139,12 @@ export const bgpdVerb: Verb = {
       .option('--control <addr:port>', 'control API (HTTP+JSON) on this address')
       .option('--control-socket <path>', 'control API on a unix socket')
       .option('--log-level <level>', 'quiet, info or debug', 'info')
-      .action(async (opts: BgpdOptions) => done(await runBgpd(opts, io, { signals: process })));
+      .action(async (opts: BgpdOptions) => {
+        // Here and not in runBgpd: tests run that in their own process, whose heap this would tune.
+        const stopHeapWatch = applyDaemonHeapSettings();
+        const code = await runBgpd(opts, io, { signals: process });
+        stopHeapWatch();
+        done(code);
+      });
   },
 };
