@@ -2,14 +2,17 @@
  * Adj-RIB-In (pre- and post-policy), Loc-RIB and the incremental decision process.
  *
  * Layout, chosen for a million prefixes from several peers: the Loc-RIB is one Map from prefix
- * to the path itself while a prefix has one path and it is best (the common case: one object
- * per route), or to a Destination holding every imported path for it. The post-policy
- * Adj-RIB-In is that view filtered by peer; the pre-policy one is the attribute set as received,
- * kept on each path, plus one Map per peer of the routes its import rejected. So an accepted
- * route costs one Map entry and one object. The maps are keyed by prefix-key.ts: a number for
- * an IPv4 prefix up to /24, so no prefix text is kept for most routes (the API takes and gives
- * text). A change to one prefix re-runs the decision for that prefix only and returns the
- * best-path change, if any.
+ * to the path itself while a prefix has one path and it is best (the common case), or to a
+ * Destination holding every imported path for it; a lone path from the RIB's main source (in
+ * practice the peer that sent the full table) is stored as its interned attribute set alone,
+ * its record made when asked for (LoneSlot). The post-policy Adj-RIB-In is that view filtered
+ * by peer; the pre-policy one is the attribute set as received, kept on each path (or implied,
+ * LOCAL_PREF_ADDED), plus one Map per peer of the routes its import rejected. So an accepted
+ * route costs one Map entry and at most one object. The maps are keyed by prefix-key.ts: a
+ * number for an IPv4 prefix up to /24, so no prefix text is kept for most routes (the API takes
+ * and gives text). A change to one prefix re-runs the decision for that prefix only and returns
+ * the best-path change, if any. Path records are compared by peer, path id and attribute set,
+ * not by identity: a lone path's record may be a new object for each call.
  */
 import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
@@ -80,8 +83,7 @@ export class StoredPath implements PathRecord {
     /**
      * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
      * LOCAL_PREF_ADDED, or undefined when the peer keeps no pre-policy table. A re-announcement
-     * that imports to the same attributes replaces it in place, so the path (and the best) stays
-     * the same object.
+     * that imports to the same attributes replaces it in place and is no best-path change.
      */
     public received: PathAttributes | typeof LOCAL_PREF_ADDED | undefined,
   ) {}
@@ -134,10 +136,20 @@ export class Destination {
 }
 
 /**
- * What the Loc-RIB map holds for a prefix: the path alone when it is the only one and best
- * (reason 'only-path', nothing suppressed), else a Destination.
+ * What the Loc-RIB map holds for a prefix whose only path is its best (reason 'only-path',
+ * nothing suppressed): the path's attribute set alone when the path comes from the RIB's main
+ * source and has its usual pre-policy entry (`Rib.main`: a full table from one peer is then a
+ * table entry per route and no object; the path record is made when asked for), else the path.
  */
-type Slot = StoredPath | Destination;
+type LoneSlot = StoredPath | PathAttributes;
+
+/** What the Loc-RIB map holds for a prefix: a LoneSlot, or a Destination. */
+type Slot = LoneSlot | Destination;
+
+/** A lone path stored as its attribute set alone. */
+function isBare(slot: Slot): slot is PathAttributes {
+  return !(slot instanceof StoredPath) && !(slot instanceof Destination);
+}
 
 /** Sort key for a peer address: IPv4 before IPv6, each in numeric order. */
 export function addressSortKey(address: string): string {
@@ -150,9 +162,10 @@ export function addressSortKey(address: string): string {
   return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
 }
 
-/** The key a slot's paths already share (for a text key, one string for all of them). */
-function slotKey(slot: Slot): PrefixKey {
-  return slot instanceof Destination ? (slot.paths[0] ?? slot.suppressed![0]!).key : slot.key;
+/** The key a slot's paths already share (for a text key, one string for all of them), or `given`. */
+function slotKey(slot: Slot, given: PrefixKey): PrefixKey {
+  if (slot instanceof Destination) return (slot.paths[0] ?? slot.suppressed![0]!).key;
+  return slot instanceof StoredPath ? slot.key : given;
 }
 
 /** Key of a route in a per-peer table: the prefix key, or with an ADD-PATH id its text and the id. */
@@ -238,6 +251,13 @@ export class Rib {
   private readonly peers = new Map<string, PeerTables>();
   /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
   private bestPaths = 0;
+  /**
+   * The source whose lone best paths with pre-policy entry `mainReceived` are stored as their
+   * attribute sets (LoneSlot), while `mainCount` > 0; the next such path's source otherwise.
+   */
+  private main: PathSource | undefined = undefined;
+  private mainReceived: StoredPath['received'] = undefined;
+  private mainCount = 0;
   /** Route flap damping of eBGP-learned paths (FRR and Cisco damp eBGP only), when configured. */
   private readonly damping: FlapDamping | undefined;
   private readonly clock: () => number;
@@ -295,12 +315,13 @@ export class Rib {
       const damped = this.damped(t.peer);
       for (const [key, d] of this.destinations) {
         if (!(d instanceof Destination)) {
-          if (d.source.peer !== t.peer) continue;
+          if (this.sourceOfSlot(d).peer !== t.peer) continue;
           const prefix = prefixText(key);
-          if (damped) this.damping!.forget(t.peer.id, dampingKey(prefix, d.pathId));
-          this.destinations.delete(key);
+          const old = this.lone(key, d);
+          if (damped) this.damping!.forget(t.peer.id, dampingKey(prefix, old.pathId));
+          this.store(key, d, undefined);
           this.bestPaths--;
-          changes.push({ prefix, old: d, new: undefined, reason: 'withdrawn' });
+          changes.push({ prefix, old, new: undefined, reason: 'withdrawn' });
           continue;
         }
         const kept = d.paths.filter((p) => p.peer !== t.peer);
@@ -470,34 +491,74 @@ export class Rib {
     return pathId === 0 ? t.source : new PathSource(t.peer, pathId);
   }
 
+  private sourceOfSlot(slot: LoneSlot): PathSource {
+    return slot instanceof StoredPath ? slot.source : this.main!;
+  }
+
+  /** The path record of a lone path (made afresh for a set stored alone). */
+  private lone(key: PrefixKey, slot: LoneSlot): StoredPath {
+    return slot instanceof StoredPath ? slot : new StoredPath(key, this.main!, slot, this.mainReceived);
+  }
+
+  /** What to store for a lone best path: its set alone when it can be (see LoneSlot). */
+  private compact(path: StoredPath): LoneSlot {
+    if (this.main === undefined) {
+      // No set stored alone: the next path that can be sets the main source.
+      if (path.source.pathId !== 0 || (path.received !== undefined && path.received !== LOCAL_PREF_ADDED)) return path;
+      this.main = path.source;
+      this.mainReceived = path.received;
+    }
+    return path.source === this.main && path.received === this.mainReceived ? path.attrs : path;
+  }
+
+  /** Put `wanted` where the map holds `stored` for a prefix, counting sets stored alone. */
+  private store(key: PrefixKey, stored: Slot | undefined, wanted: Slot | undefined): void {
+    if (wanted === stored) return;
+    if (stored !== undefined && isBare(stored)) this.mainCount--;
+    if (wanted === undefined) this.destinations.delete(key);
+    else {
+      if (isBare(wanted)) this.mainCount++;
+      this.destinations.set(key, wanted);
+    }
+    if (this.mainCount === 0) this.main = undefined;
+  }
+
   private upsertPath(t: PeerTables, prefix: string, given: PrefixKey, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
     const slot = this.destinations.get(given);
     // Paths of one prefix share one key (for a text key, the first path's string).
-    const key = slot === undefined || typeof given === 'number' ? given : slotKey(slot);
+    const key = slot === undefined || typeof given === 'number' ? given : slotKey(slot, given);
     if (this.damped(t.peer)) return this.upsertDamped(t, key, prefix, pathId, attrs, received, slot);
-    if (!(slot instanceof Destination)) {
-      // One path, best (or none yet): the common case stays one object per route.
-      if (slot !== undefined && (slot.source.peer !== t.peer || slot.source.pathId !== pathId)) return this.upsertInto(t, key, prefix, pathId, attrs, received, this.expand(slot), slot);
-      if (slot !== undefined && slot.attrs === attrs) {
-        slot.received = received; // imports to the same route: only the pre-policy entry changes
+    if (slot instanceof Destination) return this.upsertInto(t, key, prefix, pathId, attrs, received, slot, slot);
+    // One path, best (or none yet): the common case stays one table entry per route.
+    let source: PathSource;
+    let old: StoredPath | undefined;
+    if (slot === undefined) source = this.sourceOf(t, pathId);
+    else {
+      source = this.sourceOfSlot(slot);
+      if (source.peer !== t.peer || source.pathId !== pathId) return this.upsertInto(t, key, prefix, pathId, attrs, received, this.expand(key, slot), slot);
+      if ((slot instanceof StoredPath ? slot.attrs : slot) === attrs) {
+        // Imports to the same route: only the pre-policy entry changes.
+        if (slot instanceof StoredPath) slot.received = received;
+        else if (received !== this.mainReceived) this.store(key, slot, new StoredPath(key, source, attrs, received));
         return undefined;
       }
-      const path = new StoredPath(key, slot === undefined ? this.sourceOf(t, pathId) : slot.source, attrs, received);
-      if (!this.decision.nextHopReachable(nextHopOf(path.attrs))) {
-        return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(slot), slot, path);
-      }
-      this.destinations.set(key, path);
-      if (slot === undefined) {
-        t.accepted++;
-        this.bestPaths++;
-      }
-      return { prefix, old: slot, new: path, reason: 'only-path' };
+      old = this.lone(key, slot);
     }
-    return this.upsertInto(t, key, prefix, pathId, attrs, received, slot, slot);
+    const path = new StoredPath(key, source, attrs, received);
+    if (!this.decision.nextHopReachable(nextHopOf(attrs))) {
+      return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(key, slot), slot, path);
+    }
+    this.store(key, slot, this.compact(path));
+    if (slot === undefined) {
+      t.accepted++;
+      this.bestPaths++;
+    }
+    return { prefix, old, new: path, reason: 'only-path' };
   }
 
   /** A Destination for a prefix whose slot holds a lone path (not stored yet: `decide` does). */
-  private expand(path: StoredPath): Destination {
+  private expand(key: PrefixKey, slot: LoneSlot): Destination {
+    const path = this.lone(key, slot);
     const d = new Destination();
     d.paths = [path];
     d.best = path;
@@ -544,7 +605,7 @@ export class Rib {
     received: StoredPath['received'],
     slot: Slot | undefined,
   ): BestChange | undefined {
-    const d = slot === undefined ? new Destination() : slot instanceof Destination ? slot : this.expand(slot);
+    const d = slot === undefined ? new Destination() : slot instanceof Destination ? slot : this.expand(key, slot);
     const i = indexOfPath(d.paths, t.peer, pathId);
     const j = d.suppressed ? indexOfPath(d.suppressed, t.peer, pathId) : -1;
     const before = i >= 0 ? d.paths[i] : j >= 0 ? d.suppressed![j] : undefined;
@@ -571,12 +632,14 @@ export class Rib {
     const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) {
-      if (slot.source.peer !== t.peer || slot.source.pathId !== pathId) return undefined;
+      const source = this.sourceOfSlot(slot);
+      if (source.peer !== t.peer || source.pathId !== pathId) return undefined;
+      const old = this.lone(key, slot);
       if (this.damped(t.peer)) this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
-      this.destinations.delete(key);
+      this.store(key, slot, undefined);
       t.accepted--;
       this.bestPaths--;
-      return { prefix, old: slot, new: undefined, reason: 'withdrawn' };
+      return { prefix, old, new: undefined, reason: 'withdrawn' };
     }
     const d = slot;
     const i = indexOfPath(d.paths, t.peer, pathId);
@@ -604,16 +667,13 @@ export class Rib {
   private decide(key: PrefixKey, prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
     const old = d.best;
     if (d.paths.length === 0) {
-      if (d.suppressed === undefined) {
-        if (stored !== undefined) this.destinations.delete(key);
-      } else if (stored !== d) this.destinations.set(key, d);
+      this.store(key, stored, d.suppressed === undefined ? undefined : d);
       d.best = undefined;
     } else {
       const s = selectBest(d.paths, this.decision);
       d.best = s.best as StoredPath | undefined;
       d.reason = s.reason;
-      const wanted = d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined ? d.best : d;
-      if (wanted !== stored) this.destinations.set(key, wanted);
+      this.store(key, stored, d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined ? this.compact(d.best) : d);
     }
     if (d.best === old) return undefined;
     if (old === undefined) this.bestPaths++;
@@ -632,8 +692,8 @@ export class Rib {
       const slot = this.destinations.get(key);
       if (slot === undefined) continue;
       // A lone best path stays so unless its next hop no longer resolves.
-      if (!(slot instanceof Destination) && this.decision.nextHopReachable(nextHopOf(slot.attrs))) continue;
-      const c = this.decide(key, prefixText(key), slot instanceof Destination ? slot : this.expand(slot), slot);
+      if (!(slot instanceof Destination) && this.decision.nextHopReachable(nextHopOf(slot instanceof StoredPath ? slot.attrs : slot))) continue;
+      const c = this.decide(key, prefixText(key), slot instanceof Destination ? slot : this.expand(key, slot), slot);
       if (c) changes.push(c);
     }
     return changes;
@@ -688,9 +748,10 @@ export class Rib {
 
   /** Loc-RIB entry: the best path and why. */
   best(prefix: string): { path: PathRecord; reason: DecisionReason } | undefined {
-    const slot = this.destinations.get(prefixKey(prefix));
+    const key = prefixKey(prefix);
+    const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
-    if (!(slot instanceof Destination)) return { path: slot, reason: 'only-path' };
+    if (!(slot instanceof Destination)) return { path: this.lone(key, slot), reason: 'only-path' };
     return slot.best ? { path: slot.best, reason: slot.reason } : undefined;
   }
 
@@ -702,20 +763,22 @@ export class Rib {
 
   /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
   bestPath(prefix: string): PathRecord | undefined {
-    const slot = this.destinations.get(prefixKey(prefix));
-    return slot instanceof Destination ? slot.best : slot;
+    const key = prefixKey(prefix);
+    const slot = this.destinations.get(key);
+    return slot instanceof Destination ? slot.best : slot === undefined ? undefined : this.lone(key, slot);
   }
 
   /** Every imported (post-policy) path for a prefix. */
   paths(prefix: string): readonly PathRecord[] {
-    const slot = this.destinations.get(prefixKey(prefix));
-    return slot === undefined ? [] : slot instanceof Destination ? slot.paths : [slot];
+    const key = prefixKey(prefix);
+    const slot = this.destinations.get(key);
+    return slot === undefined ? [] : slot instanceof Destination ? slot.paths : [this.lone(key, slot)];
   }
 
   /** Loc-RIB: every prefix with a best path. */
   *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
     for (const [key, slot] of this.destinations) {
-      if (!(slot instanceof Destination)) yield { prefix: prefixText(key), path: slot, reason: 'only-path' };
+      if (!(slot instanceof Destination)) yield { prefix: prefixText(key), path: this.lone(key, slot), reason: 'only-path' };
       else if (slot.best) yield { prefix: prefixText(key), path: slot.best, reason: slot.reason };
     }
   }
@@ -738,9 +801,9 @@ export class Rib {
   }
 
   private *pathsOf(peer: RibPeer): IterableIterator<StoredPath> {
-    for (const slot of this.destinations.values()) {
+    for (const [key, slot] of this.destinations) {
       if (!(slot instanceof Destination)) {
-        if (slot.source.peer === peer) yield slot;
+        if (this.sourceOfSlot(slot).peer === peer) yield this.lone(key, slot);
         continue;
       }
       for (const p of slot.paths) if (p.source.peer === peer) yield p;

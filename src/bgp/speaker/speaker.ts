@@ -514,7 +514,9 @@ export class Speaker {
     const best = this.rib.bestPath(prefix);
     const row = (p: PathRecord, suppressed: boolean): DampedRoute => {
       const damping = this.rib.dampingState(p.peer.id, prefix, p.pathId);
-      return { prefix, from: p.peer.id, attributes: p.attrs, best: p === best, suppressed, ...(damping ? { damping } : {}) };
+      // By peer and path id: a lone path's record is made afresh for each call (rib.ts LoneSlot).
+      const isBest = best !== undefined && p.peer === best.peer && p.pathId === best.pathId && !suppressed;
+      return { prefix, from: p.peer.id, attributes: p.attrs, best: isBest, suppressed, ...(damping ? { damping } : {}) };
     };
     return [...this.rib.paths(prefix).map((p) => row(p, false)), ...this.rib.suppressedPaths(prefix).map((p) => row(p, true))];
   }
