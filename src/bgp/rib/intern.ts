@@ -139,6 +139,11 @@ export function nextHopOf(a: PathAttributes): string {
   return a.mpReach?.nextHop ?? a.nextHop ?? '';
 }
 
+/** Facts kept on an interned set, with the interner that made it. */
+interface OwnedFacts extends RouteFacts {
+  readonly interner: AttributeInterner;
+}
+
 /** Returns the object it is given, so a subclass can add private fields to any object. */
 class Carrier {
   constructor(o: object) {
@@ -155,12 +160,12 @@ class Carrier {
  * the facts come later. It replaced a facts object made with every set.
  */
 class InternedMark extends Carrier {
-  #interner: AttributeInterner;
-  #facts: RouteFacts | undefined = undefined;
+  /** The interner, until the decision first asks for the facts, which then name the interner. */
+  #mark: AttributeInterner | OwnedFacts;
 
   private constructor(set: PathAttributes, interner: AttributeInterner) {
     super(set);
-    this.#interner = interner;
+    this.#mark = interner;
   }
 
   static mark(set: PathAttributes, interner: AttributeInterner): void {
@@ -168,14 +173,20 @@ class InternedMark extends Carrier {
   }
 
   static internerOf(attrs: PathAttributes): AttributeInterner | undefined {
-    return #interner in attrs ? (attrs as unknown as InternedMark).#interner : undefined;
+    if (!(#mark in attrs)) return undefined;
+    const mark = (attrs as unknown as InternedMark).#mark;
+    return mark instanceof AttributeInterner ? mark : mark.interner;
   }
 
   /** The facts of a set an interner made (memoised on it), or undefined for any other set. */
   static factsOf(attrs: PathAttributes): RouteFacts | undefined {
-    if (!(#facts in attrs)) return undefined;
+    if (!(#mark in attrs)) return undefined;
     const marked = attrs as unknown as InternedMark;
-    return (marked.#facts ??= computeFacts(attrs));
+    const mark = marked.#mark;
+    if (!(mark instanceof AttributeInterner)) return mark;
+    const facts: OwnedFacts = { ...computeFacts(attrs), interner: mark };
+    marked.#mark = facts;
+    return facts;
   }
 }
 

@@ -56,10 +56,14 @@ describe('AttributeInterner sets', () => {
         const interner = new AttributeInterner();
         const got = interner.intern(structuredClone(a));
         const facts = factsOf(got);
-        expect(facts).toEqual(computeFacts(got));
+        expect(facts).toMatchObject(computeFacts(got));
         expect(factsOf(got)).toBe(facts);
         expect(interner.factsOf(got)).toBe(facts);
         expect(nextHopOf(got)).toBe(facts.nextHop);
+        // The set still knows its interner once it holds its facts.
+        expect(interner.owns(got)).toBe(true);
+        expect(new AttributeInterner().owns(got)).toBe(false);
+        expect(interner.intern(structuredClone(a))).toBe(got);
         // A set nobody interned gets fresh facts each time.
         expect(factsOf(a)).toEqual(computeFacts(a));
       }),
