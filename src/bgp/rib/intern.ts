@@ -282,11 +282,16 @@ export class AttributeInterner {
     return factsOf(attrs);
   }
 
-  /** Distinct attribute sets currently alive. */
-  get size(): number {
-    this.sweep();
+  /** Sets in the table, including collected ones whose entries have not been swept yet (no sweep). */
+  get entries(): number {
     let n = 0;
     for (const bucket of this.table.values()) n += Array.isArray(bucket) ? bucket.length : 1;
     return n;
+  }
+
+  /** Distinct attribute sets currently alive. */
+  get size(): number {
+    this.sweep();
+    return this.entries;
   }
 }

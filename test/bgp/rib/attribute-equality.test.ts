@@ -137,4 +137,33 @@ describe('AttributeInterner memory', () => {
     expect(interner.intern({ origin: 0, med: -1 })).toBe(kept);
     expect(interner.intern({ origin: 0, med: 7 })).not.toBe(kept);
   });
+
+  test('under churn the table stays within a bound of the sets alive, however many come and go', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const interner = new AttributeInterner();
+    const WINDOW = 100;
+    let alive: PathAttributes[] = [];
+    let most = 0;
+    for (let round = 0, med = 0; round < 30; round++) {
+      // Each round replaces the sets in use by new ones, as routes changing attributes do.
+      const next: PathAttributes[] = [];
+      for (let i = 0; i < 1500; i++, med++) {
+        const set = interner.intern({ origin: 0, med });
+        if (i < WINDOW) next.push(set);
+        most = Math.max(most, interner.entries);
+      }
+      alive = next;
+      await new Promise((r) => setTimeout(r, 1));
+      gc();
+    }
+    // 45,000 sets went through; the table held at most the sets alive at the last sweep plus
+    // the insertions since (a sweep comes after as many as it kept, at least 1024).
+    expect(most).toBeLessThanOrEqual(2 * 1024 + 1500);
+    // Sets a sweep looked at are kept to the end of that job, so one more turn and collection.
+    await new Promise((r) => setTimeout(r, 1));
+    gc();
+    expect(interner.size).toBe(alive.length);
+    for (const set of alive) expect(interner.intern({ ...set })).toBe(set);
+  });
 });
