@@ -307,21 +307,24 @@ export class Rib {
     return t;
   }
 
-  /** Withdraw everything the peer sent and forget it (session down). */
-  removePeer(id: string): BestChange[] {
+  /**
+   * Withdraw everything the peer sent and forget it (session down). With `report` false the
+   * best-path changes are not returned (nor made: for a full table, a million records and
+   * prefix texts that a caller nobody listens to would drop).
+   */
+  removePeer(id: string, report = true): BestChange[] {
     const t = this.tables(id);
     const changes: BestChange[] = [];
     if (t.accepted > 0) {
       const damped = this.damped(t.peer);
       for (const [key, d] of this.destinations) {
         if (!(d instanceof Destination)) {
-          if (this.sourceOfSlot(d).peer !== t.peer) continue;
-          const prefix = prefixText(key);
-          const old = this.lone(key, d);
-          if (damped) this.damping!.forget(t.peer.id, dampingKey(prefix, old.pathId));
+          const source = this.sourceOfSlot(d);
+          if (source.peer !== t.peer) continue;
+          if (damped) this.damping!.forget(t.peer.id, dampingKey(prefixText(key), source.pathId));
+          if (report) changes.push({ prefix: prefixText(key), old: this.lone(key, d), new: undefined, reason: 'withdrawn' });
           this.store(key, d, undefined);
           this.bestPaths--;
-          changes.push({ prefix, old, new: undefined, reason: 'withdrawn' });
           continue;
         }
         const kept = d.paths.filter((p) => p.peer !== t.peer);
@@ -340,7 +343,7 @@ export class Rib {
         d.paths = kept;
         d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
         const c = this.decide(key, prefix, d, d);
-        if (c) changes.push(c);
+        if (c && report) changes.push(c);
       }
     }
     this.peers.delete(id);

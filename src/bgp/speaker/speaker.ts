@@ -390,7 +390,7 @@ export class Speaker {
     // ManualStop from any state ends in Idle with the routes gone; a peer never up has none.
     if (p.session) this.sessionDown(p, out);
     if (peerId !== LOCAL && this.rib.hasPeer(peerId)) {
-      this.record(this.rib.removePeer(peerId));
+      this.record(this.rib.removePeer(peerId, this.listening()));
       this.publish(out);
     }
     this.peers.delete(peerId);
@@ -663,7 +663,7 @@ export class Speaker {
     p.pending = [];
     p.exportCache = emptyExportCache();
     p.endOfRibDue = false;
-    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
+    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id, this.listening()));
     p.ribPeer = undefined;
     this.publish(out);
   }
@@ -711,7 +711,7 @@ export class Speaker {
     p.session = session;
     p.ctx = sessionCodecContext(session);
     p.families = new Set(session.families.filter((f) => p.cfg.families.includes(f)));
-    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id));
+    if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id, this.listening()));
     p.ribPeer = this.rib.addPeer({
       id: p.cfg.id,
       address: p.cfg.address,
@@ -780,9 +780,12 @@ export class Speaker {
     };
   }
 
-  /** Note best-path changes (the RIB's records, ours from here on); `publish` reports the net change per prefix once per input. */
+  /**
+   * Note best-path changes (the RIB's records, ours from here on); `publish` reports the net
+   * change per prefix once per input. Dropped while nothing would read them in `publish`.
+   */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
-    if (changes === undefined) return;
+    if (changes === undefined || !this.listening()) return;
     if (!Array.isArray(changes)) return this.note(changes as BestChange);
     for (const c of changes) this.note(c);
   }
@@ -793,13 +796,27 @@ export class Speaker {
     else first.new = c.new;
   }
 
+  /**
+   * Whether best-path changes are read: for events, or as pending work for a peer. A peer gets
+   * none while its export chain rejects everything and it has nothing advertised: flush would
+   * find nothing to send it for any prefix (a receive-only session). A peer established later
+   * in the same input gets the whole Loc-RIB, so changes dropped before then are not missed.
+   */
+  private listening(): boolean {
+    if (this.config.bestPathEvents) return true;
+    for (const p of this.peers.values()) if (this.isTarget(p)) return true;
+    return false;
+  }
+
+  private isTarget(p: PeerState): boolean {
+    return p.session !== undefined && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject');
+  }
+
   /** A best path that differs from before this input is an event and pending work for every peer. */
   private publish(out: Output): void {
     if (this.changed.size === 0) return;
-    // A peer whose export chain rejects everything and that has nothing advertised gets no
-    // pending work: flush would find nothing to send for any prefix (a receive-only session).
     const targets: PeerState[] = [];
-    for (const p of this.peers.values()) if (p.session && !(p.adjOut.size === 0 && this.exportVerdictOf(p) === 'reject')) targets.push(p);
+    for (const p of this.peers.values()) if (this.isTarget(p)) targets.push(p);
     const moved: string[] = [];
     // forEach rather than for-of: no [key, value] pair per prefix.
     this.changed.forEach((c, prefix) => {

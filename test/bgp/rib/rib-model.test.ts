@@ -33,7 +33,8 @@ type Model = Map<string, PathAttributes>; // `${peer}|${prefix}|${pathId}` → a
 
 interface Real {
   rib: Rib;
-  last: BestChange[];
+  /** The last command's changes; undefined when it asked for none (removePeer without report). */
+  last: BestChange[] | undefined;
 }
 
 function newRib(alwaysCompareMed: boolean): Rib {
@@ -119,14 +120,19 @@ class Withdraw implements fc.Command<Model, Real> {
 }
 
 class PeerDown implements fc.Command<Model, Real> {
-  constructor(readonly peer: string) {}
+  constructor(
+    readonly peer: string,
+    readonly report: boolean,
+  ) {}
   check = () => true;
   run(m: Model, r: Real): void {
     for (const k of [...m.keys()]) if (k.startsWith(`${this.peer}|`)) m.delete(k);
-    r.last = r.rib.removePeer(this.peer);
+    const changes = r.rib.removePeer(this.peer, this.report);
+    if (!this.report) expect(changes).toEqual([]);
+    r.last = this.report ? changes : undefined;
     r.rib.addPeer(PEERS.find((p) => p.id === this.peer)!);
   }
-  toString = () => `down(${this.peer})`;
+  toString = () => `down(${this.peer}${this.report ? '' : ', no report'})`;
 }
 
 const peerId = fc.constantFrom(...PEERS.map((p) => p.id));
@@ -135,7 +141,7 @@ const pathId = fc.constantFrom(0, 0, 1);
 const commands = [
   fc.tuple(peerId, prefix, pathId, fc.nat(ATTRS.length - 1)).map(([a, b, c, d]) => new Announce(a, b, c, d)),
   fc.tuple(peerId, prefix, pathId).map(([a, b, c]) => new Withdraw(a, b, c)),
-  peerId.map((p) => new PeerDown(p)),
+  fc.tuple(peerId, fc.boolean()).map(([p, report]) => new PeerDown(p, report)),
 ];
 
 function check(alwaysCompareMed: boolean) {
@@ -156,6 +162,7 @@ function check(alwaysCompareMed: boolean) {
           );
           if (want && got) expect(got.path.attrs).toEqual(want.attrs);
           // A change is reported exactly when the best path (or its attributes) changed.
+          if (real.last === undefined) continue;
           const changed = JSON.stringify(before.get(p)) !== JSON.stringify(want);
           const reported = real.last.filter((c) => c.prefix === p);
           if (changed) {
