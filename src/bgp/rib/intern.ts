@@ -144,6 +144,24 @@ interface OwnedFacts extends RouteFacts {
   readonly interner: AttributeInterner;
 }
 
+/**
+ * Every field named in one literal, in one order, so all owned facts share one hidden class (a
+ * spread of the facts gave objects of many shapes: 34 MiB more heap in a 200-router sim).
+ */
+function ownedFacts(f: RouteFacts, interner: AttributeInterner): OwnedFacts {
+  return {
+    localPref: f.localPref,
+    asPathLength: f.asPathLength,
+    origin: f.origin,
+    med: f.med,
+    firstAs: f.firstAs,
+    nextHop: f.nextHop,
+    originatorId: f.originatorId,
+    clusterListLength: f.clusterListLength,
+    interner,
+  };
+}
+
 /** Returns the object it is given, so a subclass can add private fields to any object. */
 class Carrier {
   constructor(o: object) {
@@ -184,7 +202,7 @@ class InternedMark extends Carrier {
     const marked = attrs as unknown as InternedMark;
     const mark = marked.#mark;
     if (!(mark instanceof AttributeInterner)) return mark;
-    const facts: OwnedFacts = { ...computeFacts(attrs), interner: mark };
+    const facts = ownedFacts(computeFacts(attrs), mark);
     marked.#mark = facts;
     return facts;
   }
