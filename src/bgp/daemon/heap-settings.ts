@@ -1,6 +1,6 @@
 /**
  * V8 heap settings `flatlab bgpd` applies to itself once its heap is large
- * (docs/bgpd-performance.md, "Peak memory", has the measurements behind them).
+ * (docs/bgpd-performance.md, "Peak at 1M", has the measurements behind them).
  *
  * A full table is a heap that grows for seconds on end. After each mark-compact V8 lets the old
  * generation grow by a factor it derives from how fast the collector runs against the program,
