@@ -12,6 +12,7 @@
  * BIRD observer's.
  */
 import { EXABGP_CONTAINER_PIPES, EXABGP_PIPES_DIR, EXABGP_PIPES_MOUNT } from '../../../kinds/exabgp.js';
+import { addressSortKey } from '../../../bgp/rib/rib.js';
 import { RuntimeError } from '../../errors.js';
 import type { RouteObservation, SessionObservation, SessionState } from '../../runtime.js';
 import { peerNodeName, type BgpObserver, type ObserveContext } from './observer.js';
@@ -171,8 +172,9 @@ function compareRoutes(a: ExabgpRoute, b: ExabgpRoute): number {
 }
 
 function addressOrder(a: string, b: string): number {
-  const key = (s: string) => (s.includes(':') ? `6${s.split(':').map((x) => x.padStart(4, '0')).join(':')}` : `4${s.split('.').map((x) => x.padStart(3, '0')).join('.')}`);
-  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  const ka = addressSortKey(a);
+  const kb = addressSortKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** The routes as observations, the preferred path of each prefix marked best. */
@@ -202,7 +204,8 @@ async function exabgpcli(ctx: ObserveContext, command: string[]): Promise<string
   const argv = inPlace ? ['exabgpcli', ...command] : ['sh', '-c', `${EXABGP_PIPES_MOUNT} && exec exabgpcli "$@"`, EXABGP_PIPES_DIR.replace('{run}', ctx.runDir), ...command];
   const r = await ctx.exec(argv);
   if (r.exitCode !== 0 || /could not find|ExaBGP is not running|timeout/i.test(r.stdout)) {
-    throw new RuntimeError('netns.exabgp', `exabgpcli on ${ctx.node.name} failed: ${(r.stdout + r.stderr).trim()}`, { hint: `is ExaBGP running? see ${ctx.runDir}/exabgp.log` });
+    const log = inPlace ? `the container's log (docker logs)` : `${ctx.runDir}/exabgp.log`;
+    throw new RuntimeError('netns.exabgp', `exabgpcli on ${ctx.node.name} failed: ${(r.stdout + r.stderr).trim()}`, { hint: `is ExaBGP running? see ${log}` });
   }
   return r.stdout;
 }

@@ -78,6 +78,8 @@ describe('ExaBGP CLI text', () => {
     expect(best(line('10.0.0.9', 65001, '65001', ' med 20'), line('10.0.0.10', 65001, '65001', ' med 10'))).toEqual(['n10.0.0.10']);
     expect(best(line('10.0.0.9', 65001, '65001', ' med 20'), line('10.0.0.10', 65003, '65003', ' med 10'))).toEqual(['n10.0.0.9']);
     expect(best(line('10.0.0.9', 65002, '65001'), line('10.0.0.10', 65003, '65003'))).toEqual(['n10.0.0.10']);
+    const v6 = (peer: string) => `neighbor ${peer} local-ip fd00::1 local-as 65002 peer-as 65001 router-id 10.255.0.2 family-allowed in-open ipv6 unicast 2001:db8::/32 next-hop ${peer} origin igp as-path [ 65001 ]`;
+    expect(best(v6('fd00:1::10'), v6('fd00:1::9'), v6('fd00:1:0:1::1'))).toEqual(['nfd00:1::9']);
     // One best per prefix, also when a prefix has one path.
     expect(exabgpRouteObservations(parseExabgpAdjRibIn(line('10.0.0.9', 65001, '65001')), (a) => a)[0]?.best).toBe(true);
   });
