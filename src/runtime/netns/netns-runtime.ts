@@ -21,6 +21,7 @@ import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
+import { clearLossArgv, netemFallback } from './netem-fallback.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
 import { waitZtAgentRestarted, waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
 import { bgpObservers } from './observers/index.js';
@@ -58,6 +59,8 @@ export class NetnsRuntime implements Runtime {
   private readonly log: (line: string) => void;
   private readonly ztReadyTimeoutMs: number;
   private lab: Lab | undefined;
+  /** Set once tc has said this kernel has no netem: impairments then go through netem-fallback.ts. */
+  private netemMissing = false;
   private plan: NetnsPlan | undefined;
   private state: NetnsState | undefined;
   private readonly started = Date.now();
@@ -207,17 +210,25 @@ export class NetnsRuntime implements Runtime {
 
   async setNetem(link: LinkRef, netem: Netem | undefined, opts: CallOptions = {}): Promise<void> {
     const endpoints = this.requireLab().links[link.index]!.endpoints;
+    const signal = opts.signal ? { signal: opts.signal } : {};
     for (const e of endpoints) {
       const ns = this.ns(e.node);
-      await this.commands.run(['tc', '-n', ns, 'qdisc', 'del', 'dev', e.interface, 'root'], opts.signal ? { signal: opts.signal } : {});
+      await this.commands.run(['tc', '-n', ns, 'qdisc', 'del', 'dev', e.interface, 'root'], signal);
+      if (this.netemMissing) await this.commands.run(['ip', 'netns', 'exec', ns, ...clearLossArgv(e.interface)], signal);
       if (!netem) continue;
-      const args = netemArgs(netem);
-      const r = await this.commands.run(['tc', '-n', ns, 'qdisc', 'add', 'dev', e.interface, 'root', 'netem', ...args], opts.signal ? { signal: opts.signal } : {});
+      if (!this.netemMissing) {
+        const r = await this.commands.run(['tc', '-n', ns, 'qdisc', 'add', 'dev', e.interface, 'root', 'netem', ...netemArgs(netem)], signal);
+        if (r.exitCode === 0) continue;
+        if (!/qdisc kind is unknown/i.test(r.stderr)) throw new RuntimeError('netns.netem', `tc netem failed on ${e.node}:${e.interface}: ${r.stderr.trim()}`, { hint: 'check the netem values' });
+        this.netemMissing = true;
+        this.log('this kernel has no netem queueing discipline: loss goes through nftables and rate through tbf (netem-fallback.ts)');
+      }
+      const fallback = netemFallback(e.interface, netem);
+      for (const argv of fallback.argv) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
+      if (fallback.nft === undefined) continue;
+      const r = await this.commands.run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { input: fallback.nft, ...signal });
       if (r.exitCode !== 0) {
-        const noNetem = /qdisc kind is unknown/i.test(r.stderr);
-        throw new RuntimeError('netns.netem', noNetem ? 'this kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM is not set)' : `tc netem failed on ${e.node}:${e.interface}: ${r.stderr.trim()}`, {
-          hint: noNetem ? 'run impairment scenarios on the sim runtime, or on a host whose kernel has sch_netem' : 'check the netem values',
-        });
+        throw new RuntimeError('netns.netem', `packet loss on ${e.node}:${e.interface} without netem needs nftables, and nft failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`, { hint: 'apt-get install nftables, or use a kernel with sch_netem' });
       }
     }
   }
