@@ -3,11 +3,10 @@
  * set, as on some VM and CI kernels): loss as an nftables rule that drops that share of the
  * packets leaving the interface (`numgen random`, on postrouting, so forwarded packets count as
  * they would in netem on the egress queue), rate as a token bucket (tbf). Delay and jitter hold
- * packets back, which only netem does: they are refused with an error saying so. Pure: the
- * commands to run inside the node's namespace.
+ * packets back, which only netem does: the runtimes refuse them with an error saying so. Pure:
+ * the commands to run inside the node's namespace.
  */
 import type { Netem } from '../../topology/lab.js';
-import { RuntimeError } from '../errors.js';
 
 const TABLE = 'flatlab_netem';
 /** Loss is drawn as a number below this; the rule drops those below the loss share of it. */
@@ -25,13 +24,14 @@ export interface FallbackCommands {
   nft?: string;
 }
 
-/** What gives `interface` these impairments without netem; throws when it needs delay or jitter. */
+/** Why these impairments cannot be had without netem (delay, jitter), or undefined when they can. */
+export function netemFallbackRefusal(netem: Netem): string | undefined {
+  if (!netem.delayMs && !netem.jitterMs) return undefined;
+  return 'no netem queueing discipline (CONFIG_NET_SCH_NETEM is not set), and delay and jitter need it; loss and rate work without it';
+}
+
+/** What gives `iface` these impairments without netem (check netemFallbackRefusal first: delay and jitter are left out). */
 export function netemFallback(iface: string, netem: Netem): FallbackCommands {
-  if (netem.delayMs || netem.jitterMs) {
-    throw new RuntimeError('netns.netem', 'this kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM is not set), and delay and jitter need it; loss and rate work without it', {
-      hint: 'run delay scenarios on the sim runtime, or on a host whose kernel has sch_netem (stock Debian kernels do)',
-    });
-  }
   const out: FallbackCommands = { argv: [] };
   // burst: at least one full-size frame per tick; latency bounds the queue as netem's limit would.
   if (netem.rateKbit !== undefined) out.argv.push(['tc', 'qdisc', 'add', 'dev', iface, 'root', 'tbf', 'rate', `${netem.rateKbit}kbit`, 'burst', '32kbit', 'latency', '400ms']);

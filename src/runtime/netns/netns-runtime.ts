@@ -21,7 +21,7 @@ import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
-import { clearLossArgv, netemFallback } from './netem-fallback.js';
+import { clearLossArgv, netemFallback, netemFallbackRefusal } from './netem-fallback.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
 import { waitZtAgentRestarted, waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
 import { bgpObservers } from './observers/index.js';
@@ -223,6 +223,8 @@ export class NetnsRuntime implements Runtime {
         this.netemMissing = true;
         this.log('this kernel has no netem queueing discipline: loss goes through nftables and rate through tbf (netem-fallback.ts)');
       }
+      const refused = netemFallbackRefusal(netem);
+      if (refused) throw new RuntimeError('netns.netem', `this kernel has ${refused}`, { hint: 'run delay scenarios on the sim runtime, or on a host whose kernel has sch_netem (stock Debian kernels do)' });
       const fallback = netemFallback(e.interface, netem);
       for (const argv of fallback.argv) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
       if (fallback.nft === undefined) continue;

@@ -86,9 +86,14 @@ describe.skipIf(reason)('ContainerlabRuntime on Docker with the containerlab sta
       expect(slow.reachable).toBe(true);
       expect(slow.rttMs).toBeGreaterThanOrEqual(100);
     } else {
-      expect(applied).toMatchObject({ code: 'containerlab.netem', message: expect.stringMatching(/no netem queueing discipline/) });
+      expect(applied).toMatchObject({ code: 'containerlab.netem', message: expect.stringMatching(/no netem queueing discipline.*delay and jitter need it/) });
+      // Loss and rate still work, through the host's nft in the container's namespace and tbf.
+      await rt.setNetem({ index: 1 }, { lossPercent: 100, rateKbit: 800 });
+      expect((await rt.reach('r1', { to: '10.0.0.3', protocol: 'icmp', count: 2 })).reachable).toBe(false);
+      expect((await rt.exec('r1', ['tc', 'qdisc', 'show', 'dev', 'eth2'])).stdout).toMatch(/tbf .*rate 800Kbit/i);
     }
     await rt.setNetem({ index: 1 }, undefined);
+    expect((await rt.reach('r1', { to: '10.0.0.3', protocol: 'icmp', count: 1 })).reachable).toBe(true);
 
     await rt.stopNode('r2');
     expect((await rt.status()).nodes.find((n) => n.name === 'r2')).toMatchObject({ state: 'stopped' });
