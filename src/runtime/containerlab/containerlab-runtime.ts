@@ -18,8 +18,8 @@ import { EXABGP_CONTAINER_PIPES } from '../../kinds/exabgp.js';
 import type { Lab, Netem } from '../../topology/lab.js';
 import { RuntimeError } from '../errors.js';
 import { parseDig } from '../netns/dig.js';
-import { netemArgs } from '../netns/netns-runtime.js';
-import { clearLossArgv, netemFallback, netemFallbackRefusal } from '../netns/netem-fallback.js';
+import { hostCommands, type CommandResult } from '../netns/commands.js';
+import { LinkImpairments } from '../netns/link-impairments.js';
 import { bgpObservers } from '../netns/observers/index.js';
 import type { BgpObserver, ObserveContext } from '../netns/observers/observer.js';
 import { sleep } from '../netns/processes.js';
@@ -92,8 +92,8 @@ export class ContainerlabRuntime implements Runtime {
   private readonly log: (line: string) => void;
   private lab: Lab | undefined;
   private relay: BgpdRelay | undefined;
-  /** Set once tc has said the host kernel has no netem: impairments then go through netem-fallback.ts. */
-  private netemMissing = false;
+  /** netem on links; made on first use, it remembers whether the host kernel has netem. */
+  private impairments: LinkImpairments | undefined;
   private readonly started = Date.now();
 
   constructor(opts: ContainerlabRuntimeOptions = {}) {
@@ -242,40 +242,23 @@ export class ContainerlabRuntime implements Runtime {
   }
 
   async setNetem(link: LinkRef, netem: Netem | undefined, opts: CallOptions = {}): Promise<void> {
-    const endpoints = this.requireLab().links[link.index]!.endpoints;
-    for (const e of endpoints) {
-      await this.exec(e.node, ['tc', 'qdisc', 'del', 'dev', e.interface, 'root'], opts);
-      if (this.netemMissing) await this.inNodeNetns(e.node, clearLossArgv(e.interface), opts);
-      if (!netem) continue;
-      if (!this.netemMissing) {
-        const r = await this.exec(e.node, ['tc', 'qdisc', 'add', 'dev', e.interface, 'root', 'netem', ...netemArgs(netem)], opts);
-        if (r.exitCode === 0) continue;
-        if (!/qdisc kind is unknown|Unknown qdisc/i.test(r.stderr)) throw new RuntimeError('containerlab.netem', `tc netem failed on ${e.node}:${e.interface}: ${r.stderr.trim()}`, { hint: 'check the netem values' });
-        this.netemMissing = true;
-        this.log('the host kernel has no netem queueing discipline: loss goes through nftables and rate through tbf (netem-fallback.ts)');
-      }
-      const refused = netemFallbackRefusal(netem);
-      if (refused) throw new RuntimeError('containerlab.netem', `the host kernel has ${refused}`, { hint: 'load it on the host (modprobe sch_netem), or run delay scenarios on the sim runtime' });
-      const fallback = netemFallback(e.interface, netem);
-      for (const argv of fallback.argv) {
-        const r = await this.exec(e.node, argv, opts);
-        if (r.exitCode !== 0) throw new RuntimeError('containerlab.netem', `${argv.join(' ')} failed on ${e.node}: ${r.stderr.trim()}`, { hint: 'check the netem values' });
-      }
-      if (fallback.nft === undefined) continue;
+    this.impairments ??= new LinkImpairments({
+      runtime: 'containerlab',
+      kernel: 'the host kernel',
+      delayHint: 'load it on the host (modprobe sch_netem), or run delay scenarios on the sim runtime',
+      tc: (node, argv, o) => this.exec(node, argv, o),
       // The images carry no nft: the host's, in the container's network namespace.
-      const r = await this.inNodeNetns(e.node, ['nft', '-f', '-'], opts, fallback.nft);
-      if (r.exitCode !== 0) {
-        throw new RuntimeError('containerlab.netem', `packet loss on ${e.node}:${e.interface} without netem needs nftables on the host, and nft failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`, { hint: 'apt-get install nftables, or load sch_netem on the host' });
-      }
-    }
+      nft: (node, argv, o, input) => this.inNodeNetns(node, argv, o, input),
+      log: this.log,
+    });
+    await this.impairments.set(this.requireLab().links[link.index]!.endpoints, netem, opts);
   }
 
   /** A host command in a node container's network namespace (nsenter by the container's PID). */
-  private async inNodeNetns(node: string, argv: string[], opts: CallOptions, input?: string): Promise<{ exitCode: number; stderr: string }> {
+  private async inNodeNetns(node: string, argv: string[], opts: CallOptions, input?: string): Promise<CommandResult> {
     const pid = await this.docker.pid(this.container(node));
     if (!pid) throw new RuntimeError('containerlab.not-running', `node ${node} is not running`, { hint: 'start it first' });
-    const r = await execa('nsenter', ['-t', String(pid), '-n', ...argv], { reject: false, ...(input !== undefined ? { input } : { stdin: 'ignore' as const }), ...(opts.signal ? { cancelSignal: opts.signal } : {}) });
-    return { exitCode: r.exitCode ?? 127, stderr: typeof r.stderr === 'string' ? r.stderr : String(r.shortMessage ?? '') };
+    return hostCommands.run(['nsenter', '-t', String(pid), '-n', ...argv], { ...(input !== undefined ? { input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   }
 
   async stopNode(node: string): Promise<void> {

@@ -21,7 +21,7 @@ import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
-import { clearLossArgv, netemFallback, netemFallbackRefusal } from './netem-fallback.js';
+import { LinkImpairments } from './link-impairments.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
 import { waitZtAgentRestarted, waitZtAgents, ZT_READY_TIMEOUT_MS, type ZtReadyDeps } from './zt-ready.js';
 import { bgpObservers } from './observers/index.js';
@@ -59,8 +59,8 @@ export class NetnsRuntime implements Runtime {
   private readonly log: (line: string) => void;
   private readonly ztReadyTimeoutMs: number;
   private lab: Lab | undefined;
-  /** Set once tc has said this kernel has no netem: impairments then go through netem-fallback.ts. */
-  private netemMissing = false;
+  /** netem on links; made on first use, it remembers whether the kernel has netem. */
+  private impairments: LinkImpairments | undefined;
   private plan: NetnsPlan | undefined;
   private state: NetnsState | undefined;
   private readonly started = Date.now();
@@ -209,30 +209,16 @@ export class NetnsRuntime implements Runtime {
   }
 
   async setNetem(link: LinkRef, netem: Netem | undefined, opts: CallOptions = {}): Promise<void> {
-    const endpoints = this.requireLab().links[link.index]!.endpoints;
-    const signal = opts.signal ? { signal: opts.signal } : {};
-    for (const e of endpoints) {
-      const ns = this.ns(e.node);
-      await this.commands.run(['tc', '-n', ns, 'qdisc', 'del', 'dev', e.interface, 'root'], signal);
-      if (this.netemMissing) await this.commands.run(['ip', 'netns', 'exec', ns, ...clearLossArgv(e.interface)], signal);
-      if (!netem) continue;
-      if (!this.netemMissing) {
-        const r = await this.commands.run(['tc', '-n', ns, 'qdisc', 'add', 'dev', e.interface, 'root', 'netem', ...netemArgs(netem)], signal);
-        if (r.exitCode === 0) continue;
-        if (!/qdisc kind is unknown/i.test(r.stderr)) throw new RuntimeError('netns.netem', `tc netem failed on ${e.node}:${e.interface}: ${r.stderr.trim()}`, { hint: 'check the netem values' });
-        this.netemMissing = true;
-        this.log('this kernel has no netem queueing discipline: loss goes through nftables and rate through tbf (netem-fallback.ts)');
-      }
-      const refused = netemFallbackRefusal(netem);
-      if (refused) throw new RuntimeError('netns.netem', `this kernel has ${refused}`, { hint: 'run delay scenarios on the sim runtime, or on a host whose kernel has sch_netem (stock Debian kernels do)' });
-      const fallback = netemFallback(e.interface, netem);
-      for (const argv of fallback.argv) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);
-      if (fallback.nft === undefined) continue;
-      const r = await this.commands.run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { input: fallback.nft, ...signal });
-      if (r.exitCode !== 0) {
-        throw new RuntimeError('netns.netem', `packet loss on ${e.node}:${e.interface} without netem needs nftables, and nft failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`, { hint: 'apt-get install nftables, or use a kernel with sch_netem' });
-      }
-    }
+    const signal = (o: CallOptions) => (o.signal ? { signal: o.signal } : {});
+    this.impairments ??= new LinkImpairments({
+      runtime: 'netns',
+      kernel: 'this kernel',
+      delayHint: 'run delay scenarios on the sim runtime, or on a host whose kernel has sch_netem (stock Debian kernels do)',
+      tc: (node, argv, o) => this.commands.run(['tc', '-n', this.ns(node), ...argv.slice(1)], signal(o)),
+      nft: (node, argv, o, input) => this.commands.run(['ip', 'netns', 'exec', this.ns(node), ...argv], { ...(input !== undefined ? { input } : {}), ...signal(o) }),
+      log: this.log,
+    });
+    await this.impairments.set(this.requireLab().links[link.index]!.endpoints, netem, opts);
   }
 
   async stopNode(node: string): Promise<void> {
@@ -478,11 +464,3 @@ function lookupUser(name: string): { uid: number; gid: number } {
   }
 }
 
-/** netem arguments in tc's syntax. */
-export function netemArgs(n: Netem): string[] {
-  const args: string[] = [];
-  if (n.delayMs !== undefined) args.push('delay', `${n.delayMs}ms`, ...(n.jitterMs ? [`${n.jitterMs}ms`] : []));
-  if (n.lossPercent !== undefined) args.push('loss', `${n.lossPercent}%`);
-  if (n.rateKbit !== undefined) args.push('rate', `${n.rateKbit}kbit`);
-  return args;
-}

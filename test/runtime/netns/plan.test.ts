@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planNetns } from '../../../src/runtime/netns/plan.js';
-import { netemArgs } from '../../../src/runtime/netns/netns-runtime.js';
+import { netemArgs } from '../../../src/runtime/netns/link-impairments.js';
 import { compiledLab } from '../../support/compiled-lab.js';
 
 const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
