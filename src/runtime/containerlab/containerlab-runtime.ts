@@ -290,6 +290,8 @@ export class ContainerlabRuntime implements Runtime {
       }
     }
     for (const [n, cmds] of plan.commands) {
+      // A stopped LAN member has nothing stale: its restart brings a fresh namespace.
+      if (n !== node && !(await this.docker.pid(this.container(n)))) continue;
       for (const argv of cmds) {
         if (argv.includes('route')) continue;
         await this.must(n, argv, opts);

@@ -4,7 +4,8 @@
  * pair dies as one). containerlab does not recreate links on `docker start`, so the runtime
  * does: one veth per link of the node, the restarted node's addresses and routes (its clab.yml
  * exec lines), and on each neighbour the address of its end of the link and its routes again
- * (the kernel dropped routes through the vanished interface). Pure, so it is tested alone.
+ * (the kernel dropped routes through the vanished interface); on the other members of a LAN,
+ * the neighbour entries of the node's old interface. Pure, so it is tested alone.
  */
 import { addressCommands } from '../../emit/containerlab.js';
 import { lanBridgeName, lanPortName } from '../../emit/host-names.js';
@@ -37,6 +38,14 @@ export function relinkPlan(lab: Lab, nodeName: string): RelinkPlan {
       } else {
         const bridge = lanBridgeName(lab.name, link.index);
         veths.push({ a: { node: nodeName, interface: e.interface }, b: { bridge, port: lanPortName(bridge, link.endpoints.indexOf(e) + 1) }, ...mtu });
+        // The other members keep their interfaces, and with them the old MAC address of ours
+        // for as long as their neighbour entries stay reachable (up to ~45 s): forget it, so
+        // their next packet asks for the new interface's.
+        const mineAt = node.interfaces.find((i) => i.name === e.interface);
+        const addresses = [mineAt?.ipv4, mineAt?.ipv6].filter((a): a is string => a !== undefined).map((a) => a.split('/')[0]!);
+        for (const o of link.endpoints.filter((x) => x.node !== nodeName)) {
+          for (const address of addresses) add(o.node, ['ip', 'neigh', 'flush', 'to', address, 'dev', o.interface]);
+        }
       }
     }
   }

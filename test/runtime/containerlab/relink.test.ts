@@ -33,6 +33,19 @@ describe('relinkPlan (after docker start of a node)', () => {
     expect(plan.veths.find((v) => v.a.interface === member.interface)?.b).toMatchObject({ bridge: expect.stringMatching(/^fl/), port: expect.stringMatching(/p1$/) });
   });
 
+  it('the other LAN members forget the neighbour entries of the restarted member\'s old interface', () => {
+    const lab = sampleLab();
+    const lan = lab.links.find((l) => l.type === 'lan')!;
+    const [member, ...others] = lan.endpoints;
+    const mine = lab.nodes.find((n) => n.name === member!.node)!.interfaces.find((i) => i.name === member!.interface)!;
+    const addresses = [mine.ipv4, mine.ipv6].filter((a) => a !== undefined).map((a) => a!.split('/')[0]!);
+    expect(addresses.length).toBeGreaterThan(0);
+    const plan = relinkPlan(lab, member!.node);
+    for (const o of others) {
+      for (const address of addresses) expect(plan.commands.get(o.node)).toContainEqual(['ip', 'neigh', 'flush', 'to', address, 'dev', o.interface]);
+    }
+  });
+
   it('an unknown node needs nothing', async () => {
     expect(relinkPlan(await threeNode(), 'nope')).toEqual({ veths: [], commands: new Map() });
   });
