@@ -8,9 +8,10 @@
 import type { Kind, NetnsProcess } from './kind.js';
 import { unknownKeys } from './config-checks.js';
 
-const frrDaemon = (name: string): NetnsProcess => ({
+const frrDaemon = (name: string, more: Pick<NetnsProcess, 'readySocket'> = {}): NetnsProcess => ({
   argv: [`/usr/lib/frr/${name}`, '-N', '{netns}', '-f', '{config}/frr.conf', '-i', `{run}/${name}.pid`, '-z', '{run}/zserv.api', '--vty_socket', '{run}'],
   user: 'frr',
+  ...more,
 });
 
 export const frrKind: Kind = {
@@ -35,7 +36,8 @@ export const frrKind: Kind = {
   configWriters: ['frr'],
   netns: {
     setup: [],
-    processes: [frrDaemon('zebra'), frrDaemon('staticd'), frrDaemon('bgpd')],
+    // staticd and bgpd start once zebra takes clients, as watchfrr starts them.
+    processes: [frrDaemon('zebra', { readySocket: '{run}/zserv.api' }), frrDaemon('staticd'), frrDaemon('bgpd')],
     postStart: [],
   },
   sim: 'bgp-speaker',

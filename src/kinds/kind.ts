@@ -60,6 +60,13 @@ export interface NetnsProcess {
   /** Run as this user (FRR refuses to run as root outside its vty group: design.md). */
   user?: string;
   env?: Record<string, string>;
+  /**
+   * A Unix socket the daemon listens on: the node's next process starts only once it accepts
+   * connections. FRR's zebra: a bgpd started before zebra listens retries only 10 s later, and a
+   * session it brings up meanwhile never learns its interface, so a link going down does not
+   * drop it (fast-external-failover).
+   */
+  readySocket?: string;
 }
 
 export type ConfigProblem = KindConfigProblem;

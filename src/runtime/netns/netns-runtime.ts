@@ -18,7 +18,7 @@ import type {
 } from '../runtime.js';
 import { hostCommands, type CommandRunner } from './commands.js';
 import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
-import { isRunning, sleep, startProcess, stopProcess } from './processes.js';
+import { isRunning, sleep, startProcess, stopProcess, waitForSocket } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 import { LinkImpairments } from './link-impairments.js';
@@ -44,6 +44,8 @@ export interface NetnsRuntimeOptions {
 export const DEFAULT_RUN_ROOT = '/run/flatlab';
 /** A daemon that dies within this long after start failed to start (bad config, missing binary). */
 const STARTUP_SETTLE_MS = 700;
+/** How long a daemon may take to open the socket the node's next daemon needs (zebra's API). */
+const SOCKET_READY_TIMEOUT_MS = 20_000;
 /** How long `up` waits for every daemon to answer its control interface. */
 const READY_TIMEOUT_MS = 30_000;
 /** A VM boots under TCG on shared cores: `up` waits this long for its first healthy report. */
@@ -257,6 +259,7 @@ export class NetnsRuntime implements Runtime {
       state.processes.push(sp);
       started.push(sp);
       await writeState(this.stateFile(state.lab), state);
+      if (p.readySocket) await waitForSocket(sp, p.readySocket, SOCKET_READY_TIMEOUT_MS, opts.signal);
     }
     if (started.length) {
       await sleep(STARTUP_SETTLE_MS, opts.signal);

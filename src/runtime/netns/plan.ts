@@ -19,6 +19,8 @@ export interface PlannedProcess {
   argv: string[];
   user?: string;
   env?: Record<string, string>;
+  /** See NetnsProcess.readySocket. */
+  readySocket?: string;
 }
 
 export interface NetnsPlan {
@@ -114,7 +116,8 @@ export function planNetns(lab: Lab, opts: PlanOptions): NetnsPlan {
     processes.set(node.name, launch.processes.map((p) => {
       const argv = expandArgv(p.argv, values);
       const env = p.env ? Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, expandArgv([v], values)[0]!])) : undefined;
-      return { node: node.name, name: p.name ?? argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(env ? { env } : {}) };
+      const readySocket = p.readySocket === undefined ? undefined : expandArgv([p.readySocket], values)[0]!;
+      return { node: node.name, name: p.name ?? argv[0]!.split('/').pop()!, argv, ...(p.user ? { user: p.user } : {}), ...(env ? { env } : {}), ...(readySocket ? { readySocket } : {}) };
     }));
   }
   return { namespaces, nodeNamespace, rootBatch, namespaceBatch, sysctls, setup, processes, postStart, dirs: { configOf, runOf } };

@@ -4,6 +4,7 @@
  * recorded (never by name), TERM first and KILL after a grace period.
  */
 import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
@@ -79,6 +80,32 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Whether a Unix socket accepts a connection now (closed at once). */
+export function socketAccepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ path });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Wait until `p` listens on `path` (a daemon's API socket). Fails if it exits first or the time
+ * runs out. A file left by an earlier run does not count: the socket must accept a connection.
+ */
+export async function waitForSocket(p: StartedProcess, path: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await socketAccepts(path)) return;
+    if (!(await isRunning(p))) throw new RuntimeError('netns.daemon-exited', `${p.name} on node ${p.node} exited before it opened ${path}`, { hint: `see its log: ${p.log}` });
+    if (Date.now() > deadline) throw new RuntimeError('netns.not-ready', `${p.name} on node ${p.node} did not open ${path} within ${timeoutMs / 1000} s`, { hint: `see its log: ${p.log}` });
+    await sleep(POLL_MS, signal);
   }
 }
 

@@ -32,6 +32,16 @@ describe('planNetns', () => {
     expect(plan.processes.get('r1')).toEqual([{ node: 'r1', name: 'bird', argv: ['bird', '-f', '-c', '/L/configs/r1/bird.conf', '-s', '/R/nodes/r1/bird.ctl'] }]);
   });
 
+  it("starts FRR's staticd and bgpd after zebra's API socket, in the node's run directory", async () => {
+    const l = await lab('../sim/fixtures/line.yml');
+    const plan = planNetns({ ...l, nodes: l.nodes.map((n) => (n.name === 'r1' ? { ...n, kind: 'frr' } : n)) }, { labDir: '/L', runDir: '/R' });
+    const procs = plan.processes.get('r1')!;
+    expect(procs.map((p) => p.name)).toEqual(['zebra', 'staticd', 'bgpd']);
+    expect(procs[0]!.readySocket).toBe('/R/nodes/r1/zserv.api');
+    expect(procs[0]!.argv).toContain('/R/nodes/r1/zserv.api');
+    expect(procs.slice(1).map((p) => p.readySocket)).toEqual([undefined, undefined]);
+  });
+
   it('writes netem in tc syntax', () => {
     expect(netemArgs({ delayMs: 10, jitterMs: 2, lossPercent: 0.5, rateKbit: 1000 })).toEqual(['delay', '10ms', '2ms', 'loss', '0.5%', 'rate', '1000kbit']);
   });
