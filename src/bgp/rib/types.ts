@@ -123,6 +123,13 @@ export interface DecisionStep {
   readonly name: DecisionStepName;
   /** Negative when `a` is better, positive when `b` is, 0 when this step cannot tell. */
   compare(a: PathRecord, b: PathRecord, ctx: DecisionContext): number;
+  /**
+   * Whether `compare` is a total preorder under `ctx` (it orders the paths by a key of each):
+   * then a remaining path beats `x` exactly when a best remaining one does, and the elimination
+   * needs one pass for the best and one to drop what it beats instead of comparing every pair.
+   * Absent or false: compared pairwise (MED, which only compares paths of one neighbour AS).
+   */
+  total?(ctx: DecisionContext): boolean;
 }
 
 export interface BestChange {
