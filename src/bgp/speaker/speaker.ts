@@ -193,6 +193,12 @@ export class Speaker {
    * and the best path now (the RIB reports every change of a best path) without a lookup.
    */
   private readonly changed = new Map<string, BestChange>();
+  /**
+   * Without best-path events only which prefixes changed is read (flush works out what each peer
+   * needs), so they are listed as they come instead: a prefix whose best path changed twice, or
+   * came back to where it was, costs a flush a lookup that finds nothing to send.
+   */
+  private movedPrefixes: string[] = [];
   /** ebgpBase results by Loc-RIB set, for routes we originate and routes learned from peers. */
   private readonly ebgpBases = { local: new WeakMap<PathAttributes, PathAttributes>(), learned: new WeakMap<PathAttributes, PathAttributes>() };
   /** Milliseconds; the FSM's timers run in seconds of the same clock. */
@@ -786,6 +792,11 @@ export class Speaker {
    */
   private record(changes: BestChange | readonly BestChange[] | undefined): void {
     if (changes === undefined || !this.listening()) return;
+    if (!this.config.bestPathEvents) {
+      if (!Array.isArray(changes)) this.movedPrefixes.push((changes as BestChange).prefix);
+      else for (let i = 0; i < changes.length; i++) this.movedPrefixes.push((changes as readonly BestChange[])[i]!.prefix);
+      return;
+    }
     if (!Array.isArray(changes)) return this.note(changes as BestChange);
     for (const c of changes) this.note(c);
   }
@@ -814,17 +825,23 @@ export class Speaker {
 
   /** A best path that differs from before this input is an event and pending work for every peer. */
   private publish(out: Output): void {
-    if (this.changed.size === 0) return;
+    if (this.changed.size === 0 && this.movedPrefixes.length === 0) return;
     const targets: PeerState[] = [];
     for (const p of this.peers.values()) if (this.isTarget(p)) targets.push(p);
-    const moved: string[] = [];
-    // forEach rather than for-of: no [key, value] pair per prefix.
-    this.changed.forEach((c, prefix) => {
-      if (sameRoute(c.old, c.new)) return;
-      if (this.config.bestPathEvents) out.events.push(this.bestPathEvent(prefix, c.old, c.new));
-      if (targets.length > 0) moved.push(prefix);
-    });
-    this.changed.clear();
+    let moved: string[] = [];
+    if (this.movedPrefixes.length > 0) {
+      moved = this.movedPrefixes;
+      this.movedPrefixes = [];
+    } else {
+      // forEach rather than for-of: no [key, value] pair per prefix.
+      this.changed.forEach((c, prefix) => {
+        if (sameRoute(c.old, c.new)) return;
+        out.events.push(this.bestPathEvent(prefix, c.old, c.new));
+        if (targets.length > 0) moved.push(prefix);
+      });
+      this.changed.clear();
+    }
+    if (targets.length === 0) return;
     // One list per family for every peer: each flush reads it, none changes it.
     for (const list of pendingLists(moved, BOTH_FAMILIES)) for (const p of targets) if (p.families.has(list.family)) p.pending.push(list);
   }
