@@ -58,11 +58,16 @@ describe('flatlab bgp replay', () => {
       // The routes leave the receiver's Loc-RIB when replay exits and closes the session: read
       // what arrived from the receiver's best-path events (sampling the Loc-RIB on a timer
       // missed the routes altogether on a loaded machine).
-      const code = await runBgpReplay(FIXTURE, { peer: `127.0.0.22:${port}`, localAs: '65100', peerAs: '65000', localAddress: '127.0.0.21', limit: '2', nextHopSelf: '127.0.0.21', exitAfterEor: true, timeout: '30' }, memoryIO());
-      const installed = receiver.events.flatMap((e) => (e.type === 'best-path' && e.best ? [e] : []));
+      const io = memoryIO();
+      const code = await runBgpReplay(FIXTURE, { peer: `127.0.0.22:${port}`, localAs: '65100', peerAs: '65000', localAddress: '127.0.0.21', limit: '2', nextHopSelf: '127.0.0.21', exitAfterEor: true, timeout: '30' }, io);
+      expect(code, io.text().stderr).toBe(0);
+      // Replay's Cease follows its UPDATEs and End-of-RIB on the stream: once the receiver has
+      // read it, it has read them (both ends share this process's event loop).
+      await until("the receiver reading replay's Cease", () => receiver.events.some((e) => e.type === 'notification-received'), 10_000);
+      const events = receiver.events;
+      const installed = events.flatMap((e) => (e.type === 'best-path' && e.best ? [e] : []));
       const seen = installed.find((e) => e.prefix === '10.1.0.0/24')?.best?.attributes;
-      expect(code).toBe(0);
-      expect(new Set(installed.map((e) => e.prefix)).size).toBe(2);
+      expect(new Set(installed.map((e) => e.prefix)).size, JSON.stringify(events)).toBe(2);
       // eBGP: our AS prepended, next hop replaced.
       expect(seen).toMatchObject({ asPath: [{ type: 2, asns: [65100, 65001, 65002] }], nextHop: '127.0.0.21' });
     } finally {
