@@ -58,6 +58,9 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const code = await main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // Before the daemon's modules load: their allocations alone would grow V8's young generation (src/bgp/daemon/heap-settings.ts).
+  if (argv[0] === 'bgpd') (await import('../bgp/daemon/heap-settings.js')).applyStartHeapSettings();
+  const code = await main(argv);
   process.exitCode = code;
 }
