@@ -38,6 +38,7 @@ import { compilePolicy } from '../policy/compile.js';
 import { parseAddress, parsePrefix } from '../policy/address.js';
 import { prependAsPath } from '../policy/as-path.js';
 import { AdjRibOut, exportRejection, Rib, type BestChange, type DampingState, type ImportPolicy, type PathRecord, type RibPeer } from '../rib/index.js';
+import { RoutePositions } from '../rib/rib.js';
 import { FlatlabError } from '../../config/diagnostics.js';
 import { LOCAL_PEER_ID, normaliseSpeakerConfig, type NormalisedConfig, type NormalisedPeer, type PeerConfig, type SpeakerConfig } from './config.js';
 import { emptyOutput, type Output, type SessionState, type SpeakerEvent } from './events.js';
@@ -187,6 +188,8 @@ export class Speaker {
   private readonly rfc8212: boolean;
   private readonly peers = new Map<string, PeerState>();
   private readonly rib: Rib;
+  /** Where each route sits in every peer's Adj-RIB-Out. */
+  private readonly routePositions = new RoutePositions();
   /**
    * Each prefix the decision touched since the last `publish`: its first change of the input,
    * whose `new` later changes of the same prefix overwrite, so it holds the best path before
@@ -577,7 +580,7 @@ export class Speaker {
       session: undefined,
       families: new Set(),
       mraiNextAt: 0,
-      adjOut: new AdjRibOut(),
+      adjOut: new AdjRibOut(this.routePositions),
       pending: [],
       exportCache: emptyExportCache(),
       ribPeer: undefined,

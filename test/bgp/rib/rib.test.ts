@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { AdjRibOut } from '../../../src/bgp/rib/index.js';
+import { RoutePositions } from '../../../src/bgp/rib/rib.js';
 import { rib, seq } from './fixtures.js';
 
 /** One of each key kind (prefix-key.ts): numbers for /0-/24, text for longer and for IPv6. */
@@ -77,6 +78,47 @@ describe('Rib', () => {
         }
         expect(out.size).toBe(model.size);
         expect(new Map([...out.entries()].map((e) => [`${e.prefix}#${e.pathId}`, e.attrs]))).toEqual(model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('property: Adj-RIB-Outs sharing route positions each answer as their own plain map', () => {
+    const sets = [Object.freeze({ origin: 0 as const }), Object.freeze({ origin: 1 as const }), undefined];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), peer: fc.nat(2), prefix: fc.constantFrom(...ADJ_OUT_PREFIXES), pathId: fc.constantFrom(0, 0, 7) }),
+      fc.record({ kind: fc.constant('set' as const), peer: fc.nat(2), prefix: fc.constantFrom(...ADJ_OUT_PREFIXES), pathId: fc.constantFrom(0, 0, 7), attrs: fc.nat(2) }),
+      fc.record({ kind: fc.constant('clear' as const), peer: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const positions = new RoutePositions();
+        const outs = [new AdjRibOut(positions), new AdjRibOut(positions), new AdjRibOut(positions)];
+        const models = [new Map<string, object>(), new Map<string, object>(), new Map<string, object>()];
+        for (const o of ops) {
+          const out = outs[o.peer]!;
+          const model = models[o.peer]!;
+          if (o.kind === 'clear') {
+            out.clear();
+            model.clear();
+            continue;
+          }
+          const key = `${o.prefix}#${o.pathId}`;
+          if (o.kind === 'get') {
+            expect(out.get(o.prefix, o.pathId)).toBe(model.get(key));
+            continue;
+          }
+          const attrs = sets[o.attrs];
+          const before = model.get(key);
+          const want = attrs === undefined ? (before === undefined ? undefined : 'withdraw') : before === attrs ? undefined : 'announce';
+          expect(out.set(o.prefix, o.pathId, attrs)).toBe(want);
+          if (attrs === undefined) model.delete(key);
+          else model.set(key, attrs);
+        }
+        for (let i = 0; i < outs.length; i++) {
+          expect(outs[i]!.size).toBe(models[i]!.size);
+          expect(new Map([...outs[i]!.entries()].map((e) => [`${e.prefix}#${e.pathId}`, e.attrs]))).toEqual(models[i]);
+        }
       }),
       { numRuns: 300 },
     );
