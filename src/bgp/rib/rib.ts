@@ -369,8 +369,11 @@ export class Rib {
     if (a.mpUnreach) for (const p of a.mpUnreach.withdrawn) this.withdrawFrom(t, p, changes);
     const reach = a.mpReach?.nlri ?? [];
     if (update.nlri.length === 0 && reach.length === 0) return changes;
-    // Interning and the import checks run once per UPDATE, not per prefix.
-    const incoming = this.incoming(t, a);
+    // Interning and the import checks run once per UPDATE, not per prefix. A set that arrives
+    // interned comes from a speaker in this process, whose export cache gives one object per
+    // Loc-RIB set and whose UPDATE carries every prefix of it: it comes again only when a best
+    // path changes back, so its import is not memoised (an entry per set for nothing).
+    const incoming = this.incoming(t, a, false);
     for (const p of update.nlri) {
       const c = this.announceChecked(t, p.prefix, p.pathId ?? 0, incoming);
       if (c) changes.push(c);
@@ -390,7 +393,7 @@ export class Rib {
    * that arrives interned (the sim passes UPDATEs between speakers as objects) takes the
    * memoised way: the same object comes again and again.
    */
-  private incoming(t: PeerTables, a: PathAttributes): Incoming {
+  private incoming(t: PeerTables, a: PathAttributes, memoiseInterned = true): Incoming {
     const raw = routeAttributes(a);
     const peer = t.peer;
     const keep = peer.keepPrePolicy;
@@ -404,8 +407,9 @@ export class Rib {
       const checked = this.interner.internOwned(importAttributes(raw, peer, this.rules.defaultLocalPref));
       return { raw, checked, pre: keep ? LOCAL_PREF_ADDED : undefined, interned: undefined };
     }
+    const memoise = memoiseInterned || !this.interner.owns(raw);
     const interned = keep ? this.interner.intern(raw) : undefined;
-    return { raw, checked: this.checkImport(t, interned ?? raw), pre: interned, interned };
+    return { raw, checked: this.checkImport(t, interned ?? raw, memoise), pre: interned, interned };
   }
 
   /** The received set as an interned object (a rejected route's entry, or a path whose import policy changed it). */
@@ -444,9 +448,9 @@ export class Rib {
     return this.upsertPath(t, prefix, key, pathId, post, pre);
   }
 
-  /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised. */
-  private checkImport(t: PeerTables, attrs: PathAttributes): PathAttributes | ImportRejection {
-    let checked = t.imported.get(attrs);
+  /** Loop checks, RFC 8212 and LOCAL_PREF stripping: a function of the attributes, memoised unless `memoise` is false. */
+  private checkImport(t: PeerTables, attrs: PathAttributes, memoise: boolean): PathAttributes | ImportRejection {
+    let checked = memoise ? t.imported.get(attrs) : undefined;
     if (checked === undefined) {
       const rejection = importRejection(attrs, t.peer, this.rules);
       if (rejection !== undefined) checked = rejection;
@@ -454,7 +458,7 @@ export class Rib {
         const imported = importAttributes(attrs, t.peer, this.rules.defaultLocalPref);
         checked = imported === attrs ? this.interner.intern(attrs) : this.interner.internOwned(imported);
       }
-      t.imported.set(attrs, checked);
+      if (memoise) t.imported.set(attrs, checked);
     }
     return checked;
   }
