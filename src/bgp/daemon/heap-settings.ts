@@ -1,20 +1,20 @@
 /**
- * V8 heap settings `flatlab bgpd` applies to itself: one from the start, one once its heap is
- * large (docs/bgpd-performance.md, "Peak at 1M" and "Why 100k cost twice per prefix", has the
- * measurements behind them).
+ * V8 heap settings `flatlab bgpd` applies to itself: one before its modules load, one once
+ * they are, one once its heap is large (docs/bgpd-performance.md, "Peak at 1M" and "Daemon
+ * heap (session 6)", has the measurements behind them).
  *
  * Young generation. V8 starts with 1 MiB semi-spaces and doubles them, up to 16 MiB, whenever
- * a scavenge finds as much surviving as they hold. A table being received survives almost
- * whole, so within the first ~50,000 routes the young generation reached 2 × 16 MiB: 24 MiB
- * more pages to fault in and zero (~6,000 page faults), for objects that were then copied
- * twice (within the young generation, then out of it) instead of once. With 100k routes that
- * was a fifth of the peak RSS (106 against 84-86 MiB) and a sixth of the CPU (0.54-0.65
- * against 0.47-0.50 s); at 1M the peak was 220-241 against 193-195 MiB at about the same CPU
- * (min 2.92 against 3.04 s, medians 3.3 and 3.3, load 6-8). So the semi-spaces keep their
- * first size (growth factor 1, which V8 reads each time it would grow them) from the start:
- * the CLI sets it before it loads the daemon's modules (applyStartHeapSettings), as loading
- * them alone grew the young generation (set only once they were loaded: idle 67.4-69.0 against
- * 63.1-63.6 MiB, 100k peak 92.5-93.5 against 85.6-85.9).
+ * a scavenge finds as much surviving as they hold; loading the daemon's modules alone grew them,
+ * and V8 hands that memory back only after 15-30 s idle. So the CLI stops the growth (growth
+ * factor 1, which V8 reads each time it would grow them) before it loads the daemon's modules
+ * (applyStartHeapSettings), and the daemon gives V8 its own growth back once they are loaded
+ * (RUN_V8_FLAGS): idle RSS 67.4-68.4 → 63.2-63.4 MiB, and a 100k ingest, which starts from the
+ * small young generation, peaks at 93.9 instead of 105.7-106.0 MiB, at the same CPU (100k
+ * 0.52-0.62 against 0.56-0.59 s, 1M 2.94-3.02 against 2.58-2.88, load 2-4). Keeping the
+ * semi-spaces at 1 MiB through the ingest too did more at 100k (peak 85 MiB, ~5,000 fewer page
+ * faults) and took 27 MiB off the 1M peak, but cost CPU at 1M (2.92-3.95 against 2.87-3.37 s;
+ * letting them grow again from 64 MB of heap, 3.04-4.59), as a long ingest's garbage is then
+ * promoted; not kept.
  *
  * Old generation. A full table is a heap that grows for seconds on end. After each mark-compact
  * V8 lets the old generation grow by a factor it derives from how fast the collector runs
@@ -32,8 +32,10 @@
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
-/** Applied when the daemon starts. */
+/** Applied by the CLI before it loads the daemon's modules. */
 export const START_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1'];
+/** Applied once the daemon's modules are loaded: V8's own young-generation growth (its default factor). */
+export const RUN_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=2'];
 /** Applied once the heap in use reaches LARGE_HEAP_BYTES. */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=50'];
 /** Heap in use from which DAEMON_V8_FLAGS apply. */
@@ -63,9 +65,9 @@ export function applyStartHeapSettings(set: (flags: string) => void = setFlagsFr
   for (const flag of START_V8_FLAGS) set(flag);
 }
 
-/** Apply START_V8_FLAGS now (again: setting them twice changes nothing) and DAEMON_V8_FLAGS once the heap reaches LARGE_HEAP_BYTES; returns a function that stops waiting for it. */
+/** Apply RUN_V8_FLAGS now and DAEMON_V8_FLAGS once the heap reaches LARGE_HEAP_BYTES; returns a function that stops waiting for it. */
 export function applyDaemonHeapSettings(env: HeapSettingsEnv = processEnv): () => void {
-  applyStartHeapSettings(env.set);
+  for (const flag of RUN_V8_FLAGS) env.set(flag);
   const applied = (): boolean => {
     if (env.heapUsed() < LARGE_HEAP_BYTES) return false;
     for (const flag of DAEMON_V8_FLAGS) env.set(flag);

@@ -1,7 +1,7 @@
 /** The V8 settings `flatlab bgpd` applies to itself once its heap is large. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { applyDaemonHeapSettings, applyStartHeapSettings, DAEMON_V8_FLAGS, LARGE_HEAP_BYTES, START_V8_FLAGS, type HeapSettingsEnv } from '../../../src/bgp/daemon/heap-settings.js';
+import { applyDaemonHeapSettings, applyStartHeapSettings, DAEMON_V8_FLAGS, LARGE_HEAP_BYTES, RUN_V8_FLAGS, START_V8_FLAGS, type HeapSettingsEnv } from '../../../src/bgp/daemon/heap-settings.js';
 
 /** A heap whose size the test sets, a recorder for flags, and a timer the test fires. */
 function fakeEnv(heap: number) {
@@ -18,22 +18,22 @@ function fakeEnv(heap: number) {
 }
 
 describe('daemon heap settings', () => {
-  test('the start flags at once; a small heap then gets nothing more until it passes the threshold; then every large-heap flag once, in order, and the watch stops', () => {
+  test('the run flags at once; a small heap then gets nothing more until it passes the threshold; then every large-heap flag once, in order, and the watch stops', () => {
     const { state, env } = fakeEnv(LARGE_HEAP_BYTES - 1);
     applyDaemonHeapSettings(env);
-    expect(state.set).toEqual(START_V8_FLAGS);
+    expect(state.set).toEqual(RUN_V8_FLAGS);
     state.tick!();
-    expect(state.set).toEqual(START_V8_FLAGS);
+    expect(state.set).toEqual(RUN_V8_FLAGS);
     state.heap = LARGE_HEAP_BYTES;
     state.tick!();
-    expect(state.set).toEqual([...START_V8_FLAGS, ...DAEMON_V8_FLAGS]);
+    expect(state.set).toEqual([...RUN_V8_FLAGS, ...DAEMON_V8_FLAGS]);
     expect(state.stopped).toBe(1);
   });
 
   test('a heap already large gets all the flags at once and no watch', () => {
     const { state, env } = fakeEnv(LARGE_HEAP_BYTES * 2);
     applyDaemonHeapSettings(env)();
-    expect(state.set).toEqual([...START_V8_FLAGS, ...DAEMON_V8_FLAGS]);
+    expect(state.set).toEqual([...RUN_V8_FLAGS, ...DAEMON_V8_FLAGS]);
     expect(state.tick).toBeUndefined();
   });
 
@@ -41,7 +41,13 @@ describe('daemon heap settings', () => {
     const { state, env } = fakeEnv(0);
     applyDaemonHeapSettings(env)();
     expect(state.stopped).toBe(1);
-    expect(state.set).toEqual(START_V8_FLAGS);
+    expect(state.set).toEqual(RUN_V8_FLAGS);
+  });
+
+  test('the run flags give the young generation back the growth the start flags stopped', () => {
+    const factor = (flags: readonly string[]) => flags.filter((f) => f.startsWith('--semi-space-growth-factor=')).map((f) => Number(f.split('=')[1]));
+    expect(factor(START_V8_FLAGS)).toEqual([1]);
+    expect(factor(RUN_V8_FLAGS)).toEqual([2]); // V8's default
   });
 
   test('the start settings alone: the start flags, nothing else', () => {
@@ -52,7 +58,7 @@ describe('daemon heap settings', () => {
 
   test('this Node accepts every flag (v8.setFlagsFromString ignores a misspelt one; the command line refuses it)', () => {
     expect(DAEMON_V8_FLAGS.length).toBeGreaterThan(0);
-    for (const flag of [...START_V8_FLAGS, ...DAEMON_V8_FLAGS]) {
+    for (const flag of [...START_V8_FLAGS, ...RUN_V8_FLAGS, ...DAEMON_V8_FLAGS]) {
       const r = spawnSync(process.execPath, [flag, '-e', '0'], { encoding: 'utf8' });
       expect({ flag, status: r.status, stderr: r.stderr }).toEqual({ flag, status: 0, stderr: '' });
     }
