@@ -12,7 +12,7 @@
  * small young generation, peaks at 93.9 instead of 105.7-106.0 MiB, at the same CPU (100k
  * 0.52-0.62 against 0.56-0.59 s, 1M 2.94-3.02 against 2.58-2.88, load 2-4). Keeping the
  * semi-spaces at 1 MiB through the ingest too did more at 100k (peak 85 MiB, ~5,000 fewer page
- * faults) and took 27 MiB off the 1M peak, but cost CPU at 1M (2.92-3.95 against 2.87-3.37 s;
+ * faults) and took 27 MiB off the 1M peak, but cost CPU at 1M (2.92-3.95 against 2.58-3.37 s;
  * letting them grow again from 64 MB of heap, 3.04-4.59), as a long ingest's garbage is then
  * promoted; not kept.
  *
