@@ -20,7 +20,7 @@
  * - Rules alone: `importRejection`, `importAttributes`, `exportRejection`, `exportAttributes`.
  */
 export * from './types.js';
-export { Rib, AdjRibOut, Destination, RibError, addressSortKey, type RibOptions } from './rib.js';
+export { Rib, AdjRibOut, RoutePositions, Destination, RibError, addressSortKey, type RibOptions } from './rib.js';
 export {
   DECISION_STEPS,
   DEFAULT_DECISION_OPTIONS,
