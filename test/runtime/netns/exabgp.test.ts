@@ -5,26 +5,20 @@
  * Root, real BIRD and ExaBGP; skips elsewhere with the reason.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
+import { describe, expect, it } from 'vitest';
 import { compiledLab } from '../../support/compiled-lab.js';
 import { eventually } from '../../support/eventually.js';
 import { needTools } from '../../support/need-tools.js';
+import { netnsTestRuntime } from '../../support/netns-test-runtime.js';
 
 const reason = needTools(['ip', 'bird', 'exabgp', 'exabgpcli'], { root: true });
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('fl-nsexabgp-'));
 const hostPipes = () => { try { return readdirSync('/run/exabgp'); } catch { return []; } };
 
 describe.skipIf(reason)('ExaBGP on netns (root)', () => {
-  const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-netns-exabgp-'));
-  const rt = new NetnsRuntime({ runRoot });
-  afterAll(async () => {
-    await rt.downByName('nsexabgp');
-    rmSync(runRoot, { recursive: true, force: true });
-  });
+  const { rt } = netnsTestRuntime('netns-exabgp', ['nsexabgp']);
 
   it('reads its sessions and received paths, follows a peer going away, and leaves nothing behind', async () => {
     const pipesBefore = hostPipes();

@@ -4,24 +4,17 @@
  * an error saying why. Root; skips elsewhere with the reason.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
+import { describe, expect, it } from 'vitest';
 import { compiledLab } from '../../support/compiled-lab.js';
 import { needTools } from '../../support/need-tools.js';
+import { netnsTestRuntime } from '../../support/netns-test-runtime.js';
 
 const reason = needTools(['ip', 'ping', 'tc', 'nft'], { root: true });
 const qdisc = (node: string) => execFileSync('tc', ['-n', `fl-nsnetem-${node}`, 'qdisc', 'show', 'dev', 'eth1'], { encoding: 'utf8' });
 
 describe.skipIf(reason)('netem on netns (root)', () => {
-  const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-netns-netem-'));
-  const rt = new NetnsRuntime({ runRoot });
-  afterAll(async () => {
-    await rt.downByName('nsnetem');
-    rmSync(runRoot, { recursive: true, force: true });
-  });
+  const { rt } = netnsTestRuntime('netns-netem', ['nsnetem']);
 
   it('drops every packet at 100% loss and none once cleared; rate and delay as the kernel allows', async () => {
     const lab = await compiledLab(join(import.meta.dirname, 'netem.yml'));

@@ -1,25 +1,18 @@
 /** Real namespaces: runs as root (CI); skips elsewhere with the reason. */
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
+import { describe, expect, it } from 'vitest';
 import { needTools } from '../../support/need-tools.js';
 import { compiledLab } from '../../support/compiled-lab.js';
+import { netnsTestRuntime } from '../../support/netns-test-runtime.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
-const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-netns-'));
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('fl-nstest'));
 
 const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
 
 describe.skipIf(reason)('NetnsRuntime (root)', () => {
-  const rt = new NetnsRuntime({ runRoot });
-  afterAll(async () => {
-    await rt.downByName('nstest');
-    rmSync(runRoot, { recursive: true, force: true });
-  });
+  const { rt, runRoot } = netnsTestRuntime('netns', ['nstest']);
 
   it('brings a routed lab up, forwards across a router, reacts to link state, and leaves nothing behind', async () => {
     const l = await lab('hosts.yml');

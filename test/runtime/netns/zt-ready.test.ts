@@ -6,28 +6,21 @@
  * leaves nothing behind. Root (CI); skips elsewhere with the reason.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../../../src/runtime/errors.js';
 import { NetnsRuntime } from '../../../src/runtime/netns/netns-runtime.js';
 import { needTools } from '../../support/need-tools.js';
 import { compiledLab } from '../../support/compiled-lab.js';
+import { netnsTestRuntime } from '../../support/netns-test-runtime.js';
 
 const reason = needTools(['ip', 'nft', 'ping'], { root: true });
-const runRoot = mkdtempSync(join(tmpdir(), 'flatlab-zt-ready-'));
 const namespaces = (lab: string) => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`fl-${lab}-`));
 
 const lab = (file: string) => compiledLab(join(import.meta.dirname, file));
 
 describe.skipIf(reason)('netns up waits for the ZeroTier agents (root)', () => {
-  const rt = new NetnsRuntime({ runRoot });
-  afterAll(async () => {
-    await rt.downByName('ztready');
-    await rt.downByName('ztunreach');
-    rmSync(runRoot, { recursive: true, force: true });
-  });
+  const { rt, runRoot } = netnsTestRuntime('zt-ready', ['ztready', 'ztunreach']);
 
   it('returns with every member joined, holding its peers\' keys, its addresses on the device', async () => {
     await rt.up(await lab('zt-ready.yml'));
