@@ -295,11 +295,6 @@ export class AttributeInterner {
     this.sweepAfter = Math.max(MIN_SWEEP_INTERVAL, this.table.size);
   }
 
-  /** Facts of an interned set (computed on the spot for one that is not). */
-  factsOf(attrs: PathAttributes): RouteFacts {
-    return factsOf(attrs);
-  }
-
   /** Sets in the table, including collected ones whose entries have not been swept yet (no sweep). */
   get entries(): number {
     let n = 0;

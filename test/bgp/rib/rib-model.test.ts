@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Rib, selectBest } from '../../../src/bgp/rib/index.js';
 import type { BestChange, PathRecord } from '../../../src/bgp/rib/index.js';
+import { factsOf } from '../../../src/bgp/rib/intern.js';
 import type { PathAttributes } from '../../../src/bgp/wire/types.js';
 import { LOCAL_AS, seq } from './fixtures.js';
 
@@ -61,7 +62,7 @@ function referenceBest(model: Model, rib: Rib, alwaysCompareMed: boolean): Map<s
     if (!peer.ibgp) a.localPref = 100;
     else a.localPref ??= 100;
     const list = byPrefix.get(prefix) ?? [];
-    list.push({ prefix, pathId: Number(pathId), peer, attrs: a, facts: rib.interner.factsOf(rib.intern(a)) });
+    list.push({ prefix, pathId: Number(pathId), peer, attrs: a, facts: factsOf(rib.intern(a)) });
     byPrefix.set(prefix, list);
   }
   const out = new Map<string, { peer: string; pathId: number; attrs: PathAttributes }>();
