@@ -17,6 +17,7 @@
  * - `collisionSurvivor` / `collisionLoser` (§6.8): the driver sends `OpenCollisionDump` to the loser.
  * - `idleHoldTime(failures, idleHold)`: the damped restart wait.
  */
+import type { AddressTexts } from '../wire/address.js';
 import type { CodecContext } from '../wire/types.js';
 import type { NegotiatedSession } from './types.js';
 
@@ -29,12 +30,13 @@ export { TimerWheel } from './timers.js';
 export { FsmRunner } from './runner.js';
 export { fsmConfig, FsmConfigError, type FsmConfigInput } from './config.js';
 
-export function sessionCodecContext(session: NegotiatedSession): CodecContext {
+export function sessionCodecContext(session: NegotiatedSession, addressTexts?: AddressTexts): CodecContext {
   return {
     fourOctetAs: session.fourOctetAs,
     addPathReceive: session.addPathReceive,
     addPathSend: session.addPathSend,
     extendedMessage: session.extendedMessage,
     ibgp: session.ibgp,
+    addressTexts,
   };
 }

@@ -717,7 +717,8 @@ export class Speaker {
 
   private established(p: PeerState, session: NegotiatedSession): void {
     p.session = session;
-    p.ctx = sessionCodecContext(session);
+    // The connection's memo of address texts carries over to the session's context.
+    p.ctx = sessionCodecContext(session, p.ctx.addressTexts);
     p.families = new Set(session.families.filter((f) => p.cfg.families.includes(f)));
     if (this.rib.hasPeer(p.cfg.id)) this.record(this.rib.removePeer(p.cfg.id, this.listening()));
     p.ribPeer = this.rib.addPeer({

@@ -257,49 +257,54 @@ export function writeIpv6(w: Writer, text: string, what: string, scratch: Uint8A
   w.bytes(scratch.subarray(0, 16));
 }
 
+const TEXT_MEMO_SLOTS = 64;
+
 /**
- * Recent IPv4 address texts by value, for the addresses that repeat from UPDATE to UPDATE
- * (next hop, aggregator, originator, cluster ids): the attribute sets the RIB keeps then share
- * one string, which also compares equal by reference. A memo of formatIpv4Number, direct-mapped
- * and small; it holds no session state (a miss formats again).
+ * Recent address texts by value, for the addresses that repeat from UPDATE to UPDATE (next
+ * hop, aggregator, originator, cluster ids, MP_REACH_NLRI next hops): the attribute sets the
+ * RIB keeps then share one string, which also compares equal by reference. A memo of the
+ * formatters, direct-mapped and small; a miss formats again. One per session (a CodecContext
+ * made by `codecContext` carries its own: CodecContext.addressTexts), never module state.
  */
-const TEXT_CACHE_SLOTS = 64;
-const cachedValues = new Float64Array(TEXT_CACHE_SLOTS).fill(-1);
-const cachedTexts = new Array<string>(TEXT_CACHE_SLOTS).fill('');
+export class AddressTexts {
+  private readonly ipv4Values = new Float64Array(TEXT_MEMO_SLOTS).fill(-1);
+  private readonly ipv4Texts = new Array<string>(TEXT_MEMO_SLOTS).fill('');
+  private readonly ipv6Bytes = new Uint8Array(TEXT_MEMO_SLOTS * 16);
+  private readonly ipv6Texts = new Array<string | undefined>(TEXT_MEMO_SLOTS).fill(undefined);
 
-/** formatIpv4Number for an unsigned 32-bit `v`, from the cache when it was formatted lately. */
-export function ipv4Text(v: number): string {
-  const slot = (v ^ (v >>> 8) ^ (v >>> 16) ^ (v >>> 24)) & (TEXT_CACHE_SLOTS - 1);
-  if (cachedValues[slot] === v) return cachedTexts[slot]!;
-  const text = formatIpv4Number(v);
-  cachedValues[slot] = v;
-  cachedTexts[slot] = text;
-  return text;
-}
-
-/** The same memo for IPv6 addresses (MP_REACH_NLRI next hops), by the 16 bytes. */
-const cachedIpv6 = new Uint8Array(TEXT_CACHE_SLOTS * 16);
-const cachedIpv6Texts = new Array<string | undefined>(TEXT_CACHE_SLOTS).fill(undefined);
-
-/** formatIpv6Bytes, from the cache when the same 16 bytes were formatted lately. */
-export function ipv6Text(b: Uint8Array, at: number): string {
-  const slot = (b[at + 15]! ^ b[at + 14]! ^ b[at + 7]!) & (TEXT_CACHE_SLOTS - 1);
-  const base = slot * 16;
-  const cached = cachedIpv6Texts[slot];
-  if (cached !== undefined) {
-    let same = true;
-    for (let i = 0; i < 16 && same; i++) same = cachedIpv6[base + i] === b[at + i];
-    if (same) return cached;
+  /** formatIpv4Number for an unsigned 32-bit `v`, from the memo when it was formatted lately. */
+  ipv4(v: number): string {
+    const slot = (v ^ (v >>> 8) ^ (v >>> 16) ^ (v >>> 24)) & (TEXT_MEMO_SLOTS - 1);
+    if (this.ipv4Values[slot] === v) return this.ipv4Texts[slot]!;
+    const text = formatIpv4Number(v);
+    this.ipv4Values[slot] = v;
+    this.ipv4Texts[slot] = text;
+    return text;
   }
-  const text = formatIpv6Bytes(b, at);
-  for (let i = 0; i < 16; i++) cachedIpv6[base + i] = b[at + i]!;
-  cachedIpv6Texts[slot] = text;
-  return text;
+
+  /** formatIpv6Bytes of the 16 bytes at b[at], from the memo when the same bytes were formatted lately. */
+  ipv6(b: Uint8Array, at: number): string {
+    const slot = (b[at + 15]! ^ b[at + 14]! ^ b[at + 7]!) & (TEXT_MEMO_SLOTS - 1);
+    const base = slot * 16;
+    const memo = this.ipv6Bytes;
+    const cached = this.ipv6Texts[slot];
+    if (cached !== undefined) {
+      let same = true;
+      for (let i = 0; i < 16 && same; i++) same = memo[base + i] === b[at + i];
+      if (same) return cached;
+    }
+    const text = formatIpv6Bytes(b, at);
+    for (let i = 0; i < 16; i++) memo[base + i] = b[at + i]!;
+    this.ipv6Texts[slot] = text;
+    return text;
+  }
 }
 
-export function readIpv4(r: Reader): string {
+/** The IPv4 address at the reader, as text: from `texts` (the session's memo) when there is one. */
+export function readIpv4(r: Reader, texts: AddressTexts | undefined): string {
   r.need(4);
-  const s = ipv4Text(u32At(r.bytes, r.pos));
+  const v = u32At(r.bytes, r.pos);
+  const s = texts === undefined ? formatIpv4Number(v) : texts.ipv4(v);
   r.pos += 4;
   return s;
 }

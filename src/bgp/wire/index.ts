@@ -30,6 +30,7 @@
  * Element codecs ({ encode, decode, encodedLength }) are reachable for tests and MRT via
  * ATTRIBUTE_SPECS and CAPABILITY_SPECS.
  */
+import { AddressTexts } from './address.js';
 import { DEFAULT_CONTEXT, type CodecContext, type Family } from './types.js';
 
 export * from './types.js';
@@ -50,8 +51,9 @@ export { mergeAs4Path, asPathCount } from './as4.js';
 export { familyOf } from './nlri.js';
 export type { Codec } from './codec.js';
 export { Reader, Writer } from './cursor.js';
+export { AddressTexts } from './address.js';
 
-/** A CodecContext with the defaults (4-octet AS, no ADD-PATH, 4096-byte messages, eBGP) overridden. */
+/** A CodecContext with the defaults (4-octet AS, no ADD-PATH, 4096-byte messages, eBGP) overridden, and its own memo of address texts. */
 export function codecContext(overrides: Partial<CodecContext> = {}): CodecContext {
   return {
     fourOctetAs: overrides.fourOctetAs ?? DEFAULT_CONTEXT.fourOctetAs,
@@ -59,6 +61,7 @@ export function codecContext(overrides: Partial<CodecContext> = {}): CodecContex
     addPathSend: overrides.addPathSend ?? new Set<Family>(),
     extendedMessage: overrides.extendedMessage ?? DEFAULT_CONTEXT.extendedMessage,
     ibgp: overrides.ibgp ?? DEFAULT_CONTEXT.ibgp,
+    addressTexts: overrides.addressTexts ?? new AddressTexts(),
   };
 }
 export { decodedMessageJson, decodeErrorJson, notificationJson, toJsonValue, type Json } from './json.js';

@@ -8,6 +8,8 @@
  * numbers (ASN << 16 | value); large communities are [global, local1, local2].
  */
 
+import type { AddressTexts } from './address.js';
+
 export type Afi = 1 | 2; // IPv4, IPv6
 export type Safi = 1 | 2 | number; // unicast, multicast, others carried opaquely
 export type Family = 'ipv4-unicast' | 'ipv6-unicast';
@@ -34,6 +36,11 @@ export interface CodecContext {
   extendedMessage: boolean;
   /** Peer is internal (iBGP): affects which attribute errors are tolerated (RFC 7606 §7). */
   ibgp: boolean;
+  /**
+   * The session's memo of address texts (address.ts AddressTexts), so the attribute sets of one
+   * peer share their next-hop strings; without one every address is formatted afresh.
+   */
+  addressTexts?: AddressTexts;
 }
 
 export const DEFAULT_CONTEXT: CodecContext = Object.freeze({
@@ -42,6 +49,7 @@ export const DEFAULT_CONTEXT: CodecContext = Object.freeze({
   addPathSend: new Set<Family>(),
   extendedMessage: false,
   ibgp: false,
+  addressTexts: undefined,
 });
 
 // ---------------------------------------------------------------- prefixes / NLRI

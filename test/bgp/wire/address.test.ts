@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, ipv4Text, ipv6Text, parseIpv6Into } from '../../../src/bgp/wire/address.js';
+import { AddressTexts, formatIpv4Bytes, formatIpv4Number, formatIpv4Prefix, formatIpv6Bytes, formatIpv6Prefix, parseIpv6Into } from '../../../src/bgp/wire/address.js';
 import { ipv4Reference, ipv6Reference, masked, parseIpv6Reference } from './support/address-reference.js';
 
 // Zero runs are what makes IPv6 text interesting: groups drawn mostly from 0 and small values.
@@ -29,17 +29,30 @@ describe('address text', () => {
     expect(formatIpv4Number(0x0a000001)).toBe('10.0.0.1');
   });
 
-  test('cached IPv4 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
-    // Values from a small pool repeat and collide in the cache; the rest are fresh.
+  test('memoised IPv4 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
+    // Values from a small pool repeat and collide in the memo; the rest are fresh.
+    const texts = new AddressTexts();
     const pool = [0, 1, 0x0a000001, 0x0a000041, 0x41000a00, 0xc0000201, 0xffffffff, 0x40];
     const value = fc.oneof(fc.constantFrom(...pool), fc.integer({ min: 0, max: 0xffffffff }));
     fc.assert(
       fc.property(fc.array(value, { maxLength: 50 }), (values) => {
-        for (const v of values) expect(ipv4Text(v)).toBe(formatIpv4Number(v));
+        for (const v of values) expect(texts.ipv4(v)).toBe(formatIpv4Number(v));
       }),
       { numRuns: 300 },
     );
-    expect(ipv4Text(0x0a000001)).toBe(ipv4Text(0x0a000001));
+    expect(texts.ipv4(0x0a000001)).toBe(texts.ipv4(0x0a000001));
+  });
+
+  test('each memo is its own: one session\'s texts are not another\'s', () => {
+    const a = new AddressTexts();
+    const b = new AddressTexts();
+    const first = a.ipv4(0x0a000001);
+    // Equal text, and the same string again from the same memo; a fresh memo formats its own.
+    expect(a.ipv4(0x0a000001)).toBe(first);
+    expect(b.ipv4(0x0a000001)).toBe('10.0.0.1');
+    const v6 = Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+    expect(a.ipv6(v6, 0)).toBe('2001:db8::1');
+    expect(b.ipv6(v6, 0)).toBe('2001:db8::1');
   });
 
   test('IPv6 canonical text (RFC 5952) as src/net/ip.ts writes it', () => {
@@ -65,7 +78,8 @@ describe('address text', () => {
     );
   });
 
-  test('cached IPv6 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
+  test('memoised IPv6 text is the formatted text, whatever came before (repeats and slot collisions)', () => {
+    const texts = new AddressTexts();
     // A small pool of addresses (differing in one byte, so they share or collide in slots) and fresh ones.
     const pool = [0, 1, 2, 9, 0x41].map((x) => Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, x, 0, 0, 0, 0, 0, 0, 0, 1]));
     const address = fc.oneof(fc.constantFrom(...pool), ipv6Bytes);
@@ -74,7 +88,7 @@ describe('address text', () => {
         for (const [b, at] of seq) {
           const buf = new Uint8Array(20);
           buf.set(b, at);
-          expect(ipv6Text(buf, at)).toBe(ipv6Reference(b));
+          expect(texts.ipv6(buf, at)).toBe(ipv6Reference(b));
         }
       }),
       { numRuns: 300 },

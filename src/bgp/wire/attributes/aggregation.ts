@@ -41,7 +41,7 @@ function aggregatorCodec(fourOctet: (ctx: CodecContext) => boolean, name: string
       const four = fourOctet(ctx);
       expectLength(r, len, four ? 8 : 6, name);
       const asn = four ? r.u32() : r.u16();
-      return { asn, address: readIpv4(r) };
+      return { asn, address: readIpv4(r, ctx.addressTexts) };
     },
     encodedLength: (_v, ctx) => (fourOctet(ctx) ? 8 : 6),
   };

@@ -5,7 +5,7 @@
  * resets the session with UPDATE/Optional Attribute Error (RFC 4760 §7, RFC 7606 §7.11: we
  * take "session reset" rather than "AFI/SAFI disable", as GoBGP does).
  */
-import { ipv4Text, ipv6Text, parseIpv4Number, parseIpv6Into } from '../address.js';
+import { formatIpv4Number, formatIpv6Bytes, parseIpv4Number, parseIpv6Into } from '../address.js';
 import { u32At, type Reader } from '../cursor.js';
 import { BgpEncodeError, UPDATE_SUBCODE } from '../errors.js';
 import { decodePrefixes, encodePrefixes, familyOf, prefixesEncodedLength, type NlriErrorSpec } from '../nlri.js';
@@ -74,10 +74,13 @@ export const mpReachAttribute: AttributeSpec<'mpReach'> = {
       if (r.remaining < nhLen + 1) throw malformed(r, UPDATE_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, `MP_REACH_NLRI next hop of ${nhLen} bytes runs past the attribute`, 'bgp.update.malformed-mp-reach');
       let nextHop: string;
       let linkLocal: string | undefined;
-      if (nhLen === 4) nextHop = ipv4Text(u32At(r.bytes, r.pos));
-      else {
-        nextHop = ipv6Text(r.bytes, r.pos);
-        if (nhLen === 32) linkLocal = ipv6Text(r.bytes, r.pos + 16);
+      const texts = ctx.addressTexts;
+      if (nhLen === 4) {
+        const v = u32At(r.bytes, r.pos);
+        nextHop = texts === undefined ? formatIpv4Number(v) : texts.ipv4(v);
+      } else {
+        nextHop = texts === undefined ? formatIpv6Bytes(r.bytes, r.pos) : texts.ipv6(r.bytes, r.pos);
+        if (nhLen === 32) linkLocal = texts === undefined ? formatIpv6Bytes(r.bytes, r.pos + 16) : texts.ipv6(r.bytes, r.pos + 16);
       }
       r.pos += nhLen;
       r.u8(); // reserved: ignored on receipt (RFC 4760 §3)

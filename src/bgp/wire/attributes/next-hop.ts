@@ -10,9 +10,9 @@ export const nextHopAttribute: AttributeSpec<'nextHop'> = {
   onMalformed: always('treat-as-withdraw'),
   codec: {
     encode: (v, w) => writeIpv4(w, v, 'NEXT_HOP'),
-    decode(r, len) {
+    decode(r, len, ctx) {
       expectLength(r, len, 4, 'NEXT_HOP');
-      return readIpv4(r);
+      return readIpv4(r, ctx.addressTexts);
     },
     encodedLength: () => 4,
   },

@@ -15,9 +15,9 @@ export const originatorIdAttribute: AttributeSpec<'originatorId'> = {
   onMalformed: always('treat-as-withdraw'),
   codec: {
     encode: (v, w) => writeIpv4(w, v, 'ORIGINATOR_ID'),
-    decode(r, len) {
+    decode(r, len, ctx) {
       expectLength(r, len, 4, 'ORIGINATOR_ID');
-      return readIpv4(r);
+      return readIpv4(r, ctx.addressTexts);
     },
     encodedLength: () => 4,
   },
@@ -34,10 +34,11 @@ export const clusterListAttribute: AttributeSpec<'clusterList'> = {
       if (v.length === 0) throw new BgpEncodeError('CLUSTER_LIST with no cluster ids cannot be encoded; leave the field out');
       for (const id of v) writeIpv4(w, id, 'CLUSTER_LIST');
     },
-    decode(r, len) {
+    decode(r, len, ctx) {
       expectMultiple(r, len, 4, 'CLUSTER_LIST');
       const out = new Array<string>(len / 4);
-      for (let i = 0; i < out.length; i++) out[i] = readIpv4(r);
+      const texts = ctx.addressTexts;
+      for (let i = 0; i < out.length; i++) out[i] = readIpv4(r, texts);
       return out;
     },
     encodedLength: (v) => v.length * 4,
