@@ -1,18 +1,21 @@
 /**
  * Adj-RIB-In (pre- and post-policy), Loc-RIB and the incremental decision process.
  *
- * Layout, chosen for a million prefixes from several peers: the Loc-RIB is one Map from prefix
- * to the path itself while a prefix has one path and it is best (the common case), or to a
- * Destination holding every imported path for it; a lone path from the RIB's main source (in
- * practice the peer that sent the full table) is stored as its interned attribute set alone,
- * its record made when asked for (LoneSlot). The post-policy Adj-RIB-In is that view filtered
- * by peer; the pre-policy one is the attribute set as received, kept on each path (or implied,
- * LOCAL_PREF_ADDED), plus one Map per peer of the routes its import rejected. So an accepted
- * route costs one Map entry and at most one object. The maps are keyed by prefix-key.ts: a
- * number for an IPv4 prefix up to /24, so no prefix text is kept for most routes (the API takes
- * and gives text). A change to one prefix re-runs the decision for that prefix only and returns
- * the best-path change, if any. Path records are compared by peer, path id and attribute set,
- * not by identity: a lone path's record may be a new object for each call.
+ * Layout, chosen for a million prefixes from several peers and for a thousand speakers in one
+ * process (bench/sim): the Loc-RIB is one Map from prefix to the path itself while a prefix has
+ * one path and it is best (the common case), or to a Destination holding every imported path
+ * for it as (source, attribute set) pairs in one array, with no object per path; a lone path
+ * from the RIB's main source (in practice the peer that sent the full table) is stored as its
+ * interned attribute set alone (LoneSlot). Path records are made when the API or a best-path
+ * change asks for one; the decision reads the pairs through a few reused views. The
+ * post-policy Adj-RIB-In is that view filtered by peer; the pre-policy one is the attribute
+ * set as received, kept on each path's source (or implied: LOCAL_PREF_ADDED, or no pre-policy
+ * table), plus one Map per peer of the routes its import rejected. So an accepted route costs
+ * one Map entry and at most one object, or two array slots in a Destination. The maps are
+ * keyed by prefix-key.ts: a number for an IPv4 prefix up to /24, so no prefix text is kept for
+ * most routes (the API takes and gives text). A change to one prefix re-runs the decision for
+ * that prefix only and returns the best-path change, if any. Path records are compared by
+ * peer, path id and attribute set, not by identity: a record may be a new object for each call.
  */
 import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
@@ -63,29 +66,32 @@ export interface RibOptions {
 const LOCAL_PREF_ADDED = Symbol('received: attrs without LOCAL_PREF');
 
 /**
- * The peer and ADD-PATH id of a path: one object per peer for id 0, shared by all its paths
- * (a path without ADD-PATH, the common case, carries one field for both).
+ * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
+ * LOCAL_PREF_ADDED, or undefined when the peer keeps no pre-policy table. A re-announcement
+ * that imports to the same attributes changes only this, and is no best-path change.
+ */
+type Received = PathAttributes | typeof LOCAL_PREF_ADDED | undefined;
+
+/**
+ * Where a path came from and as what: the peer, the ADD-PATH id and the pre-policy entry. Each
+ * peer has one for its usual case (no ADD-PATH id, received as its paths usually are: only
+ * LOCAL_PREF added, or no pre-policy table), shared by all such paths; any other path has its own.
  */
 class PathSource {
   constructor(
     readonly peer: RibPeer,
     readonly pathId: number,
+    readonly received: Received,
   ) {}
 }
 
-/** A path as the RIB stores it: the record the decision and the speaker read, and the set as received. */
+/** A path record: made when asked for, and what the map holds for a lone path that is not a bare set. */
 export class StoredPath implements PathRecord {
   constructor(
     /** The prefix as a Loc-RIB key (prefix-key.ts): no text kept per route for most IPv4 prefixes. */
     readonly key: PrefixKey,
     readonly source: PathSource,
     readonly attrs: PathAttributes,
-    /**
-     * Pre-policy Adj-RIB-In entry of an accepted route: the interned set as received, or
-     * LOCAL_PREF_ADDED, or undefined when the peer keeps no pre-policy table. A re-announcement
-     * that imports to the same attributes replaces it in place and is no best-path change.
-     */
-    public received: PathAttributes | typeof LOCAL_PREF_ADDED | undefined,
   ) {}
 
   get prefix(): string {
@@ -106,10 +112,10 @@ export class StoredPath implements PathRecord {
   }
 }
 
-/** The set a stored path was received with (pre-policy). */
-function receivedOf(p: StoredPath): PathAttributes {
-  if (p.received !== LOCAL_PREF_ADDED) return p.received!;
-  const { localPref: _, ...received } = p.attrs;
+/** The set a path was received with (pre-policy; its peer keeps a pre-policy table). */
+function receivedOf(source: PathSource, attrs: PathAttributes): PathAttributes {
+  if (source.received !== LOCAL_PREF_ADDED) return source.received!;
+  const { localPref: _, ...received } = attrs;
   return Object.freeze(received);
 }
 
@@ -119,27 +125,127 @@ interface Incoming {
   raw: PathAttributes;
   /** After the loop checks, RFC 8212 and LOCAL_PREF handling (before import policy), interned. */
   checked: PathAttributes | ImportRejection;
-  /** What accepted paths keep as their pre-policy entry (see StoredPath.received). */
-  pre: PathAttributes | typeof LOCAL_PREF_ADDED | undefined;
+  /** What accepted paths keep as their pre-policy entry (see Received). */
+  pre: Received;
   /** `raw` interned, once something needs it as an object of its own. */
   interned: PathAttributes | undefined;
 }
 
+/**
+ * Paths of one prefix as pairs in one exact-size array, [source0, attrs0, source1, attrs1, …]:
+ * two slots per path instead of a record each (a thousand-router sim holds ~40M paths).
+ */
+type Paths = Array<PathSource | PathAttributes>;
+
+const sourceAt = (paths: Paths, i: number): PathSource => paths[2 * i] as PathSource;
+const attrsAt = (paths: Paths, i: number): PathAttributes => paths[2 * i + 1] as PathAttributes;
+
+/** Pair index of the path from `peer` with `pathId`, or -1. */
+function indexOfPath(paths: Paths, peer: RibPeer, pathId: number): number {
+  for (let i = 0; i < paths.length; i += 2) {
+    const s = paths[i] as PathSource;
+    if (s.peer === peer && s.pathId === pathId) return i >> 1;
+  }
+  return -1;
+}
+
+/** A copy without pair `i` (exact size). */
+function withoutPath(paths: Paths, i: number): Paths {
+  const out: Paths = new Array(paths.length - 2);
+  for (let j = 0, k = 0; j < paths.length; j += 2) {
+    if (j === 2 * i) continue;
+    out[k++] = paths[j]!;
+    out[k++] = paths[j + 1]!;
+  }
+  return out;
+}
+
+/** A copy with one more pair (exact size: push() would give a small array room for 17 more). */
+function withPath(paths: Paths | undefined, source: PathSource, attrs: PathAttributes): Paths {
+  const n = paths === undefined ? 0 : paths.length;
+  const out: Paths = new Array(n + 2);
+  for (let j = 0; j < n; j++) out[j] = paths![j]!;
+  out[n] = source;
+  out[n + 1] = attrs;
+  return out;
+}
+
+/** The paths without those of `peer`: the same array when it has none there. */
+function withoutPeer(paths: Paths, peer: RibPeer): Paths {
+  let n = 0;
+  for (let j = 0; j < paths.length; j += 2) if ((paths[j] as PathSource).peer !== peer) n += 2;
+  if (n === paths.length) return paths;
+  const out: Paths = new Array(n);
+  for (let j = 0, k = 0; j < paths.length; j += 2) {
+    if ((paths[j] as PathSource).peer === peer) continue;
+    out[k++] = paths[j]!;
+    out[k++] = paths[j + 1]!;
+  }
+  return out;
+}
+
 /** All imported paths for one prefix and the current best among them. */
 export class Destination {
-  /** Paths eligible for the decision. */
-  paths: StoredPath[] = [];
   /** Paths held back by flap damping: in the Adj-RIB-In, not eligible for best path. */
-  suppressed: StoredPath[] | undefined = undefined;
-  best: StoredPath | undefined = undefined;
+  suppressed: Paths | undefined = undefined;
+  /**
+   * The best path's source and set (undefined when no path is eligible): what it was stays
+   * known while the paths change, so `decide` can tell whether it changed.
+   */
+  bestSource: PathSource | undefined = undefined;
+  bestAttrs: PathAttributes | undefined = undefined;
   reason: DecisionReason = 'only-path';
+
+  constructor(
+    /** Paths eligible for the decision. */
+    public paths: Paths,
+  ) {}
 }
+
+/**
+ * A path as the decision reads it, filled from a Destination's pairs. The RIB keeps a few and
+ * reuses them for every decision, so a decision makes no records; they never leave the RIB.
+ */
+class PathView implements PathRecord {
+  key: PrefixKey = 0;
+  peer: RibPeer;
+  pathId = 0;
+  attrs: PathAttributes;
+  facts: RouteFacts;
+
+  constructor(
+    /** Pair index of the path it shows. */
+    readonly index: number,
+    first: PathSource,
+    attrs: PathAttributes,
+  ) {
+    this.peer = first.peer;
+    this.attrs = attrs;
+    this.facts = factsOf(attrs);
+  }
+
+  get prefix(): string {
+    return prefixText(this.key);
+  }
+
+  show(key: PrefixKey, source: PathSource, attrs: PathAttributes): void {
+    this.key = key;
+    this.peer = source.peer;
+    this.pathId = source.pathId;
+    this.attrs = attrs;
+    // Once per path and decision: the steps read the facts of each path several times.
+    this.facts = factsOf(attrs);
+  }
+}
+
+/** Views kept per path count up to this; a prefix with more paths gets a list made for it. */
+const KEPT_VIEW_LISTS = 64;
 
 /**
  * What the Loc-RIB map holds for a prefix whose only path is its best (reason 'only-path',
  * nothing suppressed): the path's attribute set alone when the path comes from the RIB's main
- * source and has its usual pre-policy entry (`Rib.main`: a full table from one peer is then a
- * table entry per route and no object; the path record is made when asked for), else the path.
+ * source (`Rib.main`: a full table from one peer is then a table entry per route and no
+ * object; the path record is made when asked for), else the path.
  */
 type LoneSlot = StoredPath | PathAttributes;
 
@@ -162,12 +268,6 @@ export function addressSortKey(address: string): string {
   return `6${groups.map((g) => g.padStart(4, '0')).join('')}`;
 }
 
-/** The key a slot's paths already share (for a text key, one string for all of them), or `given`. */
-function slotKey(slot: Slot, given: PrefixKey): PrefixKey {
-  if (slot instanceof Destination) return (slot.paths[0] ?? slot.suppressed![0]!).key;
-  return slot instanceof StoredPath ? slot.key : given;
-}
-
 /** Key of a route in a per-peer table: the prefix key, or with an ADD-PATH id its text and the id. */
 function routeKey(key: PrefixKey, pathId: number): PrefixKey {
   return pathId === 0 ? key : `${prefixText(key)}#${pathId}`;
@@ -183,20 +283,6 @@ function routeOf(key: PrefixKey): { prefix: string; pathId: number } {
 /** Damping records are per (peer, route): the prefix, with the ADD-PATH id when there is one. */
 function dampingKey(prefix: string, pathId: number): string {
   return pathId === 0 ? prefix : `${prefix}#${pathId}`;
-}
-
-function without(paths: readonly StoredPath[], i: number): StoredPath[] {
-  const out = new Array<StoredPath>(paths.length - 1);
-  for (let j = 0, k = 0; j < paths.length; j++) if (j !== i) out[k++] = paths[j]!;
-  return out;
-}
-
-function indexOfPath(paths: readonly StoredPath[], peer: RibPeer, pathId: number): number {
-  for (let i = 0; i < paths.length; i++) {
-    const s = paths[i]!.source;
-    if (s.peer === peer && s.pathId === pathId) return i;
-  }
-  return -1;
 }
 
 function makePeer(input: RibPeerInput, localAs: number): RibPeer {
@@ -229,11 +315,11 @@ function makePeer(input: RibPeerInput, localAs: number): RibPeer {
 
 interface PeerTables {
   peer: RibPeer;
-  /** The source of the peer's paths without ADD-PATH id (a path with one has its own). */
+  /** The source of the peer's usual paths (see PathSource). */
   source: PathSource;
   /**
    * Pre-policy Adj-RIB-In entries of routes the import rejected: routeKey → interned attributes
-   * as received. Accepted routes keep theirs on the path (StoredPath.received).
+   * as received. Accepted routes keep theirs with the path (PathSource.received).
    */
   rejected: Map<PrefixKey, PathAttributes>;
   /** Import result per received attribute set (loop checks and LOCAL_PREF stripping), memoised. */
@@ -252,15 +338,16 @@ export class Rib {
   /** Prefixes with a best path, kept as the decision runs (the cheap convergence check). */
   private bestPaths = 0;
   /**
-   * The source whose lone best paths with pre-policy entry `mainReceived` are stored as their
-   * attribute sets (LoneSlot), while `mainCount` > 0; the next such path's source otherwise.
+   * The source whose lone best paths are stored as their attribute sets (LoneSlot), while
+   * `mainCount` > 0; the next such path's source otherwise. Always a peer's usual source.
    */
   private main: PathSource | undefined = undefined;
-  private mainReceived: StoredPath['received'] = undefined;
   private mainCount = 0;
   /** Route flap damping of eBGP-learned paths (FRR and Cisco damp eBGP only), when configured. */
   private readonly damping: FlapDamping | undefined;
   private readonly clock: () => number;
+  /** The decision's views (PathView): list n holds n of them, for a prefix with n paths. */
+  private readonly viewLists: PathView[][] = [];
 
   constructor(options: RibOptions) {
     const decision: DecisionOptions = { ...DEFAULT_DECISION_OPTIONS, ...options.decision };
@@ -288,7 +375,8 @@ export class Rib {
       throw new RibError('bgp.rib.duplicate-peer', `peer ${input.id} is already in the RIB`, { hint: 'remove it first' });
     }
     const peer = makePeer(input, this.rules.localAs);
-    this.peers.set(peer.id, { peer, source: new PathSource(peer, 0), rejected: new Map(), imported: new WeakMap(), accepted: 0 });
+    const source = new PathSource(peer, 0, peer.keepPrePolicy ? LOCAL_PREF_ADDED : undefined);
+    this.peers.set(peer.id, { peer, source, rejected: new Map(), imported: new WeakMap(), accepted: 0 });
     if (peer.rrClient) this.rules.routeReflector = true;
     return peer;
   }
@@ -327,9 +415,9 @@ export class Rib {
           this.bestPaths--;
           continue;
         }
-        const kept = d.paths.filter((p) => p.peer !== t.peer);
-        const keptSuppressed = d.suppressed?.filter((p) => p.peer !== t.peer);
-        if (kept.length === d.paths.length && keptSuppressed?.length === d.suppressed?.length) continue;
+        const kept = withoutPeer(d.paths, t.peer);
+        const keptSuppressed = d.suppressed && withoutPeer(d.suppressed, t.peer);
+        if (kept === d.paths && keptSuppressed === d.suppressed) continue;
         const prefix = prefixText(key);
         // Session down, as FRR 8.4 does it (bgp_clear_route_node → bgp_rib_remove): a suppressed
         // route counts a withdrawal and keeps its record (FRR's history entry, still suppressed when
@@ -337,8 +425,14 @@ export class Rib {
         // alone never build up a penalty (observed on FRR 8.4 in netns: no Dampinfo after them).
         if (damped) {
           const now = this.clock();
-          for (const p of d.paths) if (p.peer === t.peer) this.damping!.forget(t.peer.id, dampingKey(prefix, p.pathId));
-          for (const p of d.suppressed ?? []) if (p.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, p.pathId), now);
+          for (let i = 0; i < d.paths.length; i += 2) {
+            const s = d.paths[i] as PathSource;
+            if (s.peer === t.peer) this.damping!.forget(t.peer.id, dampingKey(prefix, s.pathId));
+          }
+          for (let i = 0; i < (d.suppressed?.length ?? 0); i += 2) {
+            const s = d.suppressed![i] as PathSource;
+            if (s.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, s.pathId), now);
+          }
         }
         d.paths = kept;
         d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
@@ -493,9 +587,13 @@ export class Rib {
     return this.withdrawRoute(this.tables(peerId), prefix, pathId);
   }
 
-  /** The source of a new path from the peer: the shared one without ADD-PATH id. */
-  private sourceOf(t: PeerTables, pathId: number): PathSource {
-    return pathId === 0 ? t.source : new PathSource(t.peer, pathId);
+  /**
+   * The source of a path from the peer with `pathId` and pre-policy entry `received`: `before`
+   * (the path's source until now) when it says the same, else the peer's usual one when it can.
+   */
+  private sourceOf(t: PeerTables, pathId: number, received: Received, before: PathSource | undefined): PathSource {
+    if (before !== undefined && before.received === received) return before;
+    return pathId === 0 && received === t.source.received ? t.source : new PathSource(t.peer, pathId, received);
   }
 
   private sourceOfSlot(slot: LoneSlot): PathSource {
@@ -504,18 +602,17 @@ export class Rib {
 
   /** The path record of a lone path (made afresh for a set stored alone). */
   private lone(key: PrefixKey, slot: LoneSlot): StoredPath {
-    return slot instanceof StoredPath ? slot : new StoredPath(key, this.main!, slot, this.mainReceived);
+    return slot instanceof StoredPath ? slot : new StoredPath(key, this.main!, slot);
   }
 
   /** What to store for a lone best path: its set alone when it can be (see LoneSlot). */
-  private compact(path: StoredPath): LoneSlot {
+  private compact(key: PrefixKey, source: PathSource, attrs: PathAttributes): LoneSlot {
     if (this.main === undefined) {
-      // No set stored alone: the next path that can be sets the main source.
-      if (path.source.pathId !== 0 || (path.received !== undefined && path.received !== LOCAL_PREF_ADDED)) return path;
-      this.main = path.source;
-      this.mainReceived = path.received;
+      // No set stored alone: the next path from a peer's usual source sets the main source.
+      if (source.pathId !== 0 || typeof source.received === 'object') return new StoredPath(key, source, attrs);
+      this.main = source;
     }
-    return path.source === this.main && path.received === this.mainReceived ? path.attrs : path;
+    return source === this.main ? attrs : new StoredPath(key, source, attrs);
   }
 
   /** Put `wanted` where the map holds `stored` for a prefix, counting sets stored alone. */
@@ -530,45 +627,46 @@ export class Rib {
     if (this.mainCount === 0) this.main = undefined;
   }
 
-  private upsertPath(t: PeerTables, prefix: string, given: PrefixKey, pathId: number, attrs: PathAttributes, received: StoredPath['received']): BestChange | undefined {
+  private upsertPath(t: PeerTables, prefix: string, given: PrefixKey, pathId: number, attrs: PathAttributes, received: Received): BestChange | undefined {
     const slot = this.destinations.get(given);
-    // Paths of one prefix share one key (for a text key, the first path's string).
-    const key = slot === undefined || typeof given === 'number' ? given : slotKey(slot, given);
+    // A lone path's record keeps the key text the prefix already has (for a text key).
+    const key = slot instanceof StoredPath && typeof given !== 'number' ? slot.key : given;
     if (this.damped(t.peer)) return this.upsertDamped(t, key, prefix, pathId, attrs, received, slot);
     if (slot instanceof Destination) return this.upsertInto(t, key, prefix, pathId, attrs, received, slot, slot);
     // One path, best (or none yet): the common case stays one table entry per route.
     let source: PathSource;
     let old: StoredPath | undefined;
-    if (slot === undefined) source = this.sourceOf(t, pathId);
+    if (slot === undefined) source = this.sourceOf(t, pathId, received, undefined);
     else {
-      source = this.sourceOfSlot(slot);
-      if (source.peer !== t.peer || source.pathId !== pathId) return this.upsertInto(t, key, prefix, pathId, attrs, received, this.expand(key, slot), slot);
+      const before = this.sourceOfSlot(slot);
+      if (before.peer !== t.peer || before.pathId !== pathId) return this.upsertInto(t, key, prefix, pathId, attrs, received, this.expand(key, slot), slot);
+      source = this.sourceOf(t, pathId, received, before);
       if ((slot instanceof StoredPath ? slot.attrs : slot) === attrs) {
-        // Imports to the same route: only the pre-policy entry changes.
-        if (slot instanceof StoredPath) slot.received = received;
-        else if (received !== this.mainReceived) this.store(key, slot, new StoredPath(key, source, attrs, received));
+        // Imports to the same route: only the pre-policy entry may change.
+        if (source !== before) this.store(key, slot, this.compact(key, source, attrs));
         return undefined;
       }
       old = this.lone(key, slot);
     }
-    const path = new StoredPath(key, source, attrs, received);
     if (!this.decision.nextHopReachable(nextHopOf(attrs))) {
-      return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination() : this.expand(key, slot), slot, path);
+      return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination([]) : this.expand(key, slot), slot);
     }
-    this.store(key, slot, this.compact(path));
+    const wanted = this.compact(key, source, attrs);
+    this.store(key, slot, wanted);
     if (slot === undefined) {
       t.accepted++;
       this.bestPaths++;
     }
-    return { prefix, old, new: path, reason: 'only-path' };
+    return { prefix, old, new: wanted instanceof StoredPath ? wanted : new StoredPath(key, source, attrs), reason: 'only-path' };
   }
 
   /** A Destination for a prefix whose slot holds a lone path (not stored yet: `decide` does). */
   private expand(key: PrefixKey, slot: LoneSlot): Destination {
-    const path = this.lone(key, slot);
-    const d = new Destination();
-    d.paths = [path];
-    d.best = path;
+    const source = this.sourceOfSlot(slot);
+    const attrs = slot instanceof StoredPath ? slot.attrs : slot;
+    const d = new Destination([source, attrs]);
+    d.bestSource = source;
+    d.bestAttrs = attrs;
     return d;
   }
 
@@ -578,25 +676,26 @@ export class Rib {
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
-    received: StoredPath['received'],
+    received: Received,
     d: Destination,
     stored: Slot | undefined,
-    made?: StoredPath,
   ): BestChange | undefined {
-    const i = indexOfPath(d.paths, t.peer, pathId);
-    if (i >= 0 && d.paths[i]!.attrs === attrs) {
-      d.paths[i]!.received = received; // a duplicate announcement changes nothing else
-      return undefined;
-    }
-    const path = made ?? new StoredPath(key, i >= 0 ? d.paths[i]!.source : this.sourceOf(t, pathId), attrs, received);
+    const paths = d.paths;
+    const i = indexOfPath(paths, t.peer, pathId);
     if (i >= 0) {
-      d.paths[i] = path;
+      const before = sourceAt(paths, i);
+      const source = this.sourceOf(t, pathId, received, before);
+      if (attrsAt(paths, i) === attrs) {
+        // A duplicate announcement changes at most the pre-policy entry.
+        paths[2 * i] = source;
+        if (d.bestSource === before) d.bestSource = source;
+        return undefined;
+      }
+      // In place: the best path as it was is kept apart (Destination.bestSource, bestAttrs).
+      paths[2 * i] = source;
+      paths[2 * i + 1] = attrs;
     } else {
-      // Exact-size copy: push() would give each small array room for 17 paths.
-      const grown = new Array<StoredPath>(d.paths.length + 1);
-      for (let j = 0; j < d.paths.length; j++) grown[j] = d.paths[j]!;
-      grown[d.paths.length] = path;
-      d.paths = grown;
+      d.paths = withPath(paths, this.sourceOf(t, pathId, received, undefined), attrs);
       t.accepted++;
     }
     return this.decide(key, prefix, d, stored);
@@ -609,24 +708,32 @@ export class Rib {
     prefix: string,
     pathId: number,
     attrs: PathAttributes,
-    received: StoredPath['received'],
+    received: Received,
     slot: Slot | undefined,
   ): BestChange | undefined {
-    const d = slot === undefined ? new Destination() : slot instanceof Destination ? slot : this.expand(key, slot);
+    const d = slot === undefined ? new Destination([]) : slot instanceof Destination ? slot : this.expand(key, slot);
     const i = indexOfPath(d.paths, t.peer, pathId);
     const j = d.suppressed ? indexOfPath(d.suppressed, t.peer, pathId) : -1;
-    const before = i >= 0 ? d.paths[i] : j >= 0 ? d.suppressed![j] : undefined;
-    if (before !== undefined && before.attrs === attrs) {
-      before.received = received;
+    const list = i >= 0 ? d.paths : j >= 0 ? d.suppressed : undefined;
+    const at = i >= 0 ? i : j;
+    const before = list === undefined ? undefined : sourceAt(list, at);
+    const source = this.sourceOf(t, pathId, received, before);
+    if (list !== undefined && attrsAt(list, at) === attrs) {
+      if (source === before) return undefined;
+      // Only the pre-policy entry changes.
+      if (d !== slot) this.store(key, slot, this.compact(key, source, attrs));
+      else {
+        list[2 * at] = source;
+        if (d.bestSource === before) d.bestSource = source;
+      }
       return undefined;
     }
-    const path = new StoredPath(key, before?.source ?? this.sourceOf(t, pathId), attrs, received);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
-    if (i >= 0) d.paths = without(d.paths, i);
-    if (j >= 0) d.suppressed = without(d.suppressed!, j);
+    if (i >= 0) d.paths = withoutPath(d.paths, i);
+    if (j >= 0) d.suppressed = withoutPath(d.suppressed!, j);
     if (!before) t.accepted++;
-    if (suppressed) d.suppressed = [...(d.suppressed ?? []), path];
-    else d.paths = [...d.paths, path];
+    if (suppressed) d.suppressed = withPath(d.suppressed, source, attrs);
+    else d.paths = withPath(d.paths, source, attrs);
     if (d.suppressed?.length === 0) d.suppressed = undefined;
     return this.decide(key, prefix, d, slot);
   }
@@ -654,38 +761,71 @@ export class Rib {
       this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
       if (i < 0) {
         const j = indexOfPath(d.suppressed!, t.peer, pathId);
-        d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
+        d.suppressed = d.suppressed!.length === 2 ? undefined : withoutPath(d.suppressed!, j);
         t.accepted--;
         return this.decide(key, prefix, d, d);
       }
     }
     if (i < 0) return undefined;
-    const shrunk = new Array<StoredPath>(d.paths.length - 1);
-    for (let j = 0, k = 0; j < d.paths.length; j++) if (j !== i) shrunk[k++] = d.paths[j]!;
-    d.paths = shrunk;
+    d.paths = withoutPath(d.paths, i);
     t.accepted--;
     return this.decide(key, prefix, d, d);
   }
 
+  /** The pair index of the best eligible path of `d` (-1 if none), its reason set on `d`. */
+  private select(key: PrefixKey, d: Destination): number {
+    const paths = d.paths;
+    const n = paths.length >> 1;
+    let views = n <= KEPT_VIEW_LISTS ? this.viewLists[n] : undefined;
+    if (views === undefined) {
+      views = new Array<PathView>(n);
+      for (let i = 0; i < n; i++) views[i] = new PathView(i, sourceAt(paths, i), attrsAt(paths, i));
+      if (n <= KEPT_VIEW_LISTS) this.viewLists[n] = views;
+    }
+    for (let i = 0; i < n; i++) views[i]!.show(key, paths[2 * i] as PathSource, paths[2 * i + 1] as PathAttributes);
+    const s = selectBest(views, this.decision);
+    d.reason = s.reason;
+    return s.best === undefined ? -1 : (s.best as PathView).index;
+  }
+
   /**
    * Re-run the decision for one destination and store it in the form its paths call for (see
-   * Slot; `stored` is what the map holds for the prefix now); the change, if the best path changed.
+   * Slot; `stored` is what the map holds for the prefix now); the change, if the best path
+   * changed (to another peer or path id, or to other attributes).
    */
   private decide(key: PrefixKey, prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
-    const old = d.best;
-    if (d.paths.length === 0) {
-      this.store(key, stored, d.suppressed === undefined ? undefined : d);
-      d.best = undefined;
+    const oldSource = d.bestSource;
+    const oldAttrs = d.bestAttrs;
+    const n = d.paths.length >> 1;
+    const i = n === 0 ? -1 : this.select(key, d);
+    let made: StoredPath | undefined;
+    if (i < 0) {
+      d.bestSource = undefined;
+      d.bestAttrs = undefined;
+      this.store(key, stored, n === 0 && d.suppressed === undefined ? undefined : d);
     } else {
-      const s = selectBest(d.paths, this.decision);
-      d.best = s.best as StoredPath | undefined;
-      d.reason = s.reason;
-      this.store(key, stored, d.paths.length === 1 && d.suppressed === undefined && d.best !== undefined ? this.compact(d.best) : d);
+      const source = sourceAt(d.paths, i);
+      const attrs = attrsAt(d.paths, i);
+      d.bestSource = source;
+      d.bestAttrs = attrs;
+      if (n === 1 && d.suppressed === undefined) {
+        const lone = this.compact(key, source, attrs);
+        if (lone instanceof StoredPath) made = lone;
+        this.store(key, stored, lone);
+      } else this.store(key, stored, d);
     }
-    if (d.best === old) return undefined;
-    if (old === undefined) this.bestPaths++;
-    else if (d.best === undefined) this.bestPaths--;
-    return { prefix, old, new: d.best, reason: d.best ? d.reason : 'withdrawn' };
+    const source = d.bestSource;
+    if (source === undefined ? oldSource === undefined : oldSource !== undefined && source.peer === oldSource.peer && source.pathId === oldSource.pathId && d.bestAttrs === oldAttrs) {
+      return undefined;
+    }
+    if (oldSource === undefined) this.bestPaths++;
+    else if (source === undefined) this.bestPaths--;
+    return {
+      prefix,
+      old: oldSource === undefined ? undefined : new StoredPath(key, oldSource, oldAttrs!),
+      new: source === undefined ? undefined : (made ?? new StoredPath(key, source, d.bestAttrs!)),
+      reason: source === undefined ? 'withdrawn' : d.reason,
+    };
   }
 
   /**
@@ -725,11 +865,12 @@ export class Rib {
       const key = prefixKey(prefix);
       const slot = this.destinations.get(key);
       const d = slot instanceof Destination ? slot : undefined;
-      const j = d?.suppressed?.findIndex((p) => p.peer.id === r.peer && p.pathId === pathId) ?? -1;
-      if (!d || j < 0) continue;
-      const path = d.suppressed![j]!;
-      d.suppressed = d.suppressed!.length === 1 ? undefined : without(d.suppressed!, j);
-      d.paths = [...d.paths, path];
+      const suppressed = d?.suppressed;
+      let j = -1;
+      if (suppressed) for (let i = 0; i < suppressed.length >> 1 && j < 0; i++) if (sourceAt(suppressed, i).peer.id === r.peer && sourceAt(suppressed, i).pathId === pathId) j = i;
+      if (!d || !suppressed || j < 0) continue;
+      d.suppressed = suppressed.length === 2 ? undefined : withoutPath(suppressed, j);
+      d.paths = withPath(d.paths, sourceAt(suppressed, j), attrsAt(suppressed, j));
       const c = this.decide(key, prefix, d, d);
       if (c) changes.push(c);
     }
@@ -743,8 +884,9 @@ export class Rib {
 
   /** Paths held back by damping for a prefix. */
   suppressedPaths(prefix: string): readonly PathRecord[] {
-    const slot = this.destinations.get(prefixKey(prefix));
-    return (slot instanceof Destination ? slot.suppressed : undefined) ?? [];
+    const key = prefixKey(prefix);
+    const slot = this.destinations.get(key);
+    return slot instanceof Destination && slot.suppressed ? records(key, slot.suppressed) : [];
   }
 
   get dampingEnabled(): boolean {
@@ -759,34 +901,36 @@ export class Rib {
     const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) return { path: this.lone(key, slot), reason: 'only-path' };
-    return slot.best ? { path: slot.best, reason: slot.reason } : undefined;
+    return slot.bestSource ? { path: new StoredPath(key, slot.bestSource, slot.bestAttrs!), reason: slot.reason } : undefined;
   }
 
   /** Why the best path of a prefix is best (no allocation: the speaker's best-path events ask this per change). */
   bestReason(prefix: string): DecisionReason | undefined {
     const slot = this.destinations.get(prefixKey(prefix));
-    return slot instanceof Destination ? (slot.best ? slot.reason : undefined) : slot === undefined ? undefined : 'only-path';
+    return slot instanceof Destination ? (slot.bestSource ? slot.reason : undefined) : slot === undefined ? undefined : 'only-path';
   }
 
-  /** The best path alone (no allocation: the speaker asks this per prefix per peer). */
+  /** The best path alone (the speaker asks this per prefix per peer: one small record, or none when stored as one). */
   bestPath(prefix: string): PathRecord | undefined {
     const key = prefixKey(prefix);
     const slot = this.destinations.get(key);
-    return slot instanceof Destination ? slot.best : slot === undefined ? undefined : this.lone(key, slot);
+    if (slot === undefined) return undefined;
+    if (!(slot instanceof Destination)) return this.lone(key, slot);
+    return slot.bestSource === undefined ? undefined : new StoredPath(key, slot.bestSource, slot.bestAttrs!);
   }
 
   /** Every imported (post-policy) path for a prefix. */
   paths(prefix: string): readonly PathRecord[] {
     const key = prefixKey(prefix);
     const slot = this.destinations.get(key);
-    return slot === undefined ? [] : slot instanceof Destination ? slot.paths : [this.lone(key, slot)];
+    return slot === undefined ? [] : slot instanceof Destination ? records(key, slot.paths) : [this.lone(key, slot)];
   }
 
   /** Loc-RIB: every prefix with a best path. */
   *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
     for (const [key, slot] of this.destinations) {
       if (!(slot instanceof Destination)) yield { prefix: prefixText(key), path: this.lone(key, slot), reason: 'only-path' };
-      else if (slot.best) yield { prefix: prefixText(key), path: slot.best, reason: slot.reason };
+      else if (slot.bestSource) yield { prefix: prefixText(key), path: new StoredPath(key, slot.bestSource, slot.bestAttrs!), reason: slot.reason };
     }
   }
 
@@ -801,9 +945,9 @@ export class Rib {
     yield* this.prePolicy(t);
   }
 
-  /** A peer's accepted routes (their paths carry the set as received), then its rejected ones. */
+  /** A peer's accepted routes (their sources carry the set as received), then its rejected ones. */
   private *prePolicy(t: PeerTables): IterableIterator<{ prefix: string; pathId: number; attrs: PathAttributes }> {
-    for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: receivedOf(p) };
+    for (const p of this.pathsOf(t.peer)) yield { prefix: p.prefix, pathId: p.pathId, attrs: receivedOf(p.source, p.attrs) };
     for (const [key, attrs] of t.rejected) yield { ...routeOf(key), attrs };
   }
 
@@ -813,8 +957,10 @@ export class Rib {
         if (this.sourceOfSlot(slot).peer === peer) yield this.lone(key, slot);
         continue;
       }
-      for (const p of slot.paths) if (p.source.peer === peer) yield p;
-      if (slot.suppressed) for (const p of slot.suppressed) if (p.source.peer === peer) yield p;
+      for (const paths of [slot.paths, slot.suppressed]) {
+        if (paths === undefined) continue;
+        for (let i = 0; i < paths.length >> 1; i++) if (sourceAt(paths, i).peer === peer) yield new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
+      }
     }
   }
 
@@ -856,6 +1002,13 @@ export class Rib {
     if (rejected) return { rejected };
     return { attrs: this.interner.internOwned(exportAttributes(path, to, this.rules)) };
   }
+}
+
+/** Records of pairs (Paths) of one prefix. */
+function records(key: PrefixKey, paths: Paths): StoredPath[] {
+  const out = new Array<StoredPath>(paths.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
+  return out;
 }
 
 /**

@@ -30,6 +30,8 @@ const ATTRS: PathAttributes[] = [
   // Reflected attributes: kept from iBGP, dropped from eBGP (RFC 4456 §8).
   { origin: 0, asPath: seq(65002), nextHop: '192.0.2.2', originatorId: '9.9.9.9', clusterList: ['1.2.3.4'] },
   { origin: 1, asPath: seq(65001), nextHop: '192.0.2.1', localPref: 100, communities: [65001 * 65536 + 1] },
+  // Imports from eBGP as 1 and 2 do, received without LOCAL_PREF (the entry the RIB rebuilds).
+  { origin: 0, asPath: seq(65001, 65100), nextHop: '192.0.2.1' },
 ];
 /** The import policy sets MED 77 on this prefix (a path whose attributes policy changed). */
 const MODIFIED = '192.0.2.0/25';
@@ -234,5 +236,15 @@ describe('Adj-RIB-In views against what each peer sent', () => {
     expect(w.rib.announce('e1', '198.51.100.0/24', 0, structuredClone(ATTRS[2]!))).toBeUndefined();
     expect(sameRoute(w.rib.bestPath('198.51.100.0/24')!, before)).toBe(true);
     expect([...w.rib.adjRibInPre('e1')].map((e) => e.attrs.localPref)).toEqual([50]);
+  });
+
+  test('the same for a lone path under damping, stored as its set alone: the new pre-policy entry is kept', () => {
+    // It was lost: the entry was written to a record made for the call, not to the table.
+    const w = newWorld(true);
+    w.rib.announce('e1', '198.51.100.0/24', 0, structuredClone(ATTRS[8]!));
+    const before = w.rib.bestPath('198.51.100.0/24')!;
+    expect(w.rib.announce('e1', '198.51.100.0/24', 0, structuredClone(ATTRS[1]!))).toBeUndefined();
+    expect(sameRoute(w.rib.bestPath('198.51.100.0/24')!, before)).toBe(true);
+    expect([...w.rib.adjRibInPre('e1')].map((e) => e.attrs.localPref)).toEqual([300]);
   });
 });

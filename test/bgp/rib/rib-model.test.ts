@@ -185,3 +185,63 @@ describe('RIB against a from-scratch reference', () => {
   test('RFC 4271 MED (per neighbour AS): incremental = from scratch', () => check(false));
   test('always-compare-med: incremental = sorting by a lexicographic key', () => check(true));
 });
+
+/**
+ * The RIB keeps a prefix's paths as pairs and runs the decision on views it reuses (kept per path
+ * count up to 64): here prefixes with up to 80 paths, so past the decision's 32-path mask and past
+ * the kept views, are checked against the paths each peer sent and the decision run afresh on them.
+ */
+describe('many paths for one prefix', () => {
+  const MANY = Array.from({ length: 80 }, (_, i) => ({
+    id: `m${i}`,
+    address: `198.18.${i >> 8}.${(i & 255) + 1}`,
+    asn: 65100 + (i % 7),
+    routerId: `9.9.${i >> 8}.${(i & 255) + 1}`,
+  }));
+  const SETS: PathAttributes[] = [
+    { origin: 0, asPath: seq(65100, 65200), nextHop: '198.18.0.1', med: 10 },
+    { origin: 0, asPath: seq(65101, 65200), nextHop: '198.18.0.2', med: 5 },
+    { origin: 1, asPath: seq(65102), nextHop: '198.18.0.3' },
+    { origin: 0, asPath: seq(65103), nextHop: UNREACHABLE },
+  ];
+  const WHERE = ['198.51.100.0/24', '2001:db8::/32'];
+
+  test('paths, best path and reported changes follow a from-scratch decision', () => {
+    const op = fc.record({ peer: fc.nat(MANY.length - 1), prefix: fc.constantFrom(...WHERE), pathId: fc.constantFrom(0, 0, 0, 2), set: fc.option(fc.nat(SETS.length - 1), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 200, maxLength: 400 }), fc.boolean(), (ops, alwaysCompareMed) => {
+        const rib = new Rib({ localAs: LOCAL_AS, routerId: '10.255.0.1', rfc8212: false, decision: { alwaysCompareMed }, nextHopReachable: (nh) => nh !== UNREACHABLE });
+        for (const p of MANY) rib.addPeer(p);
+        const sent = new Map<string, number>(); // `${peer}|${prefix}|${pathId}` → set
+        const bestBefore = new Map<string, string>();
+        for (const { peer, prefix, pathId, set } of ops) {
+          const id = MANY[peer]!.id;
+          const k = `${id}|${prefix}|${pathId}`;
+          let change: BestChange | undefined;
+          if (set === undefined) {
+            sent.delete(k);
+            change = rib.withdraw(id, prefix, pathId);
+          } else {
+            sent.set(k, set);
+            change = rib.announce(id, prefix, pathId, structuredClone(SETS[set]!));
+          }
+          const paths = rib.paths(prefix);
+          const want = [...sent].filter(([key]) => key.split('|')[1] === prefix).map(([key, s]) => `${key.split('|')[0]}#${key.split('|')[2]}:${SETS[s]!.asPath![0]!.asns[0]}`);
+          expect(paths.map((p) => `${p.peer.id}#${p.pathId}:${p.attrs.asPath![0]!.asns[0]}`).sort()).toEqual(want.sort());
+          const fresh = selectBest(paths.map((p) => ({ prefix: p.prefix, pathId: p.pathId, peer: p.peer, attrs: p.attrs, facts: factsOf(p.attrs) })), rib.decision);
+          const best = rib.best(prefix);
+          const name = (p: PathRecord | undefined) => (p ? `${p.peer.id}#${p.pathId}` : '-');
+          expect(name(best?.path)).toBe(name(fresh.best));
+          if (best) expect(best.reason).toBe(fresh.reason);
+          const now = best ? `${name(best.path)}:${JSON.stringify(best.path.attrs)}` : '-';
+          const was = bestBefore.get(prefix) ?? '-';
+          expect(change !== undefined, `change reported for ${was} → ${now}`).toBe(now !== was);
+          if (change) expect(`${name(change.old)} ${name(change.new)}`).toBe(`${was.split(':')[0]} ${now.split(':')[0]}`);
+          bestBefore.set(prefix, now);
+        }
+        expect(rib.bestCount).toBe([...bestBefore.values()].filter((b) => b !== '-').length);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
