@@ -135,6 +135,15 @@ function holdRestart(state: FsmState): FsmAction[] {
   return hold > 0 ? [{ type: 'startTimer', timer: 'Hold', seconds: hold }] : [];
 }
 
+/**
+ * In Established a KEEPALIVE or UPDATE received only restarts the hold timer (RFC 4271 §8.2.2):
+ * the hold time it restarts (0: none runs), or undefined in any other state, where `step`
+ * decides. What `step` does for those events in Established, for a driver that skips it.
+ */
+export function establishedHoldRestart(state: FsmState): number | undefined {
+  return state.name === 'Established' ? (state.session?.holdTime ?? 0) : undefined;
+}
+
 export function step(state: FsmState, event: FsmEvent, config: FsmConfig): StepResult {
   // Our own damping timer: it only ends a failure run, in any state.
   if (event.type === 'ErrorForgetTimer_Expires') return stay({ ...state, failures: 0 });

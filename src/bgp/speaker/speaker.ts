@@ -609,6 +609,13 @@ export class Speaker {
     this.apply(p, p.fsm.handle(event, this.now / 1000), before, out, shutdownText);
   }
 
+  /** A KEEPALIVE or UPDATE for the peer's FSM: in Established nothing for `apply` to do (FsmRunner.messageReceived). */
+  private fsmMessage(p: PeerState, type: 'KeepAliveMsg' | 'UpdateMsg', out: Output): void {
+    const before = p.fsm.state.name;
+    const actions = p.fsm.messageReceived(type, this.now / 1000);
+    if (actions.length > 0 || p.fsm.state.name !== before) this.apply(p, actions, before, out);
+  }
+
   private apply(p: PeerState, actions: readonly FsmAction[], before: SessionState, out: Output, shutdownText?: string): void {
     // The state change is reported first, so the best-path events a session loss causes follow it.
     const after = p.fsm.state.name;
@@ -682,9 +689,9 @@ export class Speaker {
       case 'OPEN':
         return this.fsm(p, { type: 'BGPOpen', open: this.asSeenByUs(p, m) }, out);
       case 'KEEPALIVE':
-        return this.fsm(p, { type: 'KeepAliveMsg' }, out);
+        return this.fsmMessage(p, 'KeepAliveMsg', out);
       case 'UPDATE':
-        this.fsm(p, { type: 'UpdateMsg', update: m }, out);
+        this.fsmMessage(p, 'UpdateMsg', out);
         if (p.session && p.fsm.state.name === 'Established') this.onUpdate(p, d, out);
         return;
       case 'ROUTE_REFRESH': {
