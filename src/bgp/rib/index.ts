@@ -54,7 +54,7 @@ export {
   type DampingConfig,
   type DampingState,
 } from './flap-damping.js';
-export { AttributeInterner, attributeKey, routeAttributes, computeFacts } from './intern.js';
+export { AttributeInterner, attributeKey, routeAttributes, computeFacts, type InternerOptions } from './intern.js';
 export {
   importRejection,
   importAttributes,

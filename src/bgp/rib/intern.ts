@@ -1,7 +1,8 @@
 /**
  * Attribute interning: one frozen object per distinct attribute set, so a million routes
  * share a few thousand objects (style.md shape 5). The table holds weak references, so an
- * attribute set no route uses any more is collected and its entry removed.
+ * attribute set no route uses any more is collected and its entry removed; or, for a process
+ * whose sets live as long as it does (the sim), the sets themselves (`collect: false`).
  */
 import type { AsPathSegment, PathAttributes } from '../wire/types.js';
 import { ipv4ToNumber } from '../fsm/open.js';
@@ -213,21 +214,38 @@ export function factsOf(attrs: PathAttributes): RouteFacts {
   return InternedMark.factsOf(attrs) ?? computeFacts(attrs);
 }
 
+/** A set in the table: a weak reference to it, or the set itself when the interner does not collect. */
+type Entry = WeakRef<PathAttributes> | PathAttributes;
+
 /** Bucket of sets with one hash: nearly always one, so the array form is the rare case. */
-type Bucket = WeakRef<PathAttributes> | Array<WeakRef<PathAttributes>>;
+type Bucket = Entry | Entry[];
 
 /** Fewest insertions between two sweeps of collected sets. */
 const MIN_SWEEP_INTERVAL = 1024;
 
+/** Only for an interner that collects: its entries are all weak references. */
 function live(bucket: Bucket): Bucket | undefined {
-  if (!Array.isArray(bucket)) return bucket.deref() === undefined ? undefined : bucket;
-  const kept = bucket.filter((r) => r.deref() !== undefined);
+  if (!Array.isArray(bucket)) return (bucket as WeakRef<PathAttributes>).deref() === undefined ? undefined : bucket;
+  const kept = bucket.filter((r) => (r as WeakRef<PathAttributes>).deref() !== undefined);
   return kept.length === 0 ? undefined : kept.length === 1 ? kept[0]! : kept;
+}
+
+export interface InternerOptions {
+  /**
+   * Whether a set nothing else holds is collected (default true): the table then keeps a weak
+   * reference per set, which costs about a microsecond to make and another to check at each
+   * sweep. An interner whose sets are held to the end anyway can keep them strongly: the sim's,
+   * shared by every speaker, where each session's export cache holds every set it ever
+   * exported and its paths hold their imports (at 200 routers all 240k sets made in a run are
+   * alive at its end); the sets of a lab are few, and recur when routes flap back.
+   */
+  collect?: boolean;
 }
 
 export class AttributeInterner {
   /** By attributeHash; equal sets found with sameAttributes (no key string per set). */
   private readonly table = new Map<number, Bucket>();
+  private readonly collect: boolean;
   /**
    * Entries of collected sets are swept out after as many insertions as the table held at the
    * last sweep (amortised O(1) per insertion, the table at most twice its live size). This
@@ -235,6 +253,15 @@ export class AttributeInterner {
    */
   private insertsSinceSweep = 0;
   private sweepAfter = MIN_SWEEP_INTERVAL;
+
+  constructor(options: InternerOptions = {}) {
+    this.collect = options.collect ?? true;
+  }
+
+  /** The set of a table entry, if it was not collected. */
+  private setOf(entry: Entry): PathAttributes | undefined {
+    return this.collect ? (entry as WeakRef<PathAttributes>).deref() : (entry as PathAttributes);
+  }
 
   /** The shared frozen object equal to `attrs` (whose nested values must not be mutated afterwards). */
   intern(attrs: PathAttributes): PathAttributes {
@@ -263,11 +290,11 @@ export class AttributeInterner {
     const bucket = this.table.get(hash);
     if (bucket !== undefined) {
       if (!Array.isArray(bucket)) {
-        const existing = bucket.deref();
+        const existing = this.setOf(bucket);
         if (existing && sameAttributes(existing, a)) return existing;
       } else {
-        for (const ref of bucket) {
-          const existing = ref.deref();
+        for (const entry of bucket) {
+          const existing = this.setOf(entry);
           if (existing && sameAttributes(existing, a)) return existing;
         }
       }
@@ -275,17 +302,18 @@ export class AttributeInterner {
     const copy = a === attrs && !owned ? { ...a } : a;
     InternedMark.mark(copy, this);
     const frozen = freezeSet(copy);
-    const ref = new WeakRef(frozen);
-    const kept = bucket === undefined ? undefined : live(bucket);
-    if (kept === undefined) this.table.set(hash, ref);
-    else if (Array.isArray(kept)) this.table.set(hash, [...kept, ref]);
-    else this.table.set(hash, [kept, ref]);
-    if (++this.insertsSinceSweep >= this.sweepAfter) this.sweep();
+    const entry = this.collect ? new WeakRef(frozen) : frozen;
+    const kept = bucket === undefined ? undefined : this.collect ? live(bucket) : bucket;
+    if (kept === undefined) this.table.set(hash, entry);
+    else if (Array.isArray(kept)) this.table.set(hash, [...kept, entry]);
+    else this.table.set(hash, [kept, entry]);
+    if (this.collect && ++this.insertsSinceSweep >= this.sweepAfter) this.sweep();
     return frozen;
   }
 
   /** Drop the entries of sets that were collected. */
   private sweep(): void {
+    if (!this.collect) return;
     for (const [hash, bucket] of this.table) {
       const kept = live(bucket);
       if (kept === undefined) this.table.delete(hash);

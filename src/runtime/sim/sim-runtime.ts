@@ -80,8 +80,12 @@ export class SimRuntime implements Runtime {
   private lab: Lab | undefined;
   private network: SimNetwork | undefined;
   private readonly bgp = new Map<string, SimBgpNode>();
-  /** One attribute interner for every speaker: a set one node exports is already interned where it arrives. */
-  private readonly interner = new AttributeInterner();
+  /**
+   * One attribute interner for every speaker: a set one node exports is already interned where
+   * it arrives. It keeps its sets for the run (InternerOptions.collect): the speakers' export
+   * caches and paths hold nearly all of them to the end anyway.
+   */
+  private readonly interner = new AttributeInterner({ collect: false });
   private overlay: SimZtOverlay | undefined;
   private readonly dns = new Map<string, SimDnsEngine>();
   private readonly nat64 = new Map<string, SimNat64Node>();

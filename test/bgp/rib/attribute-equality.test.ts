@@ -78,10 +78,10 @@ describe('sameAttributes and attributeHash', () => {
 });
 
 describe('AttributeInterner', () => {
-  test('equal sets intern to one object and different sets to different ones', () => {
+  test.each([true, false])('equal sets intern to one object and different sets to different ones (collect: %s)', (collect) => {
     fc.assert(
       fc.property(fc.array(small, { minLength: 1, maxLength: 30 }), (sets) => {
-        const interner = new AttributeInterner();
+        const interner = new AttributeInterner({ collect });
         const byKey = new Map<string, PathAttributes>();
         for (const s of sets) {
           const got = interner.intern(deepCopy(s));
@@ -97,7 +97,7 @@ describe('AttributeInterner', () => {
     );
   });
 
-  test('sets whose hashes collide are told apart', () => {
+  test.each([true, false])('sets whose hashes collide are told apart (collect: %s)', (collect) => {
     // Search MED × LOCAL_PREF for two sets with one hash (a 32-bit hash collides within ~2^16 draws).
     const seen = new Map<number, [number, number]>();
     let pair: [[number, number], [number, number]] | undefined;
@@ -110,7 +110,7 @@ describe('AttributeInterner', () => {
       }
     }
     expect(pair).toBeDefined();
-    const interner = new AttributeInterner();
+    const interner = new AttributeInterner({ collect });
     const set = ([med, localPref]: [number, number]): PathAttributes => ({ origin: 0, med, localPref });
     const x = interner.intern(set(pair![0]));
     const y = interner.intern(set(pair![1]));
@@ -165,5 +165,18 @@ describe('AttributeInterner memory', () => {
     gc();
     expect(interner.size).toBe(alive.length);
     for (const set of alive) expect(interner.intern({ ...set })).toBe(set);
+  });
+
+  test('an interner that does not collect keeps every set it made, as the one object for its value', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const interner = new AttributeInterner({ collect: false });
+    const first = Array.from({ length: 3000 }, (_, med) => interner.intern({ origin: 0, med }));
+    const ids = new WeakSet(first);
+    first.length = 0;
+    await new Promise((r) => setTimeout(r, 1));
+    gc();
+    expect(interner.size).toBe(3000);
+    for (let med = 0; med < 3000; med++) expect(ids.has(interner.intern({ origin: 0, med }))).toBe(true);
   });
 });
