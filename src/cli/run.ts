@@ -2,7 +2,9 @@
  * `flatlab run <scenario.yml|DIR>... [--runtime sim|netns|containerlab|sim,netns] [--junit FILE] [--json] [--seed N]`
  *
  * Exit 0 only when every scenario passed on every runtime; 1 when one failed (or two
- * runtimes disagreed); 2 when a scenario file is invalid or a flag is wrong (nothing runs).
+ * runtimes disagreed); 2 when a scenario file is invalid or a flag is wrong (nothing runs);
+ * 130 (SIGINT) or 143 (SIGTERM) when interrupted: the step that was cut short fails, the lab is
+ * torn down, the reports cover what ran.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -21,7 +23,7 @@ import { runScenario } from '../scenario/run.js';
 import { stepKinds } from '../scenario/steps/index.js';
 import ora from 'ora';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { abortOnSignals } from './interrupt.js';
+import { abortOnSignals, exitCodeOfSignal } from './interrupt.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import type { Verb } from './verb.js';
@@ -118,6 +120,13 @@ export async function runRun(args: readonly string[], opts: RunOptions, io: CliI
   }
   if (opts.junit) await writeFileAtomically(resolve(io.cwd, opts.junit), junitReport(results));
   io.stdout(opts.json ? jsonReport(results) : `${summaryLine(results)}\n`);
+  const interruptedBy = interrupt.received();
+  if (interruptedBy) {
+    const planned = scenarios.length * (runtimes.length || 1);
+    const notRun = planned - results.length;
+    io.stderr(`flatlab: interrupted by ${interruptedBy}${notRun > 0 ? `; ${notRun} scenario run${notRun === 1 ? '' : 's'} not started` : ''}\n`);
+    return exitCodeOfSignal(interruptedBy);
+  }
   const disagree = disagreements(results);
   return results.every((r) => r.status === 'passed') && disagree === 0 ? EXIT_OK : EXIT_FAILED;
 }

@@ -38,8 +38,18 @@ export async function runScenario(scenario: Scenario, runtime: Runtime, opts: Ru
     for (let i = 0; i < scenario.steps.length; i++) {
       const step = scenario.steps[i]!;
       const kind = stepKinds.get(step.kind)!;
-      if (failed || signal.aborted) {
+      if (failed) {
         results.push({ index: i, kind: step.kind, description: describe(kind, step), status: 'skipped', position: step.position, durationMs: 0 });
+        continue;
+      }
+      if (signal.aborted) {
+        // Interrupted (Ctrl-C) or out of time between two steps: the step that did not run fails
+        // with the reason, as one cut short mid-way does, so an unfinished scenario never passes.
+        const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+        const result: StepResult = { index: i, kind: step.kind, description: describe(kind, step), status: 'failed', position: step.position, durationMs: 0, message: reason.message, ...(reason instanceof FlatlabError && reason.hint ? { hint: reason.hint } : {}) };
+        results.push(result);
+        opts.onStep?.({ phase: 'end', step, index: i, result });
+        failed = true;
         continue;
       }
       opts.onStep?.({ phase: 'start', step, index: i });

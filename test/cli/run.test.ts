@@ -2,6 +2,8 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
 import { runCli } from '../support/run-cli.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -43,6 +45,30 @@ describe('flatlab run (sim)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown runtime "qemu"');
     expect((await cli('run', 'no/such/dir')).code).toBe(2);
+  });
+
+  it('Ctrl-C between steps fails the step that did not run, skips the rest and exits 130', async () => {
+    const before = new Set(process.listeners('SIGINT'));
+    const io = memoryIO(root);
+    let sent = false;
+    const stdout = io.stdout;
+    io.stdout = (t) => {
+      stdout(t);
+      // Deliver SIGINT to the handler the run installed (not to the test runner's own) once the first step is done.
+      if (!sent && t.includes('ok    1. up')) {
+        sent = true;
+        for (const l of process.listeners('SIGINT')) if (!before.has(l)) (l as (s: NodeJS.Signals) => void)('SIGINT');
+      }
+    };
+    const code = await main(['run', 'scenarios/bgp-backbone'], io);
+    const { stdout: out, stderr } = io.text();
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    expect(out).toContain('FAIL  2.');
+    expect(out).toContain('interrupted by SIGINT; cleaning up');
+    expect(out).toContain('0/1 scenario passed');
+    expect(stderr).toMatch(/interrupted by SIGINT; \d+ scenario runs not started/);
+    expect(process.listeners('SIGINT').filter((l) => !before.has(l))).toEqual([]);
   });
 
   it('names the runtime that can run a step the chosen one cannot', async () => {

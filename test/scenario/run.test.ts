@@ -86,8 +86,28 @@ describe('runScenario', () => {
     const ac = new AbortController();
     ac.abort(new Error('interrupted'));
     const result = await runScenario(await load('reroute.yml'), rt, { signal: ac.signal });
-    expect(result.steps.every((s) => s.status === 'skipped')).toBe(true);
+    expect(result.status).toBe('failed');
+    expect(result.steps[0]).toMatchObject({ status: 'failed', message: 'interrupted' });
+    expect(result.steps.slice(1).every((s) => s.status === 'skipped')).toBe(true);
     expect(rt.calls).toEqual(['down']);
+  });
+
+  it('fails, not passes, when interrupted between two steps', async () => {
+    const rt = convergingRuntime();
+    const ac = new AbortController();
+    const result = await runScenario(await load('reroute.yml'), rt, {
+      signal: ac.signal,
+      pollIntervalMs: 1000,
+      onStep: (e) => {
+        if (e.phase === 'end' && e.index === 1) ac.abort(new Error('interrupted by SIGINT; cleaning up'));
+      },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.steps.slice(0, 2).map((s) => s.status)).toEqual(['passed', 'passed']);
+    expect(result.steps[2]).toMatchObject({ status: 'failed', message: 'interrupted by SIGINT; cleaning up' });
+    expect(result.steps.slice(3).every((s) => s.status === 'skipped')).toBe(true);
+    expect(rt.calls.at(-1)).toBe('down');
+    expect(textReport([result])).toContain('0/1 scenario passed');
   });
 
   it('writes JUnit XML that counts failures and escapes text', async () => {
