@@ -18,7 +18,7 @@ import type {
 } from '../runtime.js';
 import { hostCommands, type CommandRunner } from './commands.js';
 import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
-import { isRunning, sleep, startProcess, stopProcess, waitForSocket } from './processes.js';
+import { daemonExited, isRunning, sleep, startProcess, stopProcess, waitForSocket } from './processes.js';
 import { labHash, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 import { LinkImpairments } from './link-impairments.js';
@@ -264,7 +264,7 @@ export class NetnsRuntime implements Runtime {
     if (started.length) {
       await sleep(STARTUP_SETTLE_MS, opts.signal);
       for (const sp of started) {
-        if (!(await isRunning(sp))) throw new RuntimeError('netns.daemon-exited', `${sp.name} on node ${node} exited right after start`, { hint: `see its log: ${sp.log}` });
+        if (!(await isRunning(sp))) throw await daemonExited(sp, 'netns.daemon-exited', `${sp.name} on node ${node} exited right after start`);
       }
     }
     for (const argv of (plan.postStart.get(node) ?? []).filter(applies)) await this.must(['ip', 'netns', 'exec', ns, ...argv], opts);

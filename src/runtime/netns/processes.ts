@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, fstatSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { RuntimeError } from '../errors.js';
@@ -24,6 +25,7 @@ const POLL_MS = 50;
 export async function startProcess(ns: string, p: PlannedProcess, log: string): Promise<StartedProcess> {
   mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
+  const logStart = fstatSync(fd).size;
   const privileges = p.user ? ['setpriv', `--reuid=${p.user}`, `--regid=${p.user}`, '--init-groups', `--inh-caps=${DAEMON_CAPS}`, `--ambient-caps=${DAEMON_CAPS}`, '--'] : [];
   // `ip netns exec` execs the command in place (no fork), so the PID we get is the daemon's.
   const argv = ['netns', 'exec', ns, ...privileges, ...resolveFlatlab(p.argv)];
@@ -38,8 +40,40 @@ export async function startProcess(ns: string, p: PlannedProcess, log: string): 
   child.unref();
   // Read the start time at once: it identifies this process for its whole life.
   const startTime = await processStartTime(pid);
-  if (startTime === undefined) throw new RuntimeError('netns.spawn', `${p.name} on ${p.node} exited at once`, { hint: `see ${log}` });
-  return { node: p.node, name: p.name, pid, startTime, argv: p.argv, log };
+  if (startTime === undefined) throw await daemonExited({ node: p.node, name: p.name, log, logStart }, 'netns.spawn', `${p.name} on node ${p.node} exited at once`);
+  return { node: p.node, name: p.name, pid, startTime, argv: p.argv, log, logStart };
+}
+
+const LOG_TAIL_LINES = 3;
+const LOG_TAIL_BYTES = 4096;
+
+/**
+ * The error for a daemon that died on start, with the last lines it wrote in this run, since
+ * that line (a missing file, a config error) is what the user needs; the log path is the hint.
+ */
+export async function daemonExited(p: Pick<StartedProcess, 'node' | 'name' | 'log' | 'logStart'>, code: string, message: string): Promise<RuntimeError> {
+  const tail = await logTail(p.log, p.logStart ?? 0);
+  return new RuntimeError(code, tail ? `${message}: ${tail}` : message, { hint: `see its log: ${p.log}` });
+}
+
+/** The last few non-empty lines written to `log` from byte `from` on, joined by " | "; '' when there are none. */
+export async function logTail(log: string, from: number): Promise<string> {
+  let text: string;
+  try {
+    const fh = await open(log, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const start = Math.max(from, size - LOG_TAIL_BYTES);
+      const buf = Buffer.alloc(Math.max(0, size - start));
+      await fh.read(buf, 0, buf.length, start);
+      text = buf.toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return '';
+  }
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-LOG_TAIL_LINES).join(' | ');
 }
 
 export async function isRunning(p: StartedProcess): Promise<boolean> {
@@ -103,7 +137,7 @@ export async function waitForSocket(p: StartedProcess, path: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await socketAccepts(path)) return;
-    if (!(await isRunning(p))) throw new RuntimeError('netns.daemon-exited', `${p.name} on node ${p.node} exited before it opened ${path}`, { hint: `see its log: ${p.log}` });
+    if (!(await isRunning(p))) throw await daemonExited(p, 'netns.daemon-exited', `${p.name} on node ${p.node} exited before it opened ${path}`);
     if (Date.now() > deadline) throw new RuntimeError('netns.not-ready', `${p.name} on node ${p.node} did not open ${path} within ${timeoutMs / 1000} s`, { hint: `see its log: ${p.log}` });
     await sleep(POLL_MS, signal);
   }

@@ -14,6 +14,8 @@ export interface StartedProcess {
   startTime: string;
   argv: string[];
   log: string;
+  /** Size of the log (appended to across runs) when this process started: its own output follows. */
+  logStart?: number;
 }
 
 export interface NetnsState {
