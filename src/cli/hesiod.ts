@@ -25,6 +25,10 @@ export const DEFAULT_HESIOD_LISTEN = '127.0.0.1:5353';
 export interface HesiodCliOptions {
   zone?: string[];
   map?: string[];
+  passwd?: string;
+  group?: string;
+  minUid?: string;
+  maxUid?: string;
   listen?: string[];
   http?: string;
   tsigKey?: string[];
@@ -54,10 +58,17 @@ export async function buildHesiodConfig(o: HesiodCliOptions): Promise<HesiodDaem
       const eq = spec.indexOf('=');
       return eq > 0 ? { kind: 'zone', origin: spec.slice(0, eq), file: spec.slice(eq + 1) } : { kind: 'zone', file: spec };
     }),
-    ...(o.map ?? []).map((file): ZoneSource => ({ kind: 'map', file })),
+    ...(o.map ?? []).map((file): ZoneSource => ({ kind: 'map', file, ...accounts(o) })),
   ];
   if (sources.length === 0) {
     throw new InputError('hesiod.no-zones', 'no zones to serve', { hint: 'give --zone FILE (RFC 1035 master file) or --map FILE.yml (Hesiod map), or both, as often as needed' });
+  }
+  const importing = o.passwd !== undefined || o.group !== undefined || o.minUid !== undefined || o.maxUid !== undefined;
+  if (importing && o.map?.length !== 1) {
+    throw new InputError('hesiod.import-map', `--passwd, --group, --min-uid and --max-uid add accounts to one Hesiod map; ${o.map?.length ? `${o.map.length} maps were given` : 'no --map was given'}`, { hint: 'give exactly one --map FILE.yml: it names the Hesiod domain (lhs, rhs, ns) the accounts are served under' });
+  }
+  if (importing && o.passwd === undefined) {
+    throw new InputError('hesiod.import-no-passwd', o.group !== undefined ? '--group was given without --passwd' : '--min-uid and --max-uid select users of a --passwd file, and none was given', { hint: 'give --passwd FILE (passwd(5) format) as well' });
   }
   const listen = (o.listen?.length ? o.listen : [DEFAULT_HESIOD_LISTEN]).map((s) => parseEndpoint(s, 53, '--listen'));
   let reloadKey: string | undefined;
@@ -83,6 +94,16 @@ export async function buildHesiodConfig(o: HesiodCliOptions): Promise<HesiodDaem
     ...(o.maxTcpConnections ? { maxTcpConnections: intOption(o.maxTcpConnections, '--max-tcp-connections', 1, 1_000_000) } : {}),
     ...(o.maxQueriesPerConnection ? { maxQueriesPerConnection: intOption(o.maxQueriesPerConnection, '--max-queries-per-connection', 1, 1_000_000_000) } : {}),
     version: VERSION,
+  };
+}
+
+/** The account files and uid range of `--passwd`/`--group`/`--min-uid`/`--max-uid`, as a map source's fields. */
+function accounts(o: HesiodCliOptions): { passwd?: string; group?: string; minUid?: number; maxUid?: number } {
+  return {
+    ...(o.passwd !== undefined ? { passwd: o.passwd } : {}),
+    ...(o.group !== undefined ? { group: o.group } : {}),
+    ...(o.minUid !== undefined ? { minUid: intOption(o.minUid, '--min-uid', 0, 4294967295) } : {}),
+    ...(o.maxUid !== undefined ? { maxUid: intOption(o.maxUid, '--max-uid', 0, 4294967295) } : {}),
   };
 }
 
@@ -171,6 +192,10 @@ export const hesiodVerb: Verb = {
       .description('authoritative Hesiod DNS server (HS and IN classes, UDP+TCP, AXFR, TSIG, /health /metrics /manifest)')
       .option('--zone <[origin=]file>', 'RFC 1035 master file to serve (repeatable)', collect)
       .option('--map <file.yml>', 'Hesiod YAML map to serve (repeatable)', collect)
+      .option('--passwd <file>', 'add the users of a passwd(5) file to the --map (the map\'s own users win; read again on reload)')
+      .option('--group <file>', 'with --passwd: add the groups of a group(5) file and their members\' grplists')
+      .option('--min-uid <n>', 'with --passwd: only users with at least this uid (e.g. 1000: no system accounts)')
+      .option('--max-uid <n>', 'with --passwd: only users with at most this uid')
       .option('--listen <addr:port>', `DNS listen address, UDP and TCP (repeatable; default ${DEFAULT_HESIOD_LISTEN})`, collect)
       .option('--http <addr:port>', 'HTTP listener for /health, /metrics, /manifest and POST /reload')
       .option('--tsig-key <name:alg:secret>', 'TSIG key (hmac-sha256 or hmac-sha512, base64 secret) allowed to transfer zones (repeatable)', collect)

@@ -97,6 +97,50 @@ describe('flatlab hesiod --map', () => {
   });
 });
 
+describe('flatlab hesiod --map --passwd --group', () => {
+  const fixtures = join(import.meta.dirname, '../fixtures/dns/hesiod');
+
+  it('serves the accounts of passwd and group files under the map\'s Hesiod domain', async () => {
+    const signals = new EventEmitter();
+    const io = memoryIO();
+    let daemon: HesiodDaemon | undefined;
+    const running = runHesiod({ map: [join(fixtures, 'site.yml')], passwd: join(fixtures, 'passwd'), group: join(fixtures, 'group'), minUid: '1000', listen: ['127.0.0.1:0'] }, io, { signals, onReady: (d) => (daemon = d) });
+    for (let i = 0; i < 100 && !daemon; i++) await new Promise((r) => setTimeout(r, 20));
+    if (!daemon) throw new Error(`daemon did not start: ${io.text().stderr}`);
+    try {
+      const port = daemon.dns.udp[0]!.port;
+      const smith = await queryServer({ host: '127.0.0.1', port }, '1002.uid.ns.example.org', TYPE.TXT, CLASS.HS, { timeoutMs: 1000 });
+      expect(smith.answers[1]?.rdata.subarray(1).toString()).toBe('john.smith:*:1002:100::/home/john.smith:');
+      const grplist = await queryServer({ host: '127.0.0.1', port }, 'rroe.grplist.ns.example.org', TYPE.TXT, CLASS.HS, { timeoutMs: 1000 });
+      expect(grplist.answers.map((a) => a.rdata.subarray(1).toString())).toEqual([expect.stringContaining('audio:29')]); // from the group file
+      const root = await queryServer({ host: '127.0.0.1', port }, 'root.passwd.ns.example.org', TYPE.TXT, CLASS.HS, { timeoutMs: 1000 });
+      expect(root.header.flags & 0xf).toBe(3); // NXDOMAIN: uid 0 is below --min-uid, not served
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await running).toBe(0);
+  });
+
+  it('exits 2 when the accounts have no single map to go into, or --group comes without --passwd', async () => {
+    for (const [argv, code] of [
+      [['--passwd', join(fixtures, 'passwd'), '--zone', join(fixtures, 'site.zone')], 'hesiod.import-map'],
+      [['--passwd', join(fixtures, 'passwd'), '--map', join(fixtures, 'site.yml'), '--map', join(fixtures, 'site.yml')], 'hesiod.import-map'],
+      [['--group', join(fixtures, 'group'), '--map', join(fixtures, 'site.yml')], 'hesiod.import-no-passwd'],
+      [['--passwd', join(fixtures, 'passwd'), '--map', join(fixtures, 'site.yml'), '--min-uid', 'x'], 'cli.bad-number'],
+    ] as const) {
+      const io = memoryIO();
+      expect(await main(['hesiod', ...argv, '--listen', '127.0.0.1:0'], io)).toBe(2);
+      expect(io.text().stderr).toContain(`[${code}]`);
+    }
+  });
+
+  it('exits 2 on a bad passwd file, naming file and line', async () => {
+    const io = memoryIO();
+    expect(await main(['hesiod', '--map', join(fixtures, 'site.yml'), '--passwd', join(fixtures, 'bad-passwd'), '--listen', '127.0.0.1:0'], io)).toBe(2);
+    expect(io.text().stderr).toMatch(/bad-passwd:5:1: user jdoe appears twice/);
+  });
+});
+
 describe('flatlab hesiod: serving, reload and shutdown', () => {
   it('reloads on SIGHUP and on an authorised POST /reload; a bad zone keeps the old one serving', async () => {
     const file = join(dir, 'ns.zone');

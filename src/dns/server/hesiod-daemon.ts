@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { controlAuthorizer } from '../../observe/control-auth.js';
 import { startObserveServer, type ObserveServer } from '../../observe/http-server.js';
 import { buildManifest, type ModuleManifest } from '../../observe/manifest.js';
+import { loadHesiodZone } from '../hesiod/load.js';
 import { loadHesiodMapFile } from '../hesiod/map.js';
 import { loadZoneFile, type Zone } from '../zone/model.js';
 import { className, rcodeName, typeName } from '../wire/constants.js';
@@ -18,7 +19,8 @@ import { startDnsServer, type DnsServer, type QueryLogEntry } from './dns-server
 import { formatEndpoint, type Endpoint } from './endpoint.js';
 import { ZoneStore, type ReloadResult } from './zone-store.js';
 
-export type ZoneSource = { kind: 'zone'; file: string; origin?: string } | { kind: 'map'; file: string };
+/** A master file, or a Hesiod map with, optionally, accounts imported from passwd(5)/group(5) files (read again on every reload). */
+export type ZoneSource = { kind: 'zone'; file: string; origin?: string } | { kind: 'map'; file: string; passwd?: string; group?: string; minUid?: number; maxUid?: number };
 
 export interface HesiodDaemonConfig {
   sources: readonly ZoneSource[];
@@ -74,7 +76,11 @@ export function hesiodManifest(version: string, http?: Endpoint): ModuleManifest
 
 export async function loadZoneSources(sources: readonly ZoneSource[]): Promise<Zone[]> {
   const zones: Zone[] = [];
-  for (const s of sources) zones.push(s.kind === 'zone' ? await loadZoneFile(s.file, s.origin ? { origin: s.origin } : {}) : await loadHesiodMapFile(s.file));
+  for (const s of sources) {
+    if (s.kind === 'zone') zones.push(await loadZoneFile(s.file, s.origin ? { origin: s.origin } : {}));
+    else if (s.passwd === undefined && s.group === undefined) zones.push(await loadHesiodMapFile(s.file));
+    else zones.push(await loadHesiodZone({ map: s.file, ...(s.passwd !== undefined ? { passwd: s.passwd } : {}), ...(s.group !== undefined ? { group: s.group } : {}), ...(s.minUid !== undefined ? { minUid: s.minUid } : {}), ...(s.maxUid !== undefined ? { maxUid: s.maxUid } : {}) }));
+  }
   return zones;
 }
 
