@@ -132,56 +132,81 @@ interface Incoming {
 }
 
 /**
- * Paths of one prefix as pairs in one exact-size array, [source0, attrs0, source1, attrs1, …]:
- * two slots per path instead of a record each (a thousand-router sim holds ~40M paths).
+ * Paths of one prefix as pairs in one array, [source0, attrs0, source1, attrs1, …]: two slots
+ * per path instead of a record each (a thousand-router sim holds ~40M paths). The pairs come
+ * first; the slots after them are free (undefined). An array is made with room for a path
+ * from each peer (`Rib.room`) and changed in place, so paths arriving one by one from the
+ * neighbours do not each leave a copy behind (most of them would outlive a young-generation
+ * collection and be copied by it).
  */
-type Paths = Array<PathSource | PathAttributes>;
+type Paths = Array<PathSource | PathAttributes | undefined>;
 
 const sourceAt = (paths: Paths, i: number): PathSource => paths[2 * i] as PathSource;
 const attrsAt = (paths: Paths, i: number): PathAttributes => paths[2 * i + 1] as PathAttributes;
 
+/** Number of paths (pairs before the free slots). */
+function countOf(paths: Paths): number {
+  let n = paths.length;
+  while (n > 0 && paths[n - 1] === undefined) n -= 2;
+  return n >> 1;
+}
+
 /** Pair index of the path from `peer` with `pathId`, or -1. */
 function indexOfPath(paths: Paths, peer: RibPeer, pathId: number): number {
   for (let i = 0; i < paths.length; i += 2) {
-    const s = paths[i] as PathSource;
+    const s = paths[i] as PathSource | undefined;
+    if (s === undefined) break;
     if (s.peer === peer && s.pathId === pathId) return i >> 1;
   }
   return -1;
 }
 
-/** A copy without pair `i` (exact size). */
-function withoutPath(paths: Paths, i: number): Paths {
-  const out: Paths = new Array(paths.length - 2);
-  for (let j = 0, k = 0; j < paths.length; j += 2) {
-    if (j === 2 * i) continue;
-    out[k++] = paths[j]!;
-    out[k++] = paths[j + 1]!;
+/** Remove pair `i` in place (the later pairs move up). */
+function removeAt(paths: Paths, i: number): void {
+  const end = 2 * countOf(paths);
+  for (let j = 2 * i; j + 2 < end; j++) paths[j] = paths[j + 2];
+  paths[end - 2] = undefined;
+  paths[end - 1] = undefined;
+}
+
+/**
+ * Add a pair: in place when there is a free slot, else in a new array with room for `room`
+ * paths, or twice as many as it has once it has that many.
+ */
+function addPath(paths: Paths | undefined, source: PathSource, attrs: PathAttributes, room: number): Paths {
+  const n = paths === undefined ? 0 : countOf(paths);
+  if (paths !== undefined && 2 * n + 2 <= paths.length) {
+    paths[2 * n] = source;
+    paths[2 * n + 1] = attrs;
+    return paths;
   }
+  const out: Paths = new Array(2 * Math.max(room, 2 * n, n + 1));
+  for (let j = 0; j < 2 * n; j++) out[j] = paths![j];
+  out[2 * n] = source;
+  out[2 * n + 1] = attrs;
   return out;
 }
 
-/** A copy with one more pair (exact size: push() would give a small array room for 17 more). */
-function withPath(paths: Paths | undefined, source: PathSource, attrs: PathAttributes): Paths {
-  const n = paths === undefined ? 0 : paths.length;
-  const out: Paths = new Array(n + 2);
-  for (let j = 0; j < n; j++) out[j] = paths![j]!;
-  out[n] = source;
-  out[n + 1] = attrs;
-  return out;
+/** Whether some path is from `peer`. */
+function hasPathFrom(paths: Paths, peer: RibPeer): boolean {
+  for (let j = 0; j < paths.length; j += 2) {
+    const s = paths[j] as PathSource | undefined;
+    if (s === undefined) break;
+    if (s.peer === peer) return true;
+  }
+  return false;
 }
 
-/** The paths without those of `peer`: the same array when it has none there. */
-function withoutPeer(paths: Paths, peer: RibPeer): Paths {
-  let n = 0;
-  for (let j = 0; j < paths.length; j += 2) if ((paths[j] as PathSource).peer !== peer) n += 2;
-  if (n === paths.length) return paths;
-  const out: Paths = new Array(n);
-  for (let j = 0, k = 0; j < paths.length; j += 2) {
+/** Remove the paths of `peer` in place. */
+function removePathsFrom(paths: Paths, peer: RibPeer): void {
+  const end = 2 * countOf(paths);
+  let k = 0;
+  for (let j = 0; j < end; j += 2) {
     if ((paths[j] as PathSource).peer === peer) continue;
-    out[k++] = paths[j]!;
-    out[k++] = paths[j + 1]!;
+    paths[k++] = paths[j];
+    paths[k++] = paths[j + 1];
   }
-  return out;
+  for (; k < end; k++) paths[k] = undefined;
 }
 
 /** All imported paths for one prefix and the current best among them. */
@@ -346,6 +371,8 @@ export class Rib {
   /** Route flap damping of eBGP-learned paths (FRR and Cisco damp eBGP only), when configured. */
   private readonly damping: FlapDamping | undefined;
   private readonly clock: () => number;
+  /** Paths a Destination's array has room for when made: one per peer (not the local one), 2 to 8. */
+  private room = 2;
   /** The decision's views (PathView): list n holds n of them, for a prefix with n paths. */
   private readonly viewLists: PathView[][] = [];
 
@@ -378,11 +405,18 @@ export class Rib {
     const source = new PathSource(peer, 0, peer.keepPrePolicy ? LOCAL_PREF_ADDED : undefined);
     this.peers.set(peer.id, { peer, source, rejected: new Map(), imported: new WeakMap(), accepted: 0 });
     if (peer.rrClient) this.rules.routeReflector = true;
+    this.sizeRoom();
     return peer;
   }
 
   peer(id: string): RibPeer {
     return this.tables(id).peer;
+  }
+
+  private sizeRoom(): void {
+    let remote = 0;
+    for (const t of this.peers.values()) if (!t.peer.local) remote++;
+    this.room = Math.min(8, Math.max(2, remote));
   }
 
   hasPeer(id: string): boolean {
@@ -415,9 +449,7 @@ export class Rib {
           this.bestPaths--;
           continue;
         }
-        const kept = withoutPeer(d.paths, t.peer);
-        const keptSuppressed = d.suppressed && withoutPeer(d.suppressed, t.peer);
-        if (kept === d.paths && keptSuppressed === d.suppressed) continue;
+        if (!hasPathFrom(d.paths, t.peer) && !(d.suppressed !== undefined && hasPathFrom(d.suppressed, t.peer))) continue;
         const prefix = prefixText(key);
         // Session down, as FRR 8.4 does it (bgp_clear_route_node → bgp_rib_remove): a suppressed
         // route counts a withdrawal and keeps its record (FRR's history entry, still suppressed when
@@ -425,22 +457,26 @@ export class Rib {
         // alone never build up a penalty (observed on FRR 8.4 in netns: no Dampinfo after them).
         if (damped) {
           const now = this.clock();
-          for (let i = 0; i < d.paths.length; i += 2) {
-            const s = d.paths[i] as PathSource;
+          for (let i = 0; i < countOf(d.paths); i++) {
+            const s = sourceAt(d.paths, i);
             if (s.peer === t.peer) this.damping!.forget(t.peer.id, dampingKey(prefix, s.pathId));
           }
-          for (let i = 0; i < (d.suppressed?.length ?? 0); i += 2) {
-            const s = d.suppressed![i] as PathSource;
+          for (let i = 0; i < (d.suppressed ? countOf(d.suppressed) : 0); i++) {
+            const s = sourceAt(d.suppressed!, i);
             if (s.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, s.pathId), now);
           }
         }
-        d.paths = kept;
-        d.suppressed = keptSuppressed?.length ? keptSuppressed : undefined;
+        removePathsFrom(d.paths, t.peer);
+        if (d.suppressed !== undefined) {
+          removePathsFrom(d.suppressed, t.peer);
+          if (countOf(d.suppressed) === 0) d.suppressed = undefined;
+        }
         const c = this.decide(key, prefix, d, d);
         if (c && report) changes.push(c);
       }
     }
     this.peers.delete(id);
+    this.sizeRoom();
     this.rules.routeReflector = [...this.peers.values()].some((x) => x.peer.rrClient);
     return changes;
   }
@@ -664,7 +700,10 @@ export class Rib {
   private expand(key: PrefixKey, slot: LoneSlot): Destination {
     const source = this.sourceOfSlot(slot);
     const attrs = slot instanceof StoredPath ? slot.attrs : slot;
-    const d = new Destination([source, attrs]);
+    const paths: Paths = new Array(2 * this.room);
+    paths[0] = source;
+    paths[1] = attrs;
+    const d = new Destination(paths);
     d.bestSource = source;
     d.bestAttrs = attrs;
     return d;
@@ -695,7 +734,7 @@ export class Rib {
       paths[2 * i] = source;
       paths[2 * i + 1] = attrs;
     } else {
-      d.paths = withPath(paths, this.sourceOf(t, pathId, received, undefined), attrs);
+      d.paths = addPath(paths, this.sourceOf(t, pathId, received, undefined), attrs, this.room);
       t.accepted++;
     }
     return this.decide(key, prefix, d, stored);
@@ -729,12 +768,12 @@ export class Rib {
       return undefined;
     }
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
-    if (i >= 0) d.paths = withoutPath(d.paths, i);
-    if (j >= 0) d.suppressed = withoutPath(d.suppressed!, j);
+    if (i >= 0) removeAt(d.paths, i);
+    if (j >= 0) removeAt(d.suppressed!, j);
     if (!before) t.accepted++;
-    if (suppressed) d.suppressed = withPath(d.suppressed, source, attrs);
-    else d.paths = withPath(d.paths, source, attrs);
-    if (d.suppressed?.length === 0) d.suppressed = undefined;
+    if (suppressed) d.suppressed = addPath(d.suppressed, source, attrs, 1);
+    else d.paths = addPath(d.paths, source, attrs, this.room);
+    if (d.suppressed !== undefined && countOf(d.suppressed) === 0) d.suppressed = undefined;
     return this.decide(key, prefix, d, slot);
   }
 
@@ -761,13 +800,14 @@ export class Rib {
       this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
       if (i < 0) {
         const j = indexOfPath(d.suppressed!, t.peer, pathId);
-        d.suppressed = d.suppressed!.length === 2 ? undefined : withoutPath(d.suppressed!, j);
+        if (countOf(d.suppressed!) === 1) d.suppressed = undefined;
+        else removeAt(d.suppressed!, j);
         t.accepted--;
         return this.decide(key, prefix, d, d);
       }
     }
     if (i < 0) return undefined;
-    d.paths = withoutPath(d.paths, i);
+    removeAt(d.paths, i);
     t.accepted--;
     return this.decide(key, prefix, d, d);
   }
@@ -775,7 +815,7 @@ export class Rib {
   /** The pair index of the best eligible path of `d` (-1 if none), its reason set on `d`. */
   private select(key: PrefixKey, d: Destination): number {
     const paths = d.paths;
-    const n = paths.length >> 1;
+    const n = countOf(paths);
     let views = n <= KEPT_VIEW_LISTS ? this.viewLists[n] : undefined;
     if (views === undefined) {
       views = new Array<PathView>(n);
@@ -796,7 +836,7 @@ export class Rib {
   private decide(key: PrefixKey, prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
     const oldSource = d.bestSource;
     const oldAttrs = d.bestAttrs;
-    const n = d.paths.length >> 1;
+    const n = countOf(d.paths);
     const i = n === 0 ? -1 : this.select(key, d);
     let made: StoredPath | undefined;
     if (i < 0) {
@@ -867,10 +907,13 @@ export class Rib {
       const d = slot instanceof Destination ? slot : undefined;
       const suppressed = d?.suppressed;
       let j = -1;
-      if (suppressed) for (let i = 0; i < suppressed.length >> 1 && j < 0; i++) if (sourceAt(suppressed, i).peer.id === r.peer && sourceAt(suppressed, i).pathId === pathId) j = i;
+      if (suppressed) for (let i = 0; i < countOf(suppressed) && j < 0; i++) if (sourceAt(suppressed, i).peer.id === r.peer && sourceAt(suppressed, i).pathId === pathId) j = i;
       if (!d || !suppressed || j < 0) continue;
-      d.suppressed = suppressed.length === 2 ? undefined : withoutPath(suppressed, j);
-      d.paths = withPath(d.paths, sourceAt(suppressed, j), attrsAt(suppressed, j));
+      const source = sourceAt(suppressed, j);
+      const attrs = attrsAt(suppressed, j);
+      if (countOf(suppressed) === 1) d.suppressed = undefined;
+      else removeAt(suppressed, j);
+      d.paths = addPath(d.paths, source, attrs, this.room);
       const c = this.decide(key, prefix, d, d);
       if (c) changes.push(c);
     }
@@ -959,7 +1002,7 @@ export class Rib {
       }
       for (const paths of [slot.paths, slot.suppressed]) {
         if (paths === undefined) continue;
-        for (let i = 0; i < paths.length >> 1; i++) if (sourceAt(paths, i).peer === peer) yield new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
+        for (let i = 0; i < countOf(paths); i++) if (sourceAt(paths, i).peer === peer) yield new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
       }
     }
   }
@@ -1006,7 +1049,7 @@ export class Rib {
 
 /** Records of pairs (Paths) of one prefix. */
 function records(key: PrefixKey, paths: Paths): StoredPath[] {
-  const out = new Array<StoredPath>(paths.length >> 1);
+  const out = new Array<StoredPath>(countOf(paths));
   for (let i = 0; i < out.length; i++) out[i] = new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
   return out;
 }
