@@ -20,6 +20,7 @@ import { BgpDaemon } from '../bgp/daemon/daemon.js';
 import { openMrtFile, openMrtStream } from '../bgp/mrt/input.js';
 import { ribRoutes, type EntrySelection, type RibRouteOut } from '../bgp/mrt/rib-routes.js';
 import { streamMrtRecords } from '../bgp/mrt/stream.js';
+import type { Family } from '../bgp/wire/types.js';
 import type { BgpSubcommand } from './bgp-control.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -120,14 +121,38 @@ export async function runBgpReplay(file: string, o: ReplayOptions, io: CliIO, de
   const deadline = Date.now() + Number(o.timeout ?? 120) * 1000;
   let code = EXIT_OK;
   let announced = false;
+  const perFamily = new Map<Family, number>();
+  for (const r of routes) {
+    const f: Family = r.prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast';
+    perFamily.set(f, (perFamily.get(f) ?? 0) + 1);
+  }
+  let warnedFamilies = '';
   try {
     // Bounded by --timeout when exiting after End-of-RIB, by the stop signal otherwise.
     while (!stop) {
       await new Promise((r) => setTimeout(r, POLL_MS));
-      const sent = daemon.speaker.sessionState(PEER_ID) === 'Established' && daemon.speaker.peerRouteCounts(PEER_ID).advertised === routes.length && daemon.pendingWrites(PEER_ID) === 0;
+      const established = daemon.speaker.sessionState(PEER_ID) === 'Established';
+      // Only the families the peer negotiated can be sent (RFC 4760): the rest would never go out.
+      let expected = routes.length;
+      if (established) {
+        const negotiated = new Set(daemon.speaker.negotiatedFamilies(PEER_ID));
+        const missing = [...perFamily].filter(([f]) => !negotiated.has(f));
+        expected -= missing.reduce((n, [, count]) => n + count, 0);
+        const key = missing.map(([f]) => f).join(',');
+        if (key && key !== warnedFamilies) {
+          warnedFamilies = key;
+          io.stderr(`flatlab: warning: the peer did not negotiate ${missing.map(([f, n]) => `${f} (${n} prefix${n === 1 ? '' : 'es'} not sent)`).join(', ')}\n`);
+        }
+        if (expected === 0) {
+          io.stderr('flatlab: nothing to send: the peer negotiated none of the dump\'s address families\n');
+          code = EXIT_FAILED;
+          break;
+        }
+      }
+      const sent = established && daemon.speaker.peerRouteCounts(PEER_ID).advertised === expected && daemon.pendingWrites(PEER_ID) === 0;
       if (sent && !announced) {
         announced = true;
-        io.stderr(`flatlab: ${routes.length} prefixes and End-of-RIB sent\n`);
+        io.stderr(`flatlab: ${expected} prefixes and End-of-RIB sent\n`);
         if (o.exitAfterEor) break;
       }
       if (o.exitAfterEor && Date.now() > deadline) {

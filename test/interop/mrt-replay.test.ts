@@ -75,6 +75,25 @@ describe('flatlab bgp replay', () => {
     }
   });
 
+  it('--exit-after-eor to a peer without IPv6: sends the IPv4 prefixes, says the IPv6 one cannot go, exits 0', async () => {
+    const port = 22000 + (process.pid % 10000);
+    const receiver = new BgpDaemon(bgpdConfigSchema.parse({
+      'router-id': '127.0.0.42', asn: 65000, listen: { address: ['127.0.0.42'], port },
+      peers: [{ address: '127.0.0.41', 'remote-as': 65100, 'local-address': '127.0.0.42', passive: true, families: ['ipv4'], import: 'all', export: 'none' }],
+    }));
+    await receiver.start();
+    try {
+      const io = memoryIO();
+      // Before, it waited for the IPv6 prefix until --timeout and exited 1 ("2 of 3 prefixes sent").
+      const code = await runBgpReplay(FIXTURE, { peer: `127.0.0.42:${port}`, localAs: '65100', peerAs: '65000', localAddress: '127.0.0.41', nextHopSelf: '127.0.0.41', exitAfterEor: true, timeout: '30' }, io);
+      expect(code, io.text().stderr).toBe(0);
+      expect(io.text().stderr).toContain('the peer did not negotiate ipv6-unicast (1 prefix not sent)');
+      expect(io.text().stderr).toContain('2 prefixes and End-of-RIB sent');
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('a file without RIB entries is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-'));
     writeFileSync(join(dir, 'empty.mrt'), new Uint8Array(0));
