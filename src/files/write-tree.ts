@@ -49,12 +49,18 @@ export interface TreeOptions {
 export async function writeTree(dir: string, files: readonly TreeFile[], fs: TreeFs = realFs, opts: TreeOptions = {}): Promise<void> {
   const parent = dirname(dir);
   const name = basename(dir);
-  await fs.mkdir(parent, { recursive: true });
   const existing = await statOrUndefined(fs, dir);
   if (existing && !existing.isDirectory()) {
     throw new TreeWriteError('files.not-a-directory', `${dir} exists and is not a directory`, { hint: 'remove it or choose another output directory with -o' });
   }
-  const tmp = await fs.mkdtemp(join(parent, `.${name}.tmp-`));
+  let tmp: string;
+  try {
+    await fs.mkdir(parent, { recursive: true });
+    tmp = await fs.mkdtemp(join(parent, `.${name}.tmp-`));
+  } catch (err) {
+    // The parent directory cannot be made or written (permissions, a file in the way, a full disk).
+    throw new TreeWriteError('files.write', `could not write ${dir}: ${(err as Error).message}`, { hint: `nothing was changed; check that ${parent} can be written, or choose another directory with -o`, cause: err });
+  }
   try {
     for (const f of files) {
       const target = join(tmp, ...f.path.split('/'));

@@ -59,6 +59,18 @@ describe('writeTree', () => {
     expect(await readdir(root)).toEqual([]);
   });
 
+  it('reports a parent directory it cannot write as a write error, not a crash', async () => {
+    for (const failing of [
+      { ...realFs, mkdtemp: async () => Promise.reject(Object.assign(new Error('EACCES: permission denied, mkdtemp'), { code: 'EACCES' })) },
+      { ...realFs, mkdir: async () => Promise.reject(Object.assign(new Error('EACCES: permission denied, mkdir'), { code: 'EACCES' })) },
+    ] as TreeFs[]) {
+      const err = await writeTree(join(root, 'ro', 'lab'), tree, failing).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TreeWriteError);
+      expect(err).toMatchObject({ code: 'files.write', message: expect.stringContaining('could not write'), hint: expect.stringContaining(join(root, 'ro')) });
+    }
+    expect(await readdir(join(root, 'ro'))).toEqual([]); // no temporary tree left behind
+  });
+
   it('refuses to replace a file with a directory', async () => {
     await writeFile(join(root, 'x'), 'not a dir');
     await expect(writeTree(join(root, 'x'), tree)).rejects.toThrow(/not a directory/);
