@@ -52,7 +52,8 @@ export async function runGenerate(file: string, opts: GenerateOptions, io: CliIO
         for (const p of diff.changed) io.stderr(`changed: ${shown}/${p}\n`);
         for (const p of diff.missing) io.stderr(`missing: ${shown}/${p}\n`);
         for (const p of diff.extra) io.stderr(`extra:   ${shown}/${p}\n`);
-        io.stderr(`${shown} is not what flatlab generate ${file} writes; run it without --check to update\n`);
+        const update = ['flatlab generate', file, ...(opts.output !== undefined ? ['-o', opts.output] : []), ...(opts.clabernetes ? ['--clabernetes'] : [])].join(' ');
+        io.stderr(`${shown} is not what ${update} writes; run that to update it\n`);
       }
       return upToDate ? EXIT_OK : EXIT_FAILED;
     }

@@ -36,6 +36,8 @@ describe('flatlab generate --clabernetes', () => {
     const drift = await run('generate', 'bgp-backbone.yml', '-o', 'out', '--check', '--clabernetes');
     expect(drift.code).toBe(1);
     expect(drift.stderr).toContain('changed: out/clabernetes.yml');
+    // The command that brings it up to date keeps -o and --clabernetes (plain generate would not touch clabernetes.yml).
+    expect(drift.stderr).toContain('out is not what flatlab generate bgp-backbone.yml -o out --clabernetes writes; run that to update it');
     await run('generate', 'bgp-backbone.yml', '-o', 'out');
     expect(await readFile(join(dir, 'out/clabernetes.yml'), 'utf8')).toBe('edited\n');
   });
