@@ -15,6 +15,13 @@ const execArgs = z.strictObject({
 
 const argvOf = (c: string | string[]): string[] => (typeof c === 'string' ? ['sh', '-c', c] : c);
 
+/** A script of several lines is shown by its first line: reports keep one line per step (the step's file:line:col finds the rest). */
+function shown(c: string | string[]): string {
+  if (typeof c !== 'string') return c.join(' ');
+  const lines = c.trim().split('\n').filter((l) => l.trim() !== '');
+  return lines.length > 1 ? `${lines[0]!.trim()} … (${lines.length} lines)` : (lines[0] ?? '').trim();
+}
+
 export const exec = defineStep({
   type: 'check',
   name: 'exec',
@@ -22,7 +29,7 @@ export const exec = defineStep({
   args: execArgs,
   needs: () => ['exec'],
   check: (a, ctx) => checkNode(ctx, ['node'], a.node),
-  describe: (a) => `exec on ${a.node}: ${typeof a.command === 'string' ? a.command : a.command.join(' ')}`,
+  describe: (a) => `exec on ${a.node}: ${shown(a.command)}`,
   observe: async (a, ctx) => {
     const r = await ctx.runtime.exec(a.node, argvOf(a.command), { signal: ctx.signal });
     const ok = r.exitCode === a.exit && (a.output === undefined || r.stdout.includes(a.output));
