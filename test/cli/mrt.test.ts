@@ -52,6 +52,17 @@ describe('flatlab mrt dump', () => {
     expect(io.text().stderr).toMatch(/bzip2.*\[mrt\.bzip2\][\s\S]*bunzip2 -k rib\.bz2/);
   });
 
+  it('a gzip file that stops short prints the records before the cut, then says it is cut or still being written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mrt-'));
+    const gz = gzipSync(Buffer.concat(Array.from({ length: 3000 }, () => readFileSync(FIXTURE))));
+    writeFileSync(join(dir, 'updates.mrt.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    const io = memoryIO(dir);
+    expect(await main(['mrt', 'dump', 'updates.mrt.gz'], io)).toBe(2);
+    expect(io.text().stdout.split('\n').length).toBeGreaterThan(100);
+    expect(io.text().stderr).toContain('updates.mrt.gz ends inside its gzip stream (unexpected end of file); the records before the cut were printed [mrt.gzip-truncated]');
+    expect(io.text().stderr).toContain('still being written');
+  });
+
   it('a truncated file exits 2 naming the byte offset of the cut record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mrt-'));
     const whole = readFileSync(FIXTURE);
