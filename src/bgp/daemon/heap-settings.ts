@@ -14,7 +14,11 @@
  * semi-spaces at 1 MiB through the ingest too did more at 100k (peak 85 MiB, ~5,000 fewer page
  * faults) and took 27 MiB off the 1M peak, but cost CPU at 1M (2.92-3.95 against 2.58-3.37 s;
  * letting them grow again from 64 MB of heap, 3.04-4.59), as a long ingest's garbage is then
- * promoted; not kept.
+ * promoted; not kept. Between the two, the growth stops at 4 MiB semi-spaces (YOUNG_CAP_BYTES
+ * of new space), watched after every GC since V8 fixes its own maximum (16 MiB) at process
+ * start: a table being received survives whole, so the last two doublings (to 8 and 16 MiB)
+ * only faulted in 24 MiB more to copy the same routes through. docs/bgpd-performance.md
+ * ("Young generation cap (session 7)") has the figures.
  *
  * Old generation. A full table is a heap that grows for seconds on end. After each mark-compact
  * V8 lets the old generation grow by a factor it derives from how fast the collector runs
@@ -30,12 +34,21 @@
  * Only settings V8 reads while it runs belong here: the young generation's maximum size
  * (--max-semi-space-size) is fixed when the process starts and cannot be changed from inside.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /** Applied by the CLI before it loads the daemon's modules. */
 export const START_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1'];
 /** Applied once the daemon's modules are loaded: V8's own young-generation growth (its default factor). */
 export const RUN_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=2'];
+/**
+ * The young generation's size (new space: both semi-spaces) from which it grows no further:
+ * 2 × 4 MiB. Below it RUN_V8_FLAGS' growth applies, from it YOUNG_CAPPED_V8_FLAGS'; V8 may
+ * shrink it when idle, and it grows back to the cap.
+ */
+export const YOUNG_CAP_BYTES = 8 * 1024 * 1024;
+/** Applied while the young generation is at YOUNG_CAP_BYTES or above. */
+export const YOUNG_CAPPED_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1'];
 /** Applied once the heap in use reaches LARGE_HEAP_BYTES. */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=50'];
 /** Heap in use from which DAEMON_V8_FLAGS apply. */
@@ -49,6 +62,10 @@ export interface HeapSettingsEnv {
   heapUsed(): number;
   /** Call `fn` every `ms` until stopped (without keeping the process alive). */
   every(ms: number, fn: () => void): { stop(): void };
+  /** Bytes of the young generation (V8's new space, both semi-spaces). */
+  youngSize(): number;
+  /** Call `fn` after garbage collections (soon after each, not during it) until stopped. */
+  afterGc(fn: () => void): { stop(): void };
 }
 
 const processEnv: HeapSettingsEnv = {
@@ -58,6 +75,12 @@ const processEnv: HeapSettingsEnv = {
     const timer = setInterval(fn, ms).unref();
     return { stop: () => clearInterval(timer) };
   },
+  youngSize: () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
+  afterGc(fn) {
+    const observer = new PerformanceObserver(fn);
+    observer.observe({ entryTypes: ['gc'] });
+    return { stop: () => observer.disconnect() };
+  },
 };
 
 /** Apply START_V8_FLAGS (the CLI calls this before it loads the daemon's modules). */
@@ -65,17 +88,33 @@ export function applyStartHeapSettings(set: (flags: string) => void = setFlagsFr
   for (const flag of START_V8_FLAGS) set(flag);
 }
 
-/** Apply RUN_V8_FLAGS now and DAEMON_V8_FLAGS once the heap reaches LARGE_HEAP_BYTES; returns a function that stops waiting for it. */
+/**
+ * Apply RUN_V8_FLAGS now, YOUNG_CAPPED_V8_FLAGS whenever a GC leaves the young generation at
+ * YOUNG_CAP_BYTES or above (RUN_V8_FLAGS again when it is below), and DAEMON_V8_FLAGS once the
+ * heap reaches LARGE_HEAP_BYTES; returns a function that stops both watches.
+ */
 export function applyDaemonHeapSettings(env: HeapSettingsEnv = processEnv): () => void {
   for (const flag of RUN_V8_FLAGS) env.set(flag);
+  let capped = false;
+  const capYoung = (): void => {
+    const atCap = env.youngSize() >= YOUNG_CAP_BYTES;
+    if (atCap === capped) return;
+    capped = atCap;
+    for (const flag of atCap ? YOUNG_CAPPED_V8_FLAGS : RUN_V8_FLAGS) env.set(flag);
+  };
+  capYoung();
+  const young = env.afterGc(capYoung);
   const applied = (): boolean => {
     if (env.heapUsed() < LARGE_HEAP_BYTES) return false;
     for (const flag of DAEMON_V8_FLAGS) env.set(flag);
     return true;
   };
-  if (applied()) return () => {};
+  if (applied()) return () => young.stop();
   const watch = env.every(CHECK_MS, () => {
     if (applied()) watch.stop();
   });
-  return () => watch.stop();
+  return () => {
+    watch.stop();
+    young.stop();
+  };
 }

@@ -1,17 +1,23 @@
 /** The V8 settings `flatlab bgpd` applies to itself once its heap is large. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { applyDaemonHeapSettings, applyStartHeapSettings, DAEMON_V8_FLAGS, LARGE_HEAP_BYTES, RUN_V8_FLAGS, START_V8_FLAGS, type HeapSettingsEnv } from '../../../src/bgp/daemon/heap-settings.js';
+import { fileURLToPath } from 'node:url';
+import { applyDaemonHeapSettings, applyStartHeapSettings, DAEMON_V8_FLAGS, LARGE_HEAP_BYTES, RUN_V8_FLAGS, START_V8_FLAGS, YOUNG_CAP_BYTES, YOUNG_CAPPED_V8_FLAGS, type HeapSettingsEnv } from '../../../src/bgp/daemon/heap-settings.js';
 
-/** A heap whose size the test sets, a recorder for flags, and a timer the test fires. */
-function fakeEnv(heap: number) {
-  const state = { heap, set: [] as string[], tick: undefined as (() => void) | undefined, stopped: 0 };
+/** A heap and young generation whose sizes the test sets, a recorder for flags, and a timer and GCs the test fires. */
+function fakeEnv(heap: number, young = 1024 * 1024) {
+  const state = { heap, young, set: [] as string[], tick: undefined as (() => void) | undefined, gc: undefined as (() => void) | undefined, stopped: 0, gcStopped: 0 };
   const env: HeapSettingsEnv = {
     set: (flags) => state.set.push(flags),
     heapUsed: () => state.heap,
     every: (_ms, fn) => {
       state.tick = fn;
       return { stop: () => (state.stopped += 1) };
+    },
+    youngSize: () => state.young,
+    afterGc: (fn) => {
+      state.gc = fn;
+      return { stop: () => (state.gcStopped += 1) };
     },
   };
   return { state, env };
@@ -35,6 +41,36 @@ describe('daemon heap settings', () => {
     applyDaemonHeapSettings(env)();
     expect(state.set).toEqual([...RUN_V8_FLAGS, ...DAEMON_V8_FLAGS]);
     expect(state.tick).toBeUndefined();
+    expect(state.gcStopped).toBe(1);
+  });
+
+  test('the young generation grows until a GC leaves it at the cap, then no further; shrunk below it, it may grow back to it', () => {
+    const { state, env } = fakeEnv(0, 1024 * 1024);
+    const stop = applyDaemonHeapSettings(env);
+    expect(state.set).toEqual(RUN_V8_FLAGS);
+    state.young = YOUNG_CAP_BYTES / 2;
+    state.gc!();
+    expect(state.set).toEqual(RUN_V8_FLAGS);
+    state.young = YOUNG_CAP_BYTES;
+    state.gc!();
+    state.gc!();
+    expect(state.set).toEqual([...RUN_V8_FLAGS, ...YOUNG_CAPPED_V8_FLAGS]);
+    state.young = YOUNG_CAP_BYTES / 8; // V8 shrank it while idle
+    state.gc!();
+    expect(state.set).toEqual([...RUN_V8_FLAGS, ...YOUNG_CAPPED_V8_FLAGS, ...RUN_V8_FLAGS]);
+    stop();
+    expect(state.gcStopped).toBe(1);
+  });
+
+  test('a young generation at the cap already is capped at once', () => {
+    const { state, env } = fakeEnv(0, YOUNG_CAP_BYTES * 2);
+    applyDaemonHeapSettings(env)();
+    expect(state.set).toEqual([...RUN_V8_FLAGS, ...YOUNG_CAPPED_V8_FLAGS]);
+  });
+
+  test('the capped flags stop the growth the run flags give', () => {
+    const factor = (flags: readonly string[]) => flags.filter((f) => f.startsWith('--semi-space-growth-factor=')).map((f) => Number(f.split('=')[1]));
+    expect(factor(YOUNG_CAPPED_V8_FLAGS)).toEqual([1]);
   });
 
   test('stopping before the threshold leaves the large-heap flags unset', () => {
@@ -58,7 +94,7 @@ describe('daemon heap settings', () => {
 
   test('this Node accepts every flag (v8.setFlagsFromString ignores a misspelt one; the command line refuses it)', () => {
     expect(DAEMON_V8_FLAGS.length).toBeGreaterThan(0);
-    for (const flag of [...START_V8_FLAGS, ...RUN_V8_FLAGS, ...DAEMON_V8_FLAGS]) {
+    for (const flag of [...START_V8_FLAGS, ...RUN_V8_FLAGS, ...YOUNG_CAPPED_V8_FLAGS, ...DAEMON_V8_FLAGS]) {
       const r = spawnSync(process.execPath, [flag, '-e', '0'], { encoding: 'utf8' });
       expect({ flag, status: r.status, stderr: r.stderr }).toEqual({ flag, status: 0, stderr: '' });
     }
@@ -81,5 +117,31 @@ describe('daemon heap settings', () => {
     const MiB = 1024 * 1024;
     expect(newSpace(START_V8_FLAGS)).toBeLessThanOrEqual(2 * MiB);
     expect(newSpace([])).toBeGreaterThan(2 * MiB);
+  });
+
+  test('in a real process the young generation stops at the cap while retained objects pile up, and grows past it without the settings', () => {
+    // Retained allocation in turns of the event loop, as the daemon takes a table chunk by chunk:
+    // the watch reads the young generation after the GCs of one turn, before the next.
+    const module = fileURLToPath(new URL('../../../src/bgp/daemon/heap-settings.ts', import.meta.url));
+    const program = (apply: boolean) => `
+      const v8 = await import('node:v8');
+      const { applyDaemonHeapSettings, START_V8_FLAGS } = await import(${JSON.stringify(module)});
+      for (const f of START_V8_FLAGS) v8.setFlagsFromString(f);
+      const stop = ${apply} ? applyDaemonHeapSettings() : () => {};
+      if (!${apply}) v8.setFlagsFromString('--semi-space-growth-factor=2');
+      const keep = [];
+      for (let turn = 0; turn < 60; turn++) {
+        for (let i = 0; i < 10000; i++) keep.push({ i, a: [i, i + 1], s: 'k' + i });
+        await new Promise((r) => setImmediate(r));
+      }
+      stop();
+      process.stdout.write(String(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));`;
+    const newSpace = (apply: boolean) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program(apply)], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return Number(r.stdout);
+    };
+    expect(newSpace(true)).toBeLessThanOrEqual(YOUNG_CAP_BYTES);
+    expect(newSpace(false)).toBeGreaterThan(YOUNG_CAP_BYTES);
   });
 });
