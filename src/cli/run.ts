@@ -10,7 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, InputError, sortDiagnostics } from '../config/diagnostics.js';
-import { writeFileAtomically } from '../files/write-file.js';
+import { checkWritable, writeFileAtomically } from '../files/write-file.js';
 import { kindCatalog } from '../kinds/index.js';
 import { createRuntime, parseRuntimeList } from '../runtime/index.js';
 import type { RuntimeName } from '../runtime/runtime.js';
@@ -73,6 +73,8 @@ export async function runRun(args: readonly string[], opts: RunOptions, io: CliI
       } else scenarios.push({ ...r.scenario, file: shown });
     }
     if (invalid) return EXIT_USAGE;
+    // Known before the scenarios run, not after: a report that cannot be written would lose the run.
+    if (opts.junit) await checkWritable(resolve(io.cwd, opts.junit));
   } catch (err) {
     reportError(io, err);
     return EXIT_USAGE;

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,22 @@ describe('flatlab run (sim)', () => {
     expect(out).toContain('0/1 scenario passed');
     expect(stderr).toMatch(/interrupted by SIGINT; \d+ scenario runs not started/);
     expect(process.listeners('SIGINT').filter((l) => !before.has(l))).toEqual([]);
+  });
+
+  it('a --junit path that cannot be written is an input error before anything runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatlab-junit-'));
+    writeFileSync(join(dir, 'file'), '');
+    for (const [junit, why] of [[join(dir, 'file', 'report.xml'), 'is not a directory'], [dir, 'it is a directory']] as const) {
+      const r = await cli('run', 'scenarios/bgp-backbone/01-baseline.yml', '--junit', junit);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(why);
+      expect(r.stderr).toContain('[files.write]');
+      expect(r.stdout).toBe(''); // nothing ran
+    }
+    // A directory that does not exist yet is made when the report is written.
+    const fresh = join(dir, 'new', 'deeper', 'report.xml');
+    expect((await cli('run', 'scenarios/bgp-backbone/02-leak-filter.yml', '--junit', fresh)).code).toBe(0);
+    expect(readFileSync(fresh, 'utf8')).toContain('<testsuites');
   });
 
   it('names the runtime that can run a step the chosen one cannot', async () => {
