@@ -1,7 +1,7 @@
 /** `flatlab up <topology.yml> [--runtime netns|containerlab]`: bring a lab up and leave it running (idempotent). */
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { abortOnSignals } from './interrupt.js';
+import { abortOnSignals, exitCodeOfSignal } from './interrupt.js';
 import type { CliIO } from './io.js';
 import { labAndRuntime } from './lab-runtime.js';
 import { reportError } from './report-error.js';
@@ -21,7 +21,8 @@ export async function runUp(file: string, opts: { runtime?: string; json: boolea
   } catch (err) {
     if (interrupt.signal.aborted && target) await target.runtime.down().catch(() => undefined);
     reportError(io, err);
-    return EXIT_USAGE;
+    const sig = interrupt.received();
+    return sig ? exitCodeOfSignal(sig) : EXIT_USAGE;
   } finally {
     interrupt.dispose();
   }

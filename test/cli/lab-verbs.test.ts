@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { needTools } from '../support/need-tools.js';
+import { memoryIO } from '../../src/cli/io.js';
 import { runCli } from '../support/run-cli.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
@@ -43,6 +44,17 @@ describe.skipIf(reason)('lab verbs on netns (root)', () => {
     expect(r.stdout).toContain('1/1 scenario passed');
     expect(r.code).toBe(0);
     expect(leftovers().namespaces).toEqual([]);
+  });
+
+  it('Ctrl-C during `up` tears the half-built lab down and exits 130', async () => {
+    const before = new Set(process.listeners('SIGINT'));
+    const up = main(['up', topo], memoryIO(fixtures));
+    // Deliver SIGINT to the handler `up` installed (not the test runner's) once a namespace exists.
+    const t0 = Date.now();
+    while (leftovers().namespaces.length === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    for (const l of process.listeners('SIGINT')) if (!before.has(l)) (l as (s: NodeJS.Signals) => void)('SIGINT');
+    expect(await up).toBe(130);
+    expect(leftovers()).toEqual({ namespaces: [], stateFile: false });
   });
 
   it('leaves nothing behind when `up` is killed half-way and `down` cleans up after it', async () => {
