@@ -118,7 +118,7 @@ const subcommands: readonly BgpSubcommand[] = [decodeCommand, ...controlSubcomma
 export const bgpVerb: Verb = {
   name: 'bgp',
   register(program: Command, io: CliIO, done: (code: number) => void): void {
-    const bgp = program.command('bgp').description('BGP tools: decode messages; talk to a running flatlab bgpd (neighbors, rib, announce, withdraw, reset, shutdown, enable, reload, mrt-dump)');
+    const bgp = program.command('bgp').description('BGP tools: decode messages; replay an MRT RIB dump into a router; talk to a running flatlab bgpd (neighbors, rib, announce, withdraw, reset, shutdown, enable, reload, mrt-dump)');
     for (const register of subcommands) register(bgp, io, done);
   },
 };
