@@ -8,7 +8,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic, type SourcePosition } from
 import { loadYamlFile } from '../config/load-yaml-file.js';
 import { schemaDiagnostics, validateAgainstSchema } from '../config/schema-diagnostics.js';
 import { didYouMean } from '../config/suggest.js';
-import type { DataPath, YamlSource } from '../config/yaml-source.js';
+import { formatPath, type DataPath, type YamlSource } from '../config/yaml-source.js';
 import { RUNTIME_NAMES, type RuntimeName } from '../runtime/runtime.js';
 import { compileTopologyFile, type KindCatalog } from '../topology/pipeline.js';
 import type { Lab } from '../topology/lab.js';
@@ -127,7 +127,7 @@ export async function loadScenarioFile(file: string, opts: { kinds: KindCatalog 
       }
       const parsed = kind.args.safeParse(args);
       if (!parsed.success) {
-        diagnostics.push(...schemaDiagnostics(parsed.error.issues, src, 'scenario', kind.args, argsPath));
+        diagnostics.push(...schemaDiagnostics(parsed.error.issues, src, 'scenario', kind.args, argsPath).map((d) => modifierInside(d, kindName, argsPath)));
         continue;
       }
       if (lab && kind.check) kind.check(parsed.data, { lab, problem: (p, m, h) => problem(src, [...argsPath, ...p], 'invalid-step', m, h) });
@@ -180,4 +180,14 @@ export async function loadScenarioFile(file: string, opts: { kinds: KindCatalog 
     },
     diagnostics: sortDiagnostics(diagnostics),
   };
+}
+
+/**
+ * `within:`, `name:` and `only:` written inside a step's map (`expect: { route: …, within: 5s }`)
+ * instead of beside it: say where they go rather than list the step's own keys.
+ */
+function modifierInside(d: Diagnostic, kindName: string, argsPath: DataPath): Diagnostic {
+  const key = /^unknown key "([^"]+)"/.exec(d.message)?.[1];
+  if (d.code !== 'scenario.unknown-key' || !key || !(STEP_MODIFIERS as readonly string[]).includes(key) || d.key !== formatPath([...argsPath, key])) return d;
+  return { ...d, hint: `${key}: belongs beside "${kindName}:", not inside it: end the ${kindName} map before it and put "${key}:" on the next line, indented like "${kindName}:"` };
 }

@@ -37,6 +37,17 @@ describe('loadScenarioFile', () => {
     ]);
   });
 
+  it('says where within: goes when it is written inside the step\'s map', async () => {
+    const { scenario, diagnostics } = await loadScenarioFile(join(fixtures, 'within-inside.yml'), { kinds: kindCatalog });
+    expect(scenario).toBeUndefined();
+    expect(diagnostics).toEqual([expect.objectContaining({
+      code: 'scenario.unknown-key',
+      message: 'unknown key "within" in steps[1].expect',
+      position: expect.objectContaining({ line: 5, col: 48 }),
+      hint: 'within: belongs beside "expect:", not inside it: end the expect map before it and put "within:" on the next line, indented like "expect:"',
+    })]);
+  });
+
   it('detects include cycles', async () => {
     const { diagnostics } = await loadScenarioFile(join(fixtures, 'cycle-a.yml'), { kinds: kindCatalog });
     expect(diagnostics.map((d) => d.code)).toContain('scenario.include-cycle');
