@@ -44,7 +44,14 @@ export async function scenarioFiles(io: CliIO, args: readonly string[]): Promise
     if (!s) throw new InputError('run.no-such-file', `no such file or directory: ${a}`, { hint: 'give scenario files (YAML) or directories of them' });
     if (s.isDirectory()) {
       const names = (await readdir(abs)).filter((n) => /\.ya?ml$/.test(n)).sort();
-      if (names.length === 0) throw new InputError('run.empty-dir', `${a} holds no scenario files (*.yml)`, { hint: 'scenarios live in scenarios/<lab>/*.yml' });
+      if (names.length === 0) {
+        // `flatlab run scenarios` names the parent of the lab directories: list them.
+        const labs = [];
+        for (const e of (await readdir(abs, { withFileTypes: true })).filter((d) => d.isDirectory()).sort((x, y) => x.name.localeCompare(y.name))) {
+          if ((await readdir(join(abs, e.name))).some((n) => /\.ya?ml$/.test(n))) labs.push(join(a, e.name));
+        }
+        throw new InputError('run.empty-dir', `${a} holds no scenario files (*.yml)`, { hint: labs.length ? `its subdirectories do; give one or more: ${labs.join(' ')}` : 'scenarios live in scenarios/<lab>/*.yml' });
+      }
       out.push(...names.map((n) => join(abs, n)));
     } else out.push(abs);
   }

@@ -47,6 +47,13 @@ describe('flatlab run (sim)', () => {
     expect((await cli('run', 'no/such/dir')).code).toBe(2);
   });
 
+  it('a directory of lab directories (flatlab run scenarios) names them in the hint', async () => {
+    const r = await cli('run', 'scenarios');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scenarios holds no scenario files (*.yml) [run.empty-dir]');
+    expect(r.stderr).toContain('hint: its subdirectories do; give one or more: scenarios/bgp-backbone scenarios/flatracoon-os scenarios/ipv6-nat64 scenarios/zerotier-mesh');
+  });
+
   it('Ctrl-C between steps fails the step that did not run, skips the rest and exits 130', async () => {
     const before = new Set(process.listeners('SIGINT'));
     const io = memoryIO(root);
