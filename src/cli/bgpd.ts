@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { InputError, ValidationError, formatDiagnostic } from '../config/diagnostics.js';
 import { parseBgpdConfig } from '../bgp/daemon/config.js';
+import { didYouMean } from '../config/suggest.js';
 import { BgpDaemon, type ReloadOutcome } from '../bgp/daemon/daemon.js';
 import { startControlServer, type ControlServer } from '../bgp/daemon/control.js';
 import { applyDaemonHeapSettings } from '../bgp/daemon/heap-settings.js';
@@ -48,7 +49,12 @@ async function loadConfig(file: string, io: CliIO) {
   return parseBgpdConfig(text, file);
 }
 
+const LOG_LEVELS = ['quiet', 'info', 'debug'];
+
 export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<RunningBgpd> {
+  if (!LOG_LEVELS.includes(opts.logLevel)) {
+    throw new InputError('bgpd.log-level', `--log-level takes ${LOG_LEVELS.join(', ')}, not "${opts.logLevel}"${didYouMean(opts.logLevel, LOG_LEVELS)}`, { hint: 'quiet logs nothing, info the sessions and reloads, debug more' });
+  }
   const file = opts.config;
   const config = await loadConfig(file, io);
   const logger = pino({ level: opts.logLevel === 'quiet' ? 'silent' : opts.logLevel, base: undefined }, pino.destination(2));
