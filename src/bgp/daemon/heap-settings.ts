@@ -18,7 +18,7 @@
  * of new space), watched after every GC since V8 fixes its own maximum (16 MiB) at process
  * start: a table being received survives whole, so the last two doublings (to 8 and 16 MiB)
  * only faulted in 24 MiB more to copy the same routes through. docs/bgpd-performance.md
- * ("Young generation cap (session 7)") has the figures.
+ * ("Daemon heap (session 7)") has the figures.
  *
  * Old generation. A full table is a heap that grows for seconds on end. After each mark-compact
  * V8 lets the old generation grow by a factor it derives from how fast the collector runs
