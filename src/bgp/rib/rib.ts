@@ -20,7 +20,7 @@
 import { FlatlabError } from '../../config/diagnostics.js';
 import { ipv4ToNumber } from '../fsm/open.js';
 import type { PathAttributes, Prefix, UpdateMessage } from '../wire/types.js';
-import { DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
+import { DECISION_STEPS, DEFAULT_DECISION_OPTIONS, selectBest } from './decision.js';
 import { FlapDamping, type DampingConfig, type DampingState } from './flap-damping.js';
 import { AttributeInterner, factsOf, nextHopOf, routeAttributes } from './intern.js';
 import { prefixKey, prefixText, type PrefixKey } from './prefix-key.js';
@@ -214,17 +214,33 @@ export class Destination {
   /** Paths held back by flap damping: in the Adj-RIB-In, not eligible for best path. */
   suppressed: Paths | undefined = undefined;
   /**
-   * The best path's source and set (undefined when no path is eligible): what it was stays
-   * known while the paths change, so `decide` can tell whether it changed.
+   * The best path's pair index × 16 + the code of its reason (REASONS), or -1 when no path is
+   * eligible: one small integer instead of three fields. Whoever changes the paths reads the
+   * best path first (`bestSourceOf`, `bestAttrsOf`) and hands it to `decide`, which reports a
+   * change when the new one differs.
    */
-  bestSource: PathSource | undefined = undefined;
-  bestAttrs: PathAttributes | undefined = undefined;
-  reason: DecisionReason = 'only-path';
+  best = -1;
 
   constructor(
     /** Paths eligible for the decision. */
     public paths: Paths,
   ) {}
+}
+
+/** Why a Destination's best path is best, by code (Destination.best). */
+const REASONS: readonly DecisionReason[] = ['only-path', ...DECISION_STEPS.map((s) => s.name)];
+const REASON_CODES = new Map(REASONS.map((r, i) => [r, i]));
+
+function bestSourceOf(d: Destination): PathSource | undefined {
+  return d.best < 0 ? undefined : sourceAt(d.paths, d.best >> 4);
+}
+
+function bestAttrsOf(d: Destination): PathAttributes | undefined {
+  return d.best < 0 ? undefined : attrsAt(d.paths, d.best >> 4);
+}
+
+function reasonOf(d: Destination): DecisionReason {
+  return REASONS[d.best & 15]!;
 }
 
 /**
@@ -451,6 +467,8 @@ export class Rib {
         }
         if (!hasPathFrom(d.paths, t.peer) && !(d.suppressed !== undefined && hasPathFrom(d.suppressed, t.peer))) continue;
         const prefix = prefixText(key);
+        const oldSource = bestSourceOf(d);
+        const oldAttrs = bestAttrsOf(d);
         // Session down, as FRR 8.4 does it (bgp_clear_route_node → bgp_rib_remove): a suppressed
         // route counts a withdrawal and keeps its record (FRR's history entry, still suppressed when
         // the session returns); any other route's record goes with the path, so session resets
@@ -471,7 +489,7 @@ export class Rib {
           removePathsFrom(d.suppressed, t.peer);
           if (countOf(d.suppressed) === 0) d.suppressed = undefined;
         }
-        const c = this.decide(key, prefix, d, d);
+        const c = this.decide(key, prefix, d, d, oldSource, oldAttrs);
         if (c && report) changes.push(c);
       }
     }
@@ -704,8 +722,7 @@ export class Rib {
     paths[0] = source;
     paths[1] = attrs;
     const d = new Destination(paths);
-    d.bestSource = source;
-    d.bestAttrs = attrs;
+    d.best = 0; // pair 0, 'only-path'
     return d;
   }
 
@@ -727,17 +744,19 @@ export class Rib {
       if (attrsAt(paths, i) === attrs) {
         // A duplicate announcement changes at most the pre-policy entry.
         paths[2 * i] = source;
-        if (d.bestSource === before) d.bestSource = source;
         return undefined;
       }
-      // In place: the best path as it was is kept apart (Destination.bestSource, bestAttrs).
+      const oldSource = bestSourceOf(d);
+      const oldAttrs = bestAttrsOf(d);
       paths[2 * i] = source;
       paths[2 * i + 1] = attrs;
-    } else {
-      d.paths = addPath(paths, this.sourceOf(t, pathId, received, undefined), attrs, this.room);
-      t.accepted++;
+      return this.decide(key, prefix, d, stored, oldSource, oldAttrs);
     }
-    return this.decide(key, prefix, d, stored);
+    const oldSource = bestSourceOf(d);
+    const oldAttrs = bestAttrsOf(d);
+    d.paths = addPath(paths, this.sourceOf(t, pathId, received, undefined), attrs, this.room);
+    t.accepted++;
+    return this.decide(key, prefix, d, stored, oldSource, oldAttrs);
   }
 
   /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
@@ -761,12 +780,11 @@ export class Rib {
       if (source === before) return undefined;
       // Only the pre-policy entry changes.
       if (d !== slot) this.store(key, slot, this.compact(key, source, attrs));
-      else {
-        list[2 * at] = source;
-        if (d.bestSource === before) d.bestSource = source;
-      }
+      else list[2 * at] = source;
       return undefined;
     }
+    const oldSource = bestSourceOf(d);
+    const oldAttrs = bestAttrsOf(d);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
     if (i >= 0) removeAt(d.paths, i);
     if (j >= 0) removeAt(d.suppressed!, j);
@@ -774,7 +792,7 @@ export class Rib {
     if (suppressed) d.suppressed = addPath(d.suppressed, source, attrs, 1);
     else d.paths = addPath(d.paths, source, attrs, this.room);
     if (d.suppressed !== undefined && countOf(d.suppressed) === 0) d.suppressed = undefined;
-    return this.decide(key, prefix, d, slot);
+    return this.decide(key, prefix, d, slot, oldSource, oldAttrs);
   }
 
   private damped(peer: RibPeer): boolean {
@@ -796,6 +814,8 @@ export class Rib {
     }
     const d = slot;
     const i = indexOfPath(d.paths, t.peer, pathId);
+    const oldSource = bestSourceOf(d);
+    const oldAttrs = bestAttrsOf(d);
     if (this.damped(t.peer) && (i >= 0 || (d.suppressed && indexOfPath(d.suppressed, t.peer, pathId) >= 0))) {
       this.damping!.withdraw(t.peer.id, dampingKey(prefix, pathId), this.clock());
       if (i < 0) {
@@ -803,16 +823,16 @@ export class Rib {
         if (countOf(d.suppressed!) === 1) d.suppressed = undefined;
         else removeAt(d.suppressed!, j);
         t.accepted--;
-        return this.decide(key, prefix, d, d);
+        return this.decide(key, prefix, d, d, oldSource, oldAttrs);
       }
     }
     if (i < 0) return undefined;
     removeAt(d.paths, i);
     t.accepted--;
-    return this.decide(key, prefix, d, d);
+    return this.decide(key, prefix, d, d, oldSource, oldAttrs);
   }
 
-  /** The pair index of the best eligible path of `d` (-1 if none), its reason set on `d`. */
+  /** `Destination.best` for the paths of `d`: the best eligible path and why, or -1. */
   private select(key: PrefixKey, d: Destination): number {
     const paths = d.paths;
     const n = countOf(paths);
@@ -824,8 +844,7 @@ export class Rib {
     }
     for (let i = 0; i < n; i++) views[i]!.show(key, paths[2 * i] as PathSource, paths[2 * i + 1] as PathAttributes);
     const s = selectBest(views, this.decision);
-    d.reason = s.reason;
-    return s.best === undefined ? -1 : (s.best as PathView).index;
+    return s.best === undefined ? -1 : (s.best as PathView).index * 16 + REASON_CODES.get(s.reason)!;
   }
 
   /**
@@ -833,29 +852,26 @@ export class Rib {
    * Slot; `stored` is what the map holds for the prefix now); the change, if the best path
    * changed (to another peer or path id, or to other attributes).
    */
-  private decide(key: PrefixKey, prefix: string, d: Destination, stored: Slot | undefined): BestChange | undefined {
-    const oldSource = d.bestSource;
-    const oldAttrs = d.bestAttrs;
+  private decide(
+    key: PrefixKey,
+    prefix: string,
+    d: Destination,
+    stored: Slot | undefined,
+    oldSource: PathSource | undefined,
+    oldAttrs: PathAttributes | undefined,
+  ): BestChange | undefined {
     const n = countOf(d.paths);
-    const i = n === 0 ? -1 : this.select(key, d);
+    d.best = n === 0 ? -1 : this.select(key, d);
+    const source = bestSourceOf(d);
+    const attrs = bestAttrsOf(d);
     let made: StoredPath | undefined;
-    if (i < 0) {
-      d.bestSource = undefined;
-      d.bestAttrs = undefined;
-      this.store(key, stored, n === 0 && d.suppressed === undefined ? undefined : d);
-    } else {
-      const source = sourceAt(d.paths, i);
-      const attrs = attrsAt(d.paths, i);
-      d.bestSource = source;
-      d.bestAttrs = attrs;
-      if (n === 1 && d.suppressed === undefined) {
-        const lone = this.compact(key, source, attrs);
-        if (lone instanceof StoredPath) made = lone;
-        this.store(key, stored, lone);
-      } else this.store(key, stored, d);
-    }
-    const source = d.bestSource;
-    if (source === undefined ? oldSource === undefined : oldSource !== undefined && source.peer === oldSource.peer && source.pathId === oldSource.pathId && d.bestAttrs === oldAttrs) {
+    if (source === undefined) this.store(key, stored, n === 0 && d.suppressed === undefined ? undefined : d);
+    else if (n === 1 && d.suppressed === undefined) {
+      const lone = this.compact(key, source, attrs!);
+      if (lone instanceof StoredPath) made = lone;
+      this.store(key, stored, lone);
+    } else this.store(key, stored, d);
+    if (source === undefined ? oldSource === undefined : oldSource !== undefined && source.peer === oldSource.peer && source.pathId === oldSource.pathId && attrs === oldAttrs) {
       return undefined;
     }
     if (oldSource === undefined) this.bestPaths++;
@@ -863,8 +879,8 @@ export class Rib {
     return {
       prefix,
       old: oldSource === undefined ? undefined : new StoredPath(key, oldSource, oldAttrs!),
-      new: source === undefined ? undefined : (made ?? new StoredPath(key, source, d.bestAttrs!)),
-      reason: source === undefined ? 'withdrawn' : d.reason,
+      new: source === undefined ? undefined : (made ?? new StoredPath(key, source, attrs!)),
+      reason: source === undefined ? 'withdrawn' : reasonOf(d),
     };
   }
 
@@ -880,7 +896,8 @@ export class Rib {
       if (slot === undefined) continue;
       // A lone best path stays so unless its next hop no longer resolves.
       if (!(slot instanceof Destination) && this.decision.nextHopReachable(nextHopOf(slot instanceof StoredPath ? slot.attrs : slot))) continue;
-      const c = this.decide(key, prefixText(key), slot instanceof Destination ? slot : this.expand(key, slot), slot);
+      const d = slot instanceof Destination ? slot : this.expand(key, slot);
+      const c = this.decide(key, prefixText(key), d, slot, bestSourceOf(d), bestAttrsOf(d));
       if (c) changes.push(c);
     }
     return changes;
@@ -911,10 +928,12 @@ export class Rib {
       if (!d || !suppressed || j < 0) continue;
       const source = sourceAt(suppressed, j);
       const attrs = attrsAt(suppressed, j);
+      const oldSource = bestSourceOf(d);
+      const oldAttrs = bestAttrsOf(d);
       if (countOf(suppressed) === 1) d.suppressed = undefined;
       else removeAt(suppressed, j);
       d.paths = addPath(d.paths, source, attrs, this.room);
-      const c = this.decide(key, prefix, d, d);
+      const c = this.decide(key, prefix, d, d, oldSource, oldAttrs);
       if (c) changes.push(c);
     }
     return changes;
@@ -944,13 +963,13 @@ export class Rib {
     const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) return { path: this.lone(key, slot), reason: 'only-path' };
-    return slot.bestSource ? { path: new StoredPath(key, slot.bestSource, slot.bestAttrs!), reason: slot.reason } : undefined;
+    return slot.best < 0 ? undefined : { path: new StoredPath(key, bestSourceOf(slot)!, bestAttrsOf(slot)!), reason: reasonOf(slot) };
   }
 
   /** Why the best path of a prefix is best (no allocation: the speaker's best-path events ask this per change). */
   bestReason(prefix: string): DecisionReason | undefined {
     const slot = this.destinations.get(prefixKey(prefix));
-    return slot instanceof Destination ? (slot.bestSource ? slot.reason : undefined) : slot === undefined ? undefined : 'only-path';
+    return slot instanceof Destination ? (slot.best < 0 ? undefined : reasonOf(slot)) : slot === undefined ? undefined : 'only-path';
   }
 
   /** The best path alone (the speaker asks this per prefix per peer: one small record, or none when stored as one). */
@@ -959,7 +978,7 @@ export class Rib {
     const slot = this.destinations.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof Destination)) return this.lone(key, slot);
-    return slot.bestSource === undefined ? undefined : new StoredPath(key, slot.bestSource, slot.bestAttrs!);
+    return slot.best < 0 ? undefined : new StoredPath(key, bestSourceOf(slot)!, bestAttrsOf(slot)!);
   }
 
   /** Every imported (post-policy) path for a prefix. */
@@ -973,7 +992,7 @@ export class Rib {
   *locRib(): IterableIterator<{ prefix: string; path: PathRecord; reason: DecisionReason }> {
     for (const [key, slot] of this.destinations) {
       if (!(slot instanceof Destination)) yield { prefix: prefixText(key), path: this.lone(key, slot), reason: 'only-path' };
-      else if (slot.bestSource) yield { prefix: prefixText(key), path: new StoredPath(key, slot.bestSource, slot.bestAttrs!), reason: slot.reason };
+      else if (slot.best >= 0) yield { prefix: prefixText(key), path: new StoredPath(key, bestSourceOf(slot)!, bestAttrsOf(slot)!), reason: reasonOf(slot) };
     }
   }
 
