@@ -59,12 +59,13 @@ export async function startBgpd(opts: BgpdOptions, io: CliIO): Promise<RunningBg
   const config = await loadConfig(file, io);
   const logger = pino({ level: opts.logLevel === 'quiet' ? 'silent' : opts.logLevel, base: undefined }, pino.destination(2));
   const port = opts.port === undefined ? undefined : parsePort(opts.port, '--port');
+  // Every flag is checked before the daemon starts: a bad one must not leave it running.
+  const target = opts.controlSocket ? { socket: resolve(io.cwd, opts.controlSocket) } : opts.control ? hostPort(opts.control) : config.control ? hostPort(config.control.http) : undefined;
   // mrt: file templates are relative to the config file, as its other paths.
   // No best-path events unless kernel-routes needs them: nothing else in the process reads them.
   const daemon = new BgpDaemon(config, { log: (e) => logger.info(e), ...(port !== undefined ? { listenPort: port } : {}), mrt: { baseDir: dirname(resolve(io.cwd, file)) }, bestPathEvents: false });
   await daemon.start();
   let control: ControlServer | undefined;
-  const target = opts.controlSocket ? { socket: resolve(io.cwd, opts.controlSocket) } : opts.control ? hostPort(opts.control) : config.control ? hostPort(config.control.http) : undefined;
   const reload = async (): Promise<ReloadOutcome> => {
     try {
       return daemon.reload(await loadConfig(file, io));
