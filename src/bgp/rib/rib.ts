@@ -209,8 +209,12 @@ function removePathsFrom(paths: Paths, peer: RibPeer): void {
   for (; k < end; k++) paths[k] = undefined;
 }
 
-/** All imported paths for one prefix and the current best among them. */
-export class Destination {
+/**
+ * All imported paths for one prefix and the current best among them. The Destination is itself
+ * the array of its eligible paths (Paths), so a prefix with several paths costs one object and
+ * its elements, not an object and an array (32 bytes less each).
+ */
+export class Destination extends Array<PathSource | PathAttributes | undefined> {
   /** Paths held back by flap damping: in the Adj-RIB-In, not eligible for best path. */
   suppressed: Paths | undefined = undefined;
   /**
@@ -221,10 +225,10 @@ export class Destination {
    */
   best = -1;
 
-  constructor(
-    /** Paths eligible for the decision. */
-    public paths: Paths,
-  ) {}
+  /** Room for `pairs` paths, none there yet. */
+  constructor(pairs: number) {
+    super(2 * pairs);
+  }
 }
 
 /** Why a Destination's best path is best, by code (Destination.best). */
@@ -232,11 +236,11 @@ const REASONS: readonly DecisionReason[] = ['only-path', ...DECISION_STEPS.map((
 const REASON_CODES = new Map(REASONS.map((r, i) => [r, i]));
 
 function bestSourceOf(d: Destination): PathSource | undefined {
-  return d.best < 0 ? undefined : sourceAt(d.paths, d.best >> 4);
+  return d.best < 0 ? undefined : sourceAt(d, d.best >> 4);
 }
 
 function bestAttrsOf(d: Destination): PathAttributes | undefined {
-  return d.best < 0 ? undefined : attrsAt(d.paths, d.best >> 4);
+  return d.best < 0 ? undefined : attrsAt(d, d.best >> 4);
 }
 
 function reasonOf(d: Destination): DecisionReason {
@@ -465,7 +469,7 @@ export class Rib {
           this.bestPaths--;
           continue;
         }
-        if (!hasPathFrom(d.paths, t.peer) && !(d.suppressed !== undefined && hasPathFrom(d.suppressed, t.peer))) continue;
+        if (!hasPathFrom(d, t.peer) && !(d.suppressed !== undefined && hasPathFrom(d.suppressed, t.peer))) continue;
         const prefix = prefixText(key);
         const oldSource = bestSourceOf(d);
         const oldAttrs = bestAttrsOf(d);
@@ -475,8 +479,8 @@ export class Rib {
         // alone never build up a penalty (observed on FRR 8.4 in netns: no Dampinfo after them).
         if (damped) {
           const now = this.clock();
-          for (let i = 0; i < countOf(d.paths); i++) {
-            const s = sourceAt(d.paths, i);
+          for (let i = 0; i < countOf(d); i++) {
+            const s = sourceAt(d, i);
             if (s.peer === t.peer) this.damping!.forget(t.peer.id, dampingKey(prefix, s.pathId));
           }
           for (let i = 0; i < (d.suppressed ? countOf(d.suppressed) : 0); i++) {
@@ -484,7 +488,7 @@ export class Rib {
             if (s.peer === t.peer) this.damping!.withdraw(t.peer.id, dampingKey(prefix, s.pathId), now);
           }
         }
-        removePathsFrom(d.paths, t.peer);
+        removePathsFrom(d, t.peer);
         if (d.suppressed !== undefined) {
           removePathsFrom(d.suppressed, t.peer);
           if (countOf(d.suppressed) === 0) d.suppressed = undefined;
@@ -703,7 +707,7 @@ export class Rib {
       old = this.lone(key, slot);
     }
     if (!this.decision.nextHopReachable(nextHopOf(attrs))) {
-      return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination([]) : this.expand(key, slot), slot);
+      return this.upsertInto(t, key, prefix, pathId, attrs, received, slot === undefined ? new Destination(this.room) : this.expand(key, slot), slot);
     }
     const wanted = this.compact(key, source, attrs);
     this.store(key, slot, wanted);
@@ -718,12 +722,31 @@ export class Rib {
   private expand(key: PrefixKey, slot: LoneSlot): Destination {
     const source = this.sourceOfSlot(slot);
     const attrs = slot instanceof StoredPath ? slot.attrs : slot;
-    const paths: Paths = new Array(2 * this.room);
-    paths[0] = source;
-    paths[1] = attrs;
-    const d = new Destination(paths);
+    const d = new Destination(this.room);
+    d[0] = source;
+    d[1] = attrs;
     d.best = 0; // pair 0, 'only-path'
     return d;
+  }
+
+  /**
+   * `d` with one more path: in place when it has room, else a copy with room for twice as many
+   * (which `decide` stores in place of `d`).
+   */
+  private addTo(d: Destination, source: PathSource, attrs: PathAttributes): Destination {
+    const n = countOf(d);
+    if (2 * n + 2 <= d.length) {
+      d[2 * n] = source;
+      d[2 * n + 1] = attrs;
+      return d;
+    }
+    const grown = new Destination(Math.max(this.room, 2 * n, n + 1));
+    for (let j = 0; j < 2 * n; j++) grown[j] = d[j];
+    grown[2 * n] = source;
+    grown[2 * n + 1] = attrs;
+    grown.suppressed = d.suppressed;
+    grown.best = d.best;
+    return grown;
   }
 
   private upsertInto(
@@ -736,7 +759,7 @@ export class Rib {
     d: Destination,
     stored: Slot | undefined,
   ): BestChange | undefined {
-    const paths = d.paths;
+    const paths: Paths = d;
     const i = indexOfPath(paths, t.peer, pathId);
     if (i >= 0) {
       const before = sourceAt(paths, i);
@@ -754,9 +777,9 @@ export class Rib {
     }
     const oldSource = bestSourceOf(d);
     const oldAttrs = bestAttrsOf(d);
-    d.paths = addPath(paths, this.sourceOf(t, pathId, received, undefined), attrs, this.room);
+    const grown = this.addTo(d, this.sourceOf(t, pathId, received, undefined), attrs);
     t.accepted++;
-    return this.decide(key, prefix, d, stored, oldSource, oldAttrs);
+    return this.decide(key, prefix, grown, stored, oldSource, oldAttrs);
   }
 
   /** An eBGP path under flap damping: a re-announcement or change may leave it suppressed. */
@@ -769,10 +792,10 @@ export class Rib {
     received: Received,
     slot: Slot | undefined,
   ): BestChange | undefined {
-    const d = slot === undefined ? new Destination([]) : slot instanceof Destination ? slot : this.expand(key, slot);
-    const i = indexOfPath(d.paths, t.peer, pathId);
+    let d = slot === undefined ? new Destination(this.room) : slot instanceof Destination ? slot : this.expand(key, slot);
+    const i = indexOfPath(d, t.peer, pathId);
     const j = d.suppressed ? indexOfPath(d.suppressed, t.peer, pathId) : -1;
-    const list = i >= 0 ? d.paths : j >= 0 ? d.suppressed : undefined;
+    const list: Paths | undefined = i >= 0 ? d : j >= 0 ? d.suppressed : undefined;
     const at = i >= 0 ? i : j;
     const before = list === undefined ? undefined : sourceAt(list, at);
     const source = this.sourceOf(t, pathId, received, before);
@@ -786,11 +809,11 @@ export class Rib {
     const oldSource = bestSourceOf(d);
     const oldAttrs = bestAttrsOf(d);
     const suppressed = this.damping!.announce(t.peer.id, dampingKey(prefix, pathId), this.clock(), before !== undefined);
-    if (i >= 0) removeAt(d.paths, i);
+    if (i >= 0) removeAt(d, i);
     if (j >= 0) removeAt(d.suppressed!, j);
     if (!before) t.accepted++;
     if (suppressed) d.suppressed = addPath(d.suppressed, source, attrs, 1);
-    else d.paths = addPath(d.paths, source, attrs, this.room);
+    else d = this.addTo(d, source, attrs);
     if (d.suppressed !== undefined && countOf(d.suppressed) === 0) d.suppressed = undefined;
     return this.decide(key, prefix, d, slot, oldSource, oldAttrs);
   }
@@ -813,7 +836,7 @@ export class Rib {
       return { prefix, old, new: undefined, reason: 'withdrawn' };
     }
     const d = slot;
-    const i = indexOfPath(d.paths, t.peer, pathId);
+    const i = indexOfPath(d, t.peer, pathId);
     const oldSource = bestSourceOf(d);
     const oldAttrs = bestAttrsOf(d);
     if (this.damped(t.peer) && (i >= 0 || (d.suppressed && indexOfPath(d.suppressed, t.peer, pathId) >= 0))) {
@@ -827,14 +850,14 @@ export class Rib {
       }
     }
     if (i < 0) return undefined;
-    removeAt(d.paths, i);
+    removeAt(d, i);
     t.accepted--;
     return this.decide(key, prefix, d, d, oldSource, oldAttrs);
   }
 
   /** `Destination.best` for the paths of `d`: the best eligible path and why, or -1. */
   private select(key: PrefixKey, d: Destination): number {
-    const paths = d.paths;
+    const paths: Paths = d;
     const n = countOf(paths);
     let views = n <= KEPT_VIEW_LISTS ? this.viewLists[n] : undefined;
     if (views === undefined) {
@@ -860,7 +883,7 @@ export class Rib {
     oldSource: PathSource | undefined,
     oldAttrs: PathAttributes | undefined,
   ): BestChange | undefined {
-    const n = countOf(d.paths);
+    const n = countOf(d);
     d.best = n === 0 ? -1 : this.select(key, d);
     const source = bestSourceOf(d);
     const attrs = bestAttrsOf(d);
@@ -932,8 +955,7 @@ export class Rib {
       const oldAttrs = bestAttrsOf(d);
       if (countOf(suppressed) === 1) d.suppressed = undefined;
       else removeAt(suppressed, j);
-      d.paths = addPath(d.paths, source, attrs, this.room);
-      const c = this.decide(key, prefix, d, d, oldSource, oldAttrs);
+      const c = this.decide(key, prefix, this.addTo(d, source, attrs), d, oldSource, oldAttrs);
       if (c) changes.push(c);
     }
     return changes;
@@ -985,7 +1007,7 @@ export class Rib {
   paths(prefix: string): readonly PathRecord[] {
     const key = prefixKey(prefix);
     const slot = this.destinations.get(key);
-    return slot === undefined ? [] : slot instanceof Destination ? records(key, slot.paths) : [this.lone(key, slot)];
+    return slot === undefined ? [] : slot instanceof Destination ? records(key, slot) : [this.lone(key, slot)];
   }
 
   /** Loc-RIB: every prefix with a best path. */
@@ -1019,7 +1041,7 @@ export class Rib {
         if (this.sourceOfSlot(slot).peer === peer) yield this.lone(key, slot);
         continue;
       }
-      for (const paths of [slot.paths, slot.suppressed]) {
+      for (const paths of [slot, slot.suppressed]) {
         if (paths === undefined) continue;
         for (let i = 0; i < countOf(paths); i++) if (sourceAt(paths, i).peer === peer) yield new StoredPath(key, sourceAt(paths, i), attrsAt(paths, i));
       }
