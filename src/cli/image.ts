@@ -3,6 +3,7 @@
  * `flatlab image update --disk DISK --root NEW.squashfs [--version V]` and
  * `flatlab image status --disk DISK`: the FlatRacoon OS image (see docs/flatracoon-os.md).
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../config/diagnostics.js';
@@ -57,8 +58,16 @@ export async function runImageBuild(opts: BuildCliOptions, io: CliIO): Promise<n
   }
 }
 
+/** A --disk that is a directory (the build's --out rather than its disk.img) fails here, not as an internal EISDIR. */
+async function refuseDirectory(disk: string, abs: string): Promise<void> {
+  if ((await stat(abs).catch(() => undefined))?.isDirectory()) {
+    throw new InputError('image.disk-directory', `--disk ${disk} is a directory`, { hint: `give the disk image file, e.g. ${disk.replace(/\/$/, '')}/disk.img` });
+  }
+}
+
 export async function runImageUpdate(opts: { disk: string; root: string; version?: string; json: boolean }, io: CliIO): Promise<number> {
   try {
+    await refuseDirectory(opts.disk, resolve(io.cwd, opts.disk));
     const r = await updateDisk({ disk: resolve(io.cwd, opts.disk), root: resolve(io.cwd, opts.root), ...(opts.version ? { version: opts.version } : {}) });
     if (opts.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
     else io.stdout(`${opts.disk}: slot ${r.slot} now holds ${r.version} (${r.size} bytes), to be tried once at the next boot\n`);
@@ -71,6 +80,7 @@ export async function runImageUpdate(opts: { disk: string; root: string; version
 
 export async function runImageStatus(opts: { disk: string; json: boolean }, io: CliIO): Promise<number> {
   try {
+    await refuseDirectory(opts.disk, resolve(io.cwd, opts.disk));
     const s = await readDiskBootState(resolve(io.cwd, opts.disk));
     if (opts.json) io.stdout(`${JSON.stringify(s, null, 2)}\n`);
     else {
