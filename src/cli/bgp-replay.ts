@@ -96,6 +96,9 @@ export async function runBgpReplay(file: string, o: ReplayOptions, io: CliIO, de
     if (!(limit >= 1)) throw new InputError('cli.bgp.replay.limit', `--limit "${o.limit}" is not a positive number`, { hint: 'the number of prefixes to send' });
     const select: EntrySelection = o.fromPeer === undefined ? { kind: 'first' } : { kind: 'peer', address: o.fromPeer };
     if (o.nextHopSelf !== undefined && !isIP(o.nextHopSelf)) throw new InputError('cli.bgp.replay.next-hop', `--next-hop-self "${o.nextHopSelf}" is not an address`, { hint: 'the NEXT_HOP to put on every route of its family' });
+    if (!isIP(localAddress)) throw new InputError('cli.bgp.replay.local-address', `--local-address "${localAddress}" is not an address`, { hint: 'this side\'s IPv4 or IPv6 address towards the peer' });
+    if (o.routerId !== undefined && isIP(o.routerId) !== 4) throw new InputError('cli.bgp.replay.router-id', `--router-id "${o.routerId}" is not a dotted quad`, { hint: 'a BGP identifier is written as an IPv4 address, e.g. 192.0.2.1' });
+    if (o.timeout !== undefined && !(/^\d+(\.\d+)?$/.test(o.timeout) && Number(o.timeout) > 0)) throw new InputError('cli.bgp.replay.timeout', `--timeout "${o.timeout}" is not a number of seconds`, { hint: 'e.g. --timeout 300' });
     routes = await loadRoutes(file, io, select, limit, o.nextHopSelf);
     if (routes.length === 0) throw new InputError('cli.bgp.replay.empty', `${file} has no IPv4/IPv6 unicast RIB entries${o.fromPeer ? ` from peer ${o.fromPeer}` : ''}`, { hint: 'flatlab mrt dump FILE --json shows what it holds' });
     const families = [...new Set(routes.map((r) => (r.prefix.includes(':') ? 'ipv6' : 'ipv4') as 'ipv4' | 'ipv6'))];

@@ -94,6 +94,19 @@ describe('flatlab bgp replay', () => {
     }
   });
 
+  it('a bad --router-id, --local-address or --timeout is a usage error before anything starts', async () => {
+    for (const [flags, code] of [
+      [{ routerId: 'x' }, 'cli.bgp.replay.router-id'],
+      [{ localAddress: 'nowhere' }, 'cli.bgp.replay.local-address'],
+      [{ timeout: 'x', exitAfterEor: true }, 'cli.bgp.replay.timeout'],
+    ] as const) {
+      const io = memoryIO();
+      expect(await runBgpReplay(FIXTURE, { peer: '127.0.0.1:1', localAs: '65000', ...flags }, io)).toBe(2);
+      expect(io.text().stderr).toContain(`[${code}]`);
+      expect(io.text().stderr).not.toContain('internal error');
+    }
+  });
+
   it('a file without RIB entries is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-'));
     writeFileSync(join(dir, 'empty.mrt'), new Uint8Array(0));
