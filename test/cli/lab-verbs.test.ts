@@ -1,10 +1,12 @@
 /** up / status / exec / down / run --runtime netns through the CLI, as root; and a run killed half-way. The sim,netns BGP run is in lab-verbs-bgp.test.ts, beside this file. */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { needTools } from '../support/need-tools.js';
 import { memoryIO } from '../../src/cli/io.js';
+import { processStartTime } from '../../src/runtime/netns/state.js';
 import { runCli } from '../support/run-cli.js';
 
 const reason = needTools(['ip', 'ping', 'bird'], { root: true });
@@ -44,6 +46,29 @@ describe.skipIf(reason)('lab verbs on netns (root)', () => {
     expect(r.stdout).toContain('1/1 scenario passed');
     expect(r.code).toBe(0);
     expect(leftovers().namespaces).toEqual([]);
+  });
+
+  it('refuses `up` while another live flatlab process uses the lab, and takes it over once that one is gone', async () => {
+    expect((await cli('up', topo)).code).toBe(0);
+    const stateFile = '/run/flatlab/nspair/state.json';
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const startTime = (await processStartTime(other.pid!))!;
+      const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+      expect(state.owner).toMatchObject({ pid: process.pid });
+      writeFileSync(stateFile, JSON.stringify({ ...state, owner: { pid: other.pid, startTime } }));
+      const busy = await cli('up', topo);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(`lab nspair is in use by another flatlab process (pid ${other.pid}) [netns.lab-busy]`);
+      expect(leftovers().namespaces).toHaveLength(3); // the other process's lab is untouched
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    expect((await cli('up', topo)).code).toBe(0); // its owner is gone: attached, now ours
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).owner).toMatchObject({ pid: process.pid });
+    expect((await cli('down', topo)).code).toBe(0);
+    expect(leftovers()).toEqual({ namespaces: [], stateFile: false });
   });
 
   it('Ctrl-C during `up` tears the half-built lab down and exits 130', async () => {

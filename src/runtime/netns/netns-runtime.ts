@@ -19,7 +19,7 @@ import type {
 import { hostCommands, type CommandRunner } from './commands.js';
 import { labNamespacePrefix, planNetns, type NetnsPlan } from './plan.js';
 import { daemonExited, isRunning, sleep, startProcess, stopProcess, waitForSocket } from './processes.js';
-import { labHash, readState, writeState, type NetnsState } from './state.js';
+import { labHash, processStartTime, readState, writeState, type NetnsState } from './state.js';
 import { parseDig } from './dig.js';
 import { LinkImpairments } from './link-impairments.js';
 import { netnsOverlayAuthorize, netnsOverlayNetworks, netnsOverlayPeers } from './zt-overlay.js';
@@ -87,15 +87,24 @@ export class NetnsRuntime implements Runtime {
   async up(lab: Lab, opts: CallOptions = {}): Promise<void> {
     requireRoot();
     const runDir = this.runDirOf(lab.name);
+    const owner = await processOwner();
+    const busy = await readState(this.stateFile(lab.name));
+    if (busy?.owner && busy.owner.pid !== owner.pid && (await processStartTime(busy.owner.pid)) === busy.owner.startTime) {
+      throw new RuntimeError('netns.lab-busy', `lab ${lab.name} is in use by another flatlab process (pid ${busy.owner.pid})`, { hint: `two runs of one lab share its namespaces and would break each other: wait for it to finish, or stop it (Ctrl-C); flatlab down ${lab.sourceFile} removes the lab` });
+    }
     // Idempotent: the lab is already up from this or an earlier invocation.
-    if (await this.attach(lab)) return;
+    if (await this.attach(lab)) {
+      await writeState(this.stateFile(lab.name), { ...this.state!, owner });
+      this.state = { ...this.state!, owner };
+      return;
+    }
     const previous = await readState(this.stateFile(lab.name));
     if (previous) await this.teardown(previous);
     const labDir = `${runDir}/lab`;
     const plan = planNetns(lab, { labDir, runDir });
     await mkdir(runDir, { recursive: true });
     await writeTree(labDir, labFiles(lab));
-    const state: NetnsState = { lab: lab.name, runtime: 'netns', createdAt: new Date().toISOString(), labDir, labHash: labHash(lab), namespaces: [...plan.namespaces], processes: [] };
+    const state: NetnsState = { lab: lab.name, runtime: 'netns', createdAt: new Date().toISOString(), labDir, labHash: labHash(lab), namespaces: [...plan.namespaces], processes: [], owner };
     await writeState(this.stateFile(lab.name), state);
     this.lab = lab;
     this.plan = plan;
@@ -467,3 +476,8 @@ function lookupUser(name: string): { uid: number; gid: number } {
   }
 }
 
+
+/** This process, as a lab's owner. */
+async function processOwner(): Promise<{ pid: number; startTime: string }> {
+  return { pid: process.pid, startTime: (await processStartTime(process.pid)) ?? '' };
+}

@@ -27,6 +27,12 @@ export interface NetnsState {
   labHash: string;
   namespaces: string[];
   processes: StartedProcess[];
+  /**
+   * The flatlab process that last brought the lab up or attached to it to run scenarios (PID and
+   * start time). While it lives, `up` from another process is refused: two runs of one lab share
+   * its namespaces and would tear each other's lab down. `flatlab up` exits, so its lab is free.
+   */
+  owner?: { pid: number; startTime: string };
 }
 
 export async function readState(file: string): Promise<NetnsState | undefined> {
