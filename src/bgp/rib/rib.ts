@@ -3,8 +3,8 @@
  *
  * Layout, chosen for a million prefixes from several peers and for a thousand speakers in one
  * process (bench/sim): the Loc-RIB is one Map from prefix to the path itself while a prefix has
- * one path and it is best (the common case), or to a Destination holding every imported path
- * for it as (source, attribute set) pairs in one array, with no object per path; a lone path
+ * one path and it is best (the common case), or to a Destination: an array of every imported
+ * path for it as (source, attribute set) pairs, with no object per path; a lone path
  * from the RIB's main source (in practice the peer that sent the full table) is stored as its
  * interned attribute set alone (LoneSlot). Path records are made when the API or a best-path
  * change asks for one; the decision reads the pairs through a few reused views. The
