@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../src/image/build.js';
-import { needTools } from '../support/need-tools.js';
+import { needDockerEngine, needTools } from '../support/need-tools.js';
 
-const reason = needTools(['mksquashfs', 'mke2fs', 'dpkg', 'ldd', 'busybox', 'docker'], { root: true });
+const reason = needTools(['mksquashfs', 'mke2fs', 'dpkg', 'ldd', 'busybox'], { root: true });
+// The layout is checked without Docker; running the image needs an engine (.ci/run starts dockerd).
+const noEngine = reason ?? needDockerEngine([]);
 
 describe.skipIf(reason)('FlatRacoon OS OCI layout', () => {
   let dir = '';
@@ -40,7 +42,7 @@ describe.skipIf(reason)('FlatRacoon OS OCI layout', () => {
     expect((await blob(manifest.layers[0].digest)).length).toBe(manifest.layers[0].size);
   });
 
-  it('docker imports the layer and runs the image\'s busybox', async () => {
+  it.skipIf(noEngine)('docker imports the layer and runs the image\'s busybox', async () => {
     const oci = join(dir, 'img', 'oci');
     const index = JSON.parse(await readFile(join(oci, 'index.json'), 'utf8'));
     const manifest = JSON.parse((await readFile(join(oci, 'blobs', 'sha256', index.manifests[0].digest.replace('sha256:', '')))).toString());

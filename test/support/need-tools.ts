@@ -4,6 +4,7 @@
  *   const reason = needTools(['bird', 'birdc'], { root: true });
  *   describe.skipIf(reason)('…', …)   // and reason is printed once
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -36,6 +37,21 @@ export function needTools(tools: readonly string[], opts: { root?: boolean } = {
   if (missing.length === 0 && !notRoot) return undefined;
   const reason = [missing.length ? `missing tools: ${missing.join(', ')}` : '', notRoot ? 'needs root' : ''].filter(Boolean).join('; ');
   if (process.env.CI) throw new Error(`CI must run this test but ${reason}; .ci/run should install it`);
+  console.warn(`skipping: ${reason}`);
+  return reason;
+}
+
+/**
+ * `needTools` and a Docker engine that answers `docker info` (the docker binary alone is not
+ * enough: with no dockerd running every docker command fails). Same rules: in CI a gap throws.
+ */
+export function needDockerEngine(tools: readonly string[], opts: { root?: boolean } = {}): string | undefined {
+  const missing = needTools(tools.includes('docker') ? tools : [...tools, 'docker'], opts);
+  if (missing) return missing;
+  const info = spawnSync('docker', ['info'], { encoding: 'utf8' });
+  if (info.status === 0) return undefined;
+  const reason = `no Docker engine answers (${(info.stderr || '').trim().split('\n')[0]})`;
+  if (process.env.CI) throw new Error(`CI must run this test but ${reason}; .ci/run starts dockerd`);
   console.warn(`skipping: ${reason}`);
   return reason;
 }

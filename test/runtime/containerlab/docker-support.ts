@@ -1,8 +1,8 @@
 /** Shared by the containerlab runtime's real-Docker tests: skip reason, the stand-in, polling. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Lab } from '../../../src/topology/lab.js';
-import { needTools } from '../../support/need-tools.js';
+import { needDockerEngine } from '../../support/need-tools.js';
 import { compiledLab } from '../../support/compiled-lab.js';
 export { eventually } from '../../support/eventually.js';
 
@@ -10,14 +10,7 @@ export const FAKE_CONTAINERLAB = join(import.meta.dirname, '../../support/fake-c
 
 /** Undefined when root, the tools and a Docker engine are there; in CI a gap fails instead. */
 export function dockerReason(): string | undefined {
-  const tools = needTools(['docker', 'ip', 'nsenter', 'ldd', 'busybox', 'bird', 'birdc', 'gobgpd', 'tc', 'dig', 'nft'], { root: true });
-  if (tools) return tools;
-  const info = spawnSync('docker', ['info'], { encoding: 'utf8' });
-  if (info.status === 0) return undefined;
-  const reason = `no Docker engine answers (${(info.stderr || '').trim().split('\n')[0]})`;
-  if (process.env.CI) throw new Error(`CI must run this test but ${reason}; .ci/run starts dockerd`);
-  console.warn(`skipping: ${reason}`);
-  return reason;
+  return needDockerEngine(['docker', 'ip', 'nsenter', 'ldd', 'busybox', 'bird', 'birdc', 'gobgpd', 'tc', 'dig', 'nft'], { root: true });
 }
 
 export function labFrom(file: string): Promise<Lab> {
