@@ -35,8 +35,8 @@ function asInputError(e: unknown, file: string): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'Z_BUF_ERROR') {
     // The deflate stream stops short: a cut download, or an update log flatlab bgpd is still
-    // writing (it completes a .gz when the file rotates or the daemon stops). What came before was printed.
-    return new MrtInputError('mrt.gzip-truncated', `${file} ends inside its gzip stream (${(e as Error).message}); the records before the cut were printed`, 'a file still being written (a running bgpd\'s current update log) is complete once it rotates or the daemon stops; a download may be cut short: gzip -t FILE tests it');
+    // writing (it completes a .gz when the file rotates or the daemon stops, and flushes it within a second of each record). What came before was printed.
+    return new MrtInputError('mrt.gzip-truncated', `${file} ends inside its gzip stream (${(e as Error).message}); the records before the cut were printed`, 'a file still being written (a running bgpd\'s current update log) is complete once it rotates or the daemon stops, and holds every record logged until a second ago; a download may be cut short: gzip -t FILE tests it');
   }
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new MrtInputError('mrt.gzip', `${file} is not valid gzip: ${(e as Error).message}`, 'check the download; gzip -t FILE tests it');

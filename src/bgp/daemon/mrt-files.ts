@@ -9,7 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, type Gzip } from 'node:zlib';
+import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 
 let tmpSeq = 0;
 
@@ -49,6 +49,14 @@ interface LogFile {
   gzip: Gzip | undefined;
   failed: boolean;
   closed: Promise<void>;
+  /** The timer of the pending sync flush of `gzip`, if one is armed. */
+  flushTimer: unknown;
+}
+
+/** Timers a RotatingLog arms (injectable, as MrtOutput's). */
+export interface LogTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
 }
 
 export interface RotatingLogEvents {
@@ -57,24 +65,52 @@ export interface RotatingLogEvents {
 }
 
 /**
+ * How long a record may wait in a `.gz` log's compressor before it is flushed to the file
+ * (Z_SYNC_FLUSH: what is in the file so far decompresses, though the gzip stream is not finished).
+ */
+export interface GzipFlush {
+  ms: number;
+  timers: LogTimers;
+}
+
+/**
  * A log whose records for the period starting at `period` go to `pathOf(period)`, appended (a
  * restart within a period continues its file; a `.gz` then gets a second gzip member, which
  * gunzip and MRT readers read on). Writes never throw: a failed file drops its records
- * (`write` returns false) until the next period opens a new one.
+ * (`write` returns false) until the next period opens a new one. With `gzipFlush`, a `.gz`
+ * file's records reach the file within `gzipFlush.ms` of being written, so the log of a running
+ * daemon can be read (`flatlab mrt dump`); otherwise only once the file is closed.
  */
 export class RotatingLog {
   private file: LogFile | undefined;
   private readonly closing = new Set<Promise<void>>();
 
-  constructor(private readonly pathOf: (period: number) => string, private readonly events: RotatingLogEvents) {}
+  constructor(
+    private readonly pathOf: (period: number) => string,
+    private readonly events: RotatingLogEvents,
+    private readonly gzipFlush?: GzipFlush,
+  ) {}
 
   /** Appends to the file of `period`; false when that file has failed. */
   write(period: number, record: Uint8Array): boolean {
     if (this.file && this.file.period !== period) this.close();
     this.file ??= this.open(period);
-    if (this.file.failed) return false;
-    (this.file.gzip ?? this.file.stream).write(record);
+    const file = this.file;
+    if (file.failed) return false;
+    if (file.gzip) {
+      file.gzip.write(record);
+      this.armFlush(file, file.gzip);
+    } else file.stream.write(record);
     return true;
+  }
+
+  private armFlush(file: LogFile, gzip: Gzip): void {
+    const flush = this.gzipFlush;
+    if (!flush || file.flushTimer !== undefined) return;
+    file.flushTimer = flush.timers.set(() => {
+      file.flushTimer = undefined;
+      if (this.file === file && !file.failed) gzip.flush(zlibConstants.Z_SYNC_FLUSH);
+    }, flush.ms);
   }
 
   /** Closes the open file if it belongs to a period before `period`. */
@@ -87,6 +123,8 @@ export class RotatingLog {
     const file = this.file;
     if (!file) return;
     this.file = undefined;
+    if (file.flushTimer !== undefined) this.gzipFlush?.timers.clear(file.flushTimer);
+    file.flushTimer = undefined;
     if (file.failed) file.stream.destroy();
     else if (file.gzip) file.gzip.end();
     else file.stream.end();
@@ -107,7 +145,7 @@ export class RotatingLog {
       // Opening the file fails too, and reports it.
     }
     const stream = createWriteStream(path, { flags: 'a' });
-    const file: LogFile = { period, stream, gzip: undefined, failed: false, closed: new Promise((r) => stream.once('close', () => r())) };
+    const file: LogFile = { period, stream, gzip: undefined, failed: false, flushTimer: undefined, closed: new Promise((r) => stream.once('close', () => r())) };
     const fail = (err: Error): void => {
       if (file.failed) return;
       file.failed = true;

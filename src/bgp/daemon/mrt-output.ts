@@ -58,6 +58,8 @@ export type SessionEnds = (peer: string) => Bgp4mpSession | undefined;
 
 /** Longest timer we arm; a longer wait re-arms (setTimeout overflows past 2^31 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A `.gz` update log's records reach the file within this time (readable while the daemon runs). */
+const GZIP_FLUSH_MS = 1000;
 /** A BGP header is 19 bytes; the framer checks lengths against the largest message (RFC 8654). */
 const FRAMER_CTX = codecContext({ extendedMessage: true });
 
@@ -81,12 +83,16 @@ export class MrtOutput {
   ) {
     const up = config?.updates;
     if (up) {
-      this.log = new RotatingLog((period) => this.path(up.file, period), {
-        failed: (file, error) => {
-          this.counters.updateWriteErrors += 1;
-          env.log({ msg: 'mrt update log write failed', file, error: error.message });
+      this.log = new RotatingLog(
+        (period) => this.path(up.file, period),
+        {
+          failed: (file, error) => {
+            this.counters.updateWriteErrors += 1;
+            env.log({ msg: 'mrt update log write failed', file, error: error.message });
+          },
         },
-      });
+        { ms: GZIP_FLUSH_MS, timers: env.timers },
+      );
     }
   }
 

@@ -79,6 +79,20 @@ describe('flatlab bgpd MRT output', () => {
     expect(readDump(gunzipSync(readFileSync(join(lab.dir, 'p1.mrt.gz')))).routes.map((x) => x.prefix)).toContain('198.51.100.0/24');
   });
 
+  test('the update log of the running daemon: flatlab mrt dump prints what it logged so far, then says the file is not finished', async () => {
+    const file = join(lab.dir, `updates.${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.mrt.gz`);
+    let io = memoryIO(lab.dir);
+    // The daemon flushes its .gz within a second of a record; bounded wait.
+    for (let i = 0; i < 50; i++) {
+      io = memoryIO(lab.dir);
+      await main(['mrt', 'dump', file], io);
+      if (/\|STATE\|/.test(io.text().stdout)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(io.text().stdout).toMatch(/BGP4MP\|\d+\|STATE\|127\.0\.0\.2\|/);
+    expect(io.text().stderr).toMatch(/ends inside its gzip stream/);
+  });
+
   test('the update log: state changes, and every message received and sent, in BGP4MP_ET records', async () => {
     await lab.dut.stop(); // the lab's directory stays until afterAll
     expect(lab.dut.daemon.mrt?.armed).toBe(false); // dump and rotation timers cleared at shutdown

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBgp4mp } from '../../../src/bgp/mrt/bgp4mp.js';
 import { readMrtRecords } from '../../../src/bgp/mrt/record.js';
@@ -213,6 +213,27 @@ describe('MRT output: update logs', () => {
     await out.stop();
     const records = [...readMrtRecords(gunzipSync(readFileSync(join(dir, 'u.mrt.gz'))))];
     expect(records.map((r) => [r.type, r.subtype, r.timestamp, r.microseconds])).toEqual([[17, 7, T0 / 1000, 123456], [17, 7, T0 / 1000, 123456], [17, 4, T0 / 1000, 123456]]);
+  });
+
+  it('a .gz update log is readable while it is open: its records reach the file within a second', async () => {
+    const out = output({ updates: { file: 'u.mrt.gz', rotate: '1h' } });
+    out.start();
+    out.received('p1', keepalive);
+    out.received('p1', update);
+    const file = join(dir, 'u.mrt.gz');
+    // Decompress what the file holds so far (an unfinished gzip stream).
+    const sofar = () => (existsSync(file) ? gunzipSync(readFileSync(file), { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : new Uint8Array(0));
+    await settle();
+    expect(sofar().length).toBe(0); // still in the compressor
+    clock.advance(1000);
+    await until(() => sofar().length > 0);
+    expect([...readMrtRecords(sofar())].map((r) => r.subtype)).toEqual([4, 4]);
+    out.received('p1', keepalive);
+    clock.advance(1000);
+    await until(() => [...readMrtRecords(sofar())].length === 3);
+    await out.stop();
+    expect(clock.pending.size).toBe(0);
+    expect([...readMrtRecords(gunzipSync(readFileSync(file)))].length).toBe(3);
   });
 
   it('a restart within the period appends to the file: a second gzip member, which our reader reads on', async () => {
