@@ -17,7 +17,9 @@
  * promoted; not kept. Between the two, the growth stops at 4 MiB semi-spaces (YOUNG_CAP_BYTES
  * of new space), watched after every GC since V8 fixes its own maximum (16 MiB) at process
  * start: a table being received survives whole, so the last two doublings (to 8 and 16 MiB)
- * only faulted in 24 MiB more to copy the same routes through. docs/bgpd-performance.md
+ * only faulted in 24 MiB more to copy the same routes through. The watch runs between turns of
+ * the event loop, so a turn that allocates megabytes may grow it once past the cap first (a
+ * socket read is 64 KiB: the daemon's turns are short). docs/bgpd-performance.md
  * ("Daemon heap (session 7)") has the figures.
  *
  * Old generation. A full table is a heap that grows for seconds on end. After each mark-compact

@@ -120,8 +120,10 @@ describe('daemon heap settings', () => {
   });
 
   test('in a real process the young generation stops at the cap while retained objects pile up, and grows past it without the settings', () => {
-    // Retained allocation in turns of the event loop, as the daemon takes a table chunk by chunk:
-    // the watch reads the young generation after the GCs of one turn, before the next.
+    // Retained allocation in turns of the event loop, as the daemon takes a table chunk by chunk
+    // (a 64 KiB socket read is a few hundred routes): the watch reads the young generation after
+    // the GCs of one turn, before the next. Turns of 10,000 objects (~1 MB) let it grow twice
+    // between two readings now and then (1 run in 3 under load).
     const module = fileURLToPath(new URL('../../../src/bgp/daemon/heap-settings.ts', import.meta.url));
     const program = (apply: boolean) => `
       const v8 = await import('node:v8');
@@ -130,8 +132,8 @@ describe('daemon heap settings', () => {
       const stop = ${apply} ? applyDaemonHeapSettings() : () => {};
       if (!${apply}) v8.setFlagsFromString('--semi-space-growth-factor=2');
       const keep = [];
-      for (let turn = 0; turn < 60; turn++) {
-        for (let i = 0; i < 10000; i++) keep.push({ i, a: [i, i + 1], s: 'k' + i });
+      for (let turn = 0; turn < 600; turn++) {
+        for (let i = 0; i < 1000; i++) keep.push({ i, a: [i, i + 1], s: 'k' + i });
         await new Promise((r) => setImmediate(r));
       }
       stop();
