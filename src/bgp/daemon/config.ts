@@ -152,7 +152,9 @@ export function bgpdSemanticProblems(config: BgpdConfig): Array<{ path: Array<st
     if (peer['route-reflector-client'] && peer['remote-as'] !== config.asn) {
       problems.push({ path: ['peers', i, 'route-reflector-client'], code: 'rr-client-ebgp', message: `peer ${peer.address} is eBGP (AS ${peer['remote-as']}) and cannot be a route-reflector client`, hint: 'route reflection (RFC 4456) is for iBGP peers' });
     }
-    if (peer['local-address'] !== undefined && peer['local-address'].includes(':') !== peer.address.includes(':')) {
+    if (peer['local-address'] === undefined) {
+      problems.push({ path: ['peers', i], code: 'no-local-address', message: `peers[${i}] (${peer.address}) has no local-address`, hint: 'flatlab bgpd announces its session address as NEXT_HOP: set local-address to this router\'s address towards the peer' });
+    } else if (peer['local-address'].includes(':') !== peer.address.includes(':')) {
       problems.push({ path: ['peers', i, 'local-address'], code: 'family-mismatch', message: `local-address ${peer['local-address']} and peer address ${peer.address} are of different families` });
     }
   });
