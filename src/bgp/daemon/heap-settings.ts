@@ -70,7 +70,8 @@ export interface HeapSettingsEnv {
   afterGc(fn: () => void): { stop(): void };
 }
 
-const processEnv: HeapSettingsEnv = {
+/** This process's V8 (the default of applyDaemonHeapSettings). */
+export const processHeapEnv: HeapSettingsEnv = {
   set: setFlagsFromString,
   heapUsed: () => getHeapStatistics().used_heap_size,
   every(ms, fn) {
@@ -95,7 +96,7 @@ export function applyStartHeapSettings(set: (flags: string) => void = setFlagsFr
  * YOUNG_CAP_BYTES or above (RUN_V8_FLAGS again when it is below), and DAEMON_V8_FLAGS once the
  * heap reaches LARGE_HEAP_BYTES; returns a function that stops both watches.
  */
-export function applyDaemonHeapSettings(env: HeapSettingsEnv = processEnv): () => void {
+export function applyDaemonHeapSettings(env: HeapSettingsEnv = processHeapEnv): () => void {
   for (const flag of RUN_V8_FLAGS) env.set(flag);
   let capped = false;
   const capYoung = (): void => {
