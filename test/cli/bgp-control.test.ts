@@ -65,7 +65,7 @@ describe('flatlab bgp', () => {
     const again = await bgp('withdraw', '100.64.0.0/16', ...dut());
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/flatlab bgpd answered 404: 100\.64\.0\.0\/16 is not announced by this daemon/);
-    expect(again.stderr).toMatch(/hint:/);
+    expect(again.stderr).toMatch(/hint: flatlab bgp rib --peer local/);
     const bad = await bgp('announce', '10.0.0.0/8', '--med', 'lots', ...dut());
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--med takes an integer/);

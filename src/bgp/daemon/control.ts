@@ -139,7 +139,7 @@ export async function startControlServer(daemon: BgpDaemon, target: { host: stri
     {
       method: 'POST', path: /^\/withdraw$/, handle: (_q, body) => {
         const prefix = prefixText(parseQueryPrefix(parseBody(prefixBody, body, 'withdraw').prefix));
-        if (daemon.speaker.bestRoute(prefix)?.from !== LOCAL) throw new ControlRequestError('not-announced', `${prefix} is not announced by this daemon`, 'GET /rib?peer=local lists what it announces', 404);
+        if (daemon.speaker.bestRoute(prefix)?.from !== LOCAL) throw new ControlRequestError('not-announced', `${prefix} is not announced by this daemon`, 'flatlab bgp rib --peer local (GET /rib?peer=local) lists what it announces', 404);
         daemon.apply(daemon.speaker.withdrawOriginated(prefix));
         return { body: { withdrawn: prefix } };
       },
