@@ -62,31 +62,6 @@ function asciiString(n: number): string {
   }
 }
 
-/**
- * asciiString for IPv4 texts, which are 7 (`0.0.0.0`) to 18 (`255.255.255.255/32`) characters:
- * a smaller function for the optimizing compiler to build and inline into the NLRI decoder,
- * where every IPv4 prefix text is made.
- */
-function ipv4String(n: number): string {
-  const c = chars;
-  switch (n) {
-    case 7: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!);
-    case 8: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!);
-    case 9: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
-    case 10: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!);
-    case 11: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!);
-    case 12: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!);
-    case 13: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!);
-    case 14: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!);
-    case 15: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!);
-    case 16: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!);
-    case 17: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!);
-    case 18: return fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!);
-    default:
-      return asciiString(n);
-  }
-}
-
 /** Write `v` (0..999) in decimal at chars[at]; returns the position after it. */
 function putDecimal(at: number, v: number): number {
   if (v >= 100) {
@@ -114,14 +89,14 @@ export function formatIpv4Bytes(b: Uint8Array, at: number): string {
 }
 
 export function formatIpv4Number(v: number): string {
-  return ipv4String(putIpv4(v));
+  return asciiString(putIpv4(v));
 }
 
 /** `a.b.c.d/bits` for the 32-bit value `v` (host bits already zero, signed or unsigned). */
 export function formatIpv4Prefix(v: number, bits: number): string {
   let at = putIpv4(v);
   chars[at++] = 47;
-  return ipv4String(putDecimal(at, bits));
+  return asciiString(putDecimal(at, bits));
 }
 
 /** Lower-case hex of the 16-bit group `g` at chars[at], no leading zeros; returns the position after it. */
