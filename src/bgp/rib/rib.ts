@@ -234,6 +234,8 @@ export class Destination extends Array<PathSource | PathAttributes | undefined> 
 /** Why a Destination's best path is best, by code (Destination.best). */
 const REASONS: readonly DecisionReason[] = ['only-path', ...DECISION_STEPS.map((s) => s.name)];
 const REASON_CODES = new Map(REASONS.map((r, i) => [r, i]));
+// Destination.best keeps the reason code in its low 4 bits.
+if (REASONS.length > 16) throw new Error(`${REASONS.length} decision reasons do not fit in Destination.best's 4 bits: widen it`);
 
 function bestSourceOf(d: Destination): PathSource | undefined {
   return d.best < 0 ? undefined : sourceAt(d, d.best >> 4);
