@@ -476,7 +476,6 @@ function lookupUser(name: string): { uid: number; gid: number } {
   }
 }
 
-
 /** This process, as a lab's owner. */
 async function processOwner(): Promise<{ pid: number; startTime: string }> {
   return { pid: process.pid, startTime: (await processStartTime(process.pid)) ?? '' };
