@@ -170,22 +170,25 @@ function removeAt(paths: Paths, i: number): void {
 }
 
 /**
- * Add a pair: in place when there is a free slot, else in a new array with room for `room`
- * paths, or twice as many as it has once it has that many.
+ * Add a pair: in place when there is a free slot, else in a new array from `make` (with room for
+ * the pairs it is given): room for `room` paths, or twice as many as it has once it has that many.
  */
-function addPath(paths: Paths | undefined, source: PathSource, attrs: PathAttributes, room: number): Paths {
+function addPath<P extends Paths>(paths: P | undefined, source: PathSource, attrs: PathAttributes, room: number, make: (pairs: number) => P): P {
   const n = paths === undefined ? 0 : countOf(paths);
   if (paths !== undefined && 2 * n + 2 <= paths.length) {
     paths[2 * n] = source;
     paths[2 * n + 1] = attrs;
     return paths;
   }
-  const out: Paths = new Array(2 * Math.max(room, 2 * n, n + 1));
+  const out = make(Math.max(room, 2 * n, n + 1));
   for (let j = 0; j < 2 * n; j++) out[j] = paths![j];
   out[2 * n] = source;
   out[2 * n + 1] = attrs;
   return out;
 }
+
+/** A plain array for `pairs` paths (a Destination's suppressed ones). */
+const plainPaths = (pairs: number): Paths => new Array(2 * pairs);
 
 /** Whether some path is from `peer`. */
 function hasPathFrom(paths: Paths, peer: RibPeer): boolean {
@@ -231,6 +234,8 @@ export class Destination extends Array<PathSource | PathAttributes | undefined> 
   }
 }
 
+const newDestination = (pairs: number): Destination => new Destination(pairs);
+
 /** Why a Destination's best path is best, by code (Destination.best). */
 const REASONS: readonly DecisionReason[] = ['only-path', ...DECISION_STEPS.map((s) => s.name)];
 const REASON_CODES = new Map(REASONS.map((r, i) => [r, i]));
@@ -263,10 +268,10 @@ class PathView implements PathRecord {
   constructor(
     /** Pair index of the path it shows. */
     readonly index: number,
-    first: PathSource,
+    source: PathSource,
     attrs: PathAttributes,
   ) {
-    this.peer = first.peer;
+    this.peer = source.peer;
     this.attrs = attrs;
     this.facts = factsOf(attrs);
   }
@@ -736,19 +741,12 @@ export class Rib {
    * (which `decide` stores in place of `d`).
    */
   private addTo(d: Destination, source: PathSource, attrs: PathAttributes): Destination {
-    const n = countOf(d);
-    if (2 * n + 2 <= d.length) {
-      d[2 * n] = source;
-      d[2 * n + 1] = attrs;
-      return d;
+    const out = addPath(d, source, attrs, this.room, newDestination);
+    if (out !== d) {
+      out.suppressed = d.suppressed;
+      out.best = d.best;
     }
-    const grown = new Destination(Math.max(this.room, 2 * n, n + 1));
-    for (let j = 0; j < 2 * n; j++) grown[j] = d[j];
-    grown[2 * n] = source;
-    grown[2 * n + 1] = attrs;
-    grown.suppressed = d.suppressed;
-    grown.best = d.best;
-    return grown;
+    return out;
   }
 
   private upsertInto(
@@ -814,7 +812,7 @@ export class Rib {
     if (i >= 0) removeAt(d, i);
     if (j >= 0) removeAt(d.suppressed!, j);
     if (!before) t.accepted++;
-    if (suppressed) d.suppressed = addPath(d.suppressed, source, attrs, 1);
+    if (suppressed) d.suppressed = addPath(d.suppressed, source, attrs, 1, plainPaths);
     else d = this.addTo(d, source, attrs);
     if (d.suppressed !== undefined && countOf(d.suppressed) === 0) d.suppressed = undefined;
     return this.decide(key, prefix, d, slot, oldSource, oldAttrs);
