@@ -187,7 +187,7 @@ export async function loadScenarioFile(file: string, opts: { kinds: KindCatalog 
  * instead of beside it: say where they go rather than list the step's own keys.
  */
 function modifierInside(d: Diagnostic, kindName: string, argsPath: DataPath): Diagnostic {
-  const key = /^unknown key "([^"]+)"/.exec(d.message)?.[1];
-  if (d.code !== 'scenario.unknown-key' || !key || !(STEP_MODIFIERS as readonly string[]).includes(key) || d.key !== formatPath([...argsPath, key])) return d;
+  const key = d.code === 'scenario.unknown-key' ? STEP_MODIFIERS.find((k) => d.key === formatPath([...argsPath, k])) : undefined;
+  if (key === undefined) return d;
   return { ...d, hint: `${key}: belongs beside "${kindName}:", not inside it: end the ${kindName} map before it and put "${key}:" on the next line, indented like "${kindName}:"` };
 }
